@@ -1,0 +1,186 @@
+"""The typed generation request, its local validation, and its JSON form.
+
+Validation happens before anything is sent: every rule the contract states (API.md) is
+checked here, and each broken rule is reported with the field it concerns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+MODEL_ID = "alibaba/wan-2-6-r2v"
+MAX_REFERENCES = 3
+PROMPT_LIMIT = 1500
+NEGATIVE_PROMPT_LIMIT = 500
+SEED_MAX = 2_147_483_647
+DURATIONS = (5, 10, 15)
+
+
+class AspectRatio(StrEnum):
+    LANDSCAPE = "16:9"
+    PORTRAIT = "9:16"
+    SQUARE = "1:1"
+    CLASSIC = "4:3"
+    CLASSIC_PORTRAIT = "3:4"
+
+
+class Resolution(StrEnum):
+    HD = "720p"
+    FULL_HD = "1080p"
+
+
+class ShotType(StrEnum):
+    SINGLE = "single"
+    MULTI = "multi"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: the request field it concerns and the rule, in words."""
+
+    field: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.rule}"
+
+
+class InvalidRequestError(ValueError):
+    """The request breaks local rules; nothing was sent."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+def reference_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a reference clip URL, or None when it can."""
+    text = url.strip()
+    if not text:
+        return "must not be blank"
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must be an http(s) URL the service can fetch"
+    if not parts.hostname:
+        return "must name a host"
+    if any(ch.isspace() for ch in text):
+        return "must not contain spaces"
+    return None
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Everything one generation is asked with. Optional fields are None when unset."""
+
+    prompt: str
+    video_urls: tuple[str, ...]
+    aspect_ratio: AspectRatio | None = None
+    resolution: Resolution | None = None
+    duration: int | None = None
+    negative_prompt: str | None = None
+    shot_type: ShotType | None = None
+    seed: int | None = None
+    enhance_prompt: bool | None = None
+    model: str = field(default=MODEL_ID)
+
+    def problems(self) -> list[Problem]:
+        """Every local rule this request breaks; empty when it may be sent."""
+        found: list[Problem] = []
+        if not self.prompt.strip():
+            found.append(Problem("prompt", "must not be empty"))
+        elif len(self.prompt) > PROMPT_LIMIT:
+            found.append(
+                Problem("prompt", f"at most {PROMPT_LIMIT} characters (has {len(self.prompt)})")
+            )
+        if self.negative_prompt is not None and len(self.negative_prompt) > NEGATIVE_PROMPT_LIMIT:
+            found.append(
+                Problem(
+                    "negative_prompt",
+                    f"at most {NEGATIVE_PROMPT_LIMIT} characters (has {len(self.negative_prompt)})",
+                )
+            )
+        found.extend(self._url_problems())
+        if self.duration is not None and self.duration not in DURATIONS:
+            found.append(Problem("duration", f"must be 5, 10 or 15 seconds, not {self.duration}"))
+        if self.seed is not None and not 0 <= self.seed <= SEED_MAX:
+            found.append(Problem("seed", f"must be a whole number from 0 to {SEED_MAX}"))
+        if self.model != MODEL_ID:
+            found.append(Problem("model", f"must be {MODEL_ID}"))
+        return found
+
+    def _url_problems(self) -> list[Problem]:
+        if not 1 <= len(self.video_urls) <= MAX_REFERENCES:
+            count = len(self.video_urls)
+            return [
+                Problem("video_urls", f"needs 1 to {MAX_REFERENCES} reference clips, not {count}")
+            ]
+        found = []
+        seen: set[str] = set()
+        for slot, url in enumerate(self.video_urls, start=1):
+            problem = reference_url_problem(url)
+            if problem:
+                found.append(Problem("video_urls", f"reference {slot} ({url!r}) {problem}"))
+            elif url.strip() in seen:
+                found.append(Problem("video_urls", f"reference {slot} repeats an earlier one"))
+            seen.add(url.strip())
+        return found
+
+    def validate(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise InvalidRequestError(problems)
+
+    def to_json(self) -> dict[str, Any]:
+        """The request body: the model, the required fields, and only the optional ones set."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "prompt": self.prompt,
+            "video_urls": [u.strip() for u in self.video_urls],
+        }
+        optional: dict[str, Any] = {
+            "aspect_ratio": self.aspect_ratio and self.aspect_ratio.value,
+            "resolution": self.resolution and self.resolution.value,
+            "duration": self.duration,
+            "negative_prompt": self.negative_prompt,
+            "shot_type": self.shot_type and self.shot_type.value,
+            "seed": self.seed,
+            "enhance_prompt": self.enhance_prompt,
+        }
+        body.update({k: v for k, v in optional.items() if v is not None})
+        return body
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> GenerationRequest:
+        """Rebuild a request from `to_json` output (as kept in the journal and sidecars).
+
+        Raises ValueError for an enum value outside the contract.
+        """
+
+        def opt(name: str, kind: Any) -> Any:
+            value = body.get(name)
+            return None if value is None else kind(value)
+
+        return cls(
+            prompt=str(body.get("prompt", "")),
+            video_urls=tuple(str(u) for u in body.get("video_urls", ())),
+            aspect_ratio=opt("aspect_ratio", AspectRatio),
+            resolution=opt("resolution", Resolution),
+            duration=opt("duration", int),
+            negative_prompt=opt("negative_prompt", str),
+            shot_type=opt("shot_type", ShotType),
+            seed=opt("seed", int),
+            enhance_prompt=opt("enhance_prompt", bool),
+            model=str(body.get("model", MODEL_ID)),
+        )
+
+    @property
+    def effective_resolution(self) -> Resolution:
+        return self.resolution or Resolution.FULL_HD
+
+    @property
+    def effective_duration(self) -> int:
+        return self.duration or 10

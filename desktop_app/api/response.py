@@ -1,0 +1,105 @@
+"""Typed views of what the service answers, tolerant of the variants API.md lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+class GenerationStatus(StrEnum):
+    QUEUED = "queued"
+    GENERATING = "generating"
+    COMPLETED = "completed"
+    ERROR = "error"
+
+
+class MalformedBodyError(ValueError):
+    """A 2xx body that does not have the shape the contract promises."""
+
+
+@dataclass(frozen=True)
+class GenerationFailure:
+    name: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generation as the service describes it. `status` keeps unknown values raw."""
+
+    id: str
+    status: str
+    video_url: str | None = None
+    failure: GenerationFailure | None = None
+    credits_used: int | None = None
+
+    @property
+    def known_status(self) -> GenerationStatus | None:
+        try:
+            return GenerationStatus(self.status)
+        except ValueError:
+            return None
+
+    @classmethod
+    def from_json(cls, body: Any) -> Generation:
+        if not isinstance(body, Mapping):
+            raise MalformedBodyError("the answer is not a JSON object")
+        gen_id = body.get("id") or body.get("generation_id")
+        if not isinstance(gen_id, str) or not gen_id:
+            raise MalformedBodyError("the answer has no generation id")
+        status = body.get("status")
+        return cls(
+            id=gen_id,
+            status=str(status) if status is not None else "",
+            video_url=_video_url(body.get("video")),
+            failure=_failure(body.get("error")),
+            credits_used=_credits(body.get("meta")),
+        )
+
+
+def _video_url(video: Any) -> str | None:
+    if isinstance(video, Mapping) and isinstance(video.get("url"), str) and video["url"]:
+        return str(video["url"])
+    return None
+
+
+def _failure(error: Any) -> GenerationFailure | None:
+    if isinstance(error, Mapping):
+        return GenerationFailure(str(error.get("name") or ""), str(error.get("message") or ""))
+    if isinstance(error, str) and error:
+        return GenerationFailure("", error)
+    return None
+
+
+def _credits(meta: Any) -> int | None:
+    if not isinstance(meta, Mapping):
+        return None
+    usage = meta.get("usage")
+    if not isinstance(usage, Mapping):
+        return None
+    credits = usage.get("credits_used")
+    if isinstance(credits, bool):
+        return None
+    if isinstance(credits, int | float):
+        return int(credits)
+    if isinstance(credits, str) and credits.isdigit():
+        return int(credits)
+    return None
+
+
+def link_expiry(url: str) -> float | None:
+    """The Unix time a signed result link stops working (its `Expires`), when it says."""
+    values = parse_qs(urlsplit(url).query).get("Expires")
+    if values and values[0].isdigit():
+        return float(values[0])
+    return None
+
+
+CREDITS_PER_USD = 2_000_000
+
+
+def credits_to_usd(credits: int) -> float:
+    return credits / CREDITS_PER_USD

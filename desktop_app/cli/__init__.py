@@ -1,0 +1,1 @@
+"""The `wan-studio` command line, over the same engine as the window."""

@@ -1,0 +1,59 @@
+"""`wan-studio` entry point: parse, set up logging and the runtime, run one command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from desktop_app.cli import commands
+from desktop_app.cli.parser import build_parser
+from desktop_app.logs import configure_logging
+from desktop_app.paths import AppPaths
+from desktop_app.runtime import MissingKeyError, Runtime, RuntimeOptions
+from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.store.journal import AmbiguousJobError, JobNotFoundError
+from desktop_app.store.schema import NewerSchemaError
+
+EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    environ = dict(os.environ)
+    if args.command == "simulator":
+        return commands.run_simulator(args)
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    paths = AppPaths.resolve(args.home, environ)
+    redactor = configure_logging(paths.log_file, verbose=args.verbose)
+    key_store = KeyStore(environ=environ)
+    if args.command == "key":
+        return commands.run_key(args, key_store, redactor)
+    options = RuntimeOptions(
+        home=args.home, base_url=args.base_url, poll_interval=args.poll_interval, demo=args.demo
+    )
+    try:
+        runtime = Runtime(options, environ, key_store, redactor)
+    except NewerSchemaError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        return asyncio.run(commands.run(args, runtime))
+    except KeyboardInterrupt:
+        print(
+            "\nInterrupted. Nothing is lost: the job stays in the journal; "
+            "`wan-studio resume` picks it up.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except (MissingKeyError, KeyringUnavailableError, JobNotFoundError, AmbiguousJobError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

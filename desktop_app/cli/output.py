@@ -1,0 +1,92 @@
+"""How jobs read on a terminal: one-line summaries, details, progress lines, JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any, TextIO
+
+from desktop_app.api.response import credits_to_usd
+from desktop_app.store.job import Job, JobState
+
+
+def when(timestamp: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp)) if timestamp else "-"
+
+
+def cost(job: Job) -> str:
+    if job.credits_used is None:
+        return "-"
+    return f"{job.credits_used:,} credits (${credits_to_usd(job.credits_used):.2f})"
+
+
+def summary_line(job: Job) -> str:
+    prompt = " ".join(job.request.prompt.split())
+    prompt = prompt if len(prompt) <= 40 else prompt[:39] + "…"
+    return f"{job.id}  {job.state.value:<11}  {when(job.created_at)}  {prompt}"
+
+
+def details(job: Job, events: list[dict[str, Any]]) -> str:
+    req = job.request
+    lines = [
+        f"Job {job.id}: {job.state.value}" + (" (not followed)" if not job.followed else ""),
+        f"  prompt:            {req.prompt}",
+        *(f"  character{i}:        {url}" for i, url in enumerate(req.video_urls, start=1)),
+        f"  settings:          {req.effective_resolution.value}, {req.effective_duration} s, "
+        f"{(req.aspect_ratio or '16:9')}",
+        f"  generation id:     {job.generation_id or '-'}",
+        f"  client request id: {job.client_request_id}",
+        f"  status:            {job.status_detail or '-'}",
+        f"  cost:              {cost(job)}",
+        f"  created:           {when(job.created_at)}",
+    ]
+    if job.file_path and job.state is JobState.DONE:
+        lines.append(f"  file:              {job.file_path} ({job.file_size:,} bytes)")
+    if job.error:
+        lines.append(f"  problem:           {job.error.message}")
+    if job.state is JobState.UNKNOWN:
+        lines.append(UNKNOWN_ADVICE)
+    lines.append("  history:")
+    for event in events:
+        detail = event["detail"] or {}
+        note = detail.get("status") or detail.get("error", {}).get("message", "") if detail else ""
+        lines.append(
+            f"    {when(event['at'])}  {event['kind']:<14} {event['state'] or ''} {note}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+UNKNOWN_ADVICE = (
+    "  It is not known whether the service received this request (and charges for it).\n"
+    "  Check your AI/ML API dashboard. Then either `wan-studio forget JOB`, or submit it\n"
+    "  again knowingly with the same `wan-studio generate` command."
+)
+
+
+def print_json(data: Any, out: TextIO = sys.stdout) -> None:
+    json.dump(data, out, indent=2)
+    out.write("\n")
+
+
+class ProgressPrinter:
+    """Prints a line to stderr when a job changes state, and download progress in steps."""
+
+    def __init__(self, out: TextIO = sys.stderr) -> None:
+        self._out = out
+        self._last: dict[str, tuple[JobState, int]] = {}
+
+    def __call__(self, job: Job) -> None:
+        step = 0
+        if job.state is JobState.DOWNLOADING and job.bytes_total:
+            step = job.bytes_done * 10 // job.bytes_total
+        key = (job.state, step)
+        if self._last.get(job.id) == key:
+            return
+        self._last[job.id] = key
+        text = f"[{job.id}] {job.state.value}"
+        if job.state is JobState.DOWNLOADING and job.bytes_total:
+            text += f" {step * 10}% of {job.bytes_total:,} bytes"
+        elif job.status_detail and job.state in (JobState.QUEUED, JobState.GENERATING):
+            text += f" ({job.status_detail})" if job.status_detail != job.state.value else ""
+        print(text, file=self._out, flush=True)

@@ -1,0 +1,114 @@
+"""The command line's grammar: global options and one subparser per command."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop_app.api.request import AspectRatio, Resolution, ShotType
+from desktop_app.meta import APP_NAME, COMMAND, app_version
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=COMMAND,
+        description=f"{APP_NAME}: Wan 2.6 reference-to-video clips through AI/ML API. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="keep all data (journal, clips, logs, settings) in DIR (also WAN_STUDIO_HOME)",
+    )
+    parser.add_argument("--base-url", metavar="URL", help="API base URL (also AIMLAPI_BASE_URL)")
+    parser.add_argument(
+        "--poll-interval",
+        metavar="SECONDS",
+        type=positive_float,
+        help="seconds between status checks (default: the setting, 15)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="talk to a built-in simulator: no key, no cost"
+    )
+    parser.add_argument("--verbose", action="store_true", help="debug output on the console")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gen = commands.add_parser(
+        "generate", help="submit a generation (and with --wait, save its clip)"
+    )
+    gen.add_argument(
+        "--prompt", required=True, help="the scene; name references character1..character3"
+    )
+    gen.add_argument(
+        "--ref",
+        action="append",
+        required=True,
+        metavar="URL",
+        dest="refs",
+        help="public URL of a reference clip (1 to 3, in character order)",
+    )
+    gen.add_argument("--aspect-ratio", choices=[a.value for a in AspectRatio])
+    gen.add_argument("--resolution", choices=[r.value for r in Resolution])
+    gen.add_argument("--duration", type=int, choices=(5, 10, 15))
+    gen.add_argument("--negative-prompt", metavar="TEXT")
+    gen.add_argument("--shot-type", choices=[s.value for s in ShotType])
+    gen.add_argument("--seed", type=int)
+    gen.add_argument("--no-enhance-prompt", action="store_true", help="turn prompt expansion off")
+    gen.add_argument(
+        "--wait", action="store_true", help="follow the job to its end and save the clip"
+    )
+    gen.add_argument("--json", action="store_true", help="print the job as JSON")
+
+    jobs = commands.add_parser("jobs", help="list every job, newest first")
+    jobs.add_argument("--json", action="store_true")
+
+    show = commands.add_parser("show", help="one job in detail, with its history")
+    show.add_argument("job", metavar="JOB", help="job id, generation id, or a prefix")
+    show.add_argument("--json", action="store_true")
+
+    resume = commands.add_parser("resume", help="follow every unfinished job to its end")
+    resume.add_argument(
+        "job",
+        metavar="JOB",
+        nargs="?",
+        help="only this job (and follow it again if it was stopped)",
+    )
+    resume.add_argument("--json", action="store_true")
+
+    download = commands.add_parser("download", help="save (or save again) a job's clip")
+    download.add_argument("job", metavar="JOB")
+
+    unfollow = commands.add_parser(
+        "unfollow",
+        help="stop following a job (the API has no cancel: the service still renders and bills it)",
+    )
+    unfollow.add_argument("job", metavar="JOB")
+
+    forget = commands.add_parser("forget", help="remove a job from the journal")
+    forget.add_argument("job", metavar="JOB")
+    forget.add_argument("--delete-file", action="store_true", help="also delete its saved clip")
+
+    key = commands.add_parser("key", help="the API key in the system keyring")
+    key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    key_commands.add_parser("set", help="store a key (read from standard input or a hidden prompt)")
+    key_commands.add_parser("status", help="where the key comes from")
+    key_commands.add_parser("clear", help="remove the stored key")
+
+    sim = commands.add_parser("simulator", help="run the local API simulator")
+    sim.add_argument("--port", type=int, default=8765)
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--key", default="demo", help="the API key it accepts (default: demo)")
+    sim.add_argument("--any-key", action="store_true", help="accept any non-empty key")
+    sim.add_argument("--queued-seconds", type=float, default=4.0)
+    sim.add_argument("--generating-seconds", type=float, default=16.0)
+    sim.add_argument(
+        "--link-ttl", type=float, default=24 * 3600, help="seconds a result link lives"
+    )
+    return parser

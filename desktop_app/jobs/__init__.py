@@ -1,0 +1,1 @@
+"""The job lifecycle: submit, follow, download, resume. No Qt here."""

@@ -1,0 +1,65 @@
+"""Logging set-up: a rotating file in the log folder, the API key redacted from every record."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+REDACTED = "[redacted]"
+
+
+class SecretRedactor(logging.Filter):
+    """Replaces each registered secret in a record's final text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+
+    def add(self, secret: str) -> None:
+        if secret:
+            self._secrets.add(secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        text = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        exc_text = record.exc_text or ""
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+            exc_text = exc_text.replace(secret, REDACTED)
+        record.msg, record.args = text, None
+        record.exc_text = exc_text or None
+        return True
+
+
+def configure_logging(log_file: Path, *, verbose: bool) -> SecretRedactor:
+    """Log to a rotating file (and to stderr with `verbose`). Returns the redactor, to which
+    the key is added as soon as it is known."""
+    redactor = SecretRedactor()
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    file_handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    file_handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    file_handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+    file_handler.addFilter(redactor)
+    root.addHandler(file_handler)
+    if verbose:
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        console.addFilter(redactor)
+        root.addHandler(console)
+    # httpx logs every request line at INFO; keep it to debug runs.
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.INFO)
+    return redactor

@@ -1,0 +1,125 @@
+"""KeyStore: the API key in the OS keyring (service org.wanstudio.WanStudio), overridden
+by AIMLAPI_KEY. It is never written anywhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from desktop_app.api.secret import ApiKey
+from desktop_app.meta import APP_ID
+
+ENV_VAR = "AIMLAPI_KEY"
+ACCOUNT = "aimlapi"
+
+NO_KEYRING_HELP = (
+    "No system keyring is available to store the API key. On Linux install and start a "
+    "Secret Service such as GNOME Keyring (Debian/Ubuntu: apt install gnome-keyring) or "
+    "KWallet. Meanwhile, set the AIMLAPI_KEY environment variable to your key."
+)
+
+
+class KeySource(StrEnum):
+    ENVIRONMENT = "environment"
+    KEYRING = "keyring"
+    NONE = "none"
+
+
+class KeyringUnavailableError(RuntimeError):
+    def __init__(self, cause: str = "") -> None:
+        self.cause = cause
+        super().__init__(NO_KEYRING_HELP + (f" ({cause})" if cause else ""))
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    source: KeySource
+    keyring_problem: str | None = None
+
+    def describe(self) -> str:
+        if self.source is KeySource.ENVIRONMENT:
+            text = f"The API key comes from the {ENV_VAR} environment variable."
+        elif self.source is KeySource.KEYRING:
+            text = "The API key is stored in the system keyring."
+        else:
+            text = "No API key is set. Run `wan-studio key set` or set AIMLAPI_KEY."
+        if self.keyring_problem:
+            text += " " + self.keyring_problem
+        return text
+
+
+_KEYRING_ERRORS = (keyring.errors.KeyringError, RuntimeError, OSError)
+
+
+class KeyStore:
+    def __init__(
+        self, backend: KeyringBackend | None = None, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self._backend = backend
+        self._environ = environ if environ is not None else {}
+
+    def _keyring(self) -> KeyringBackend:
+        backend = self._backend or keyring.get_keyring()
+        if _is_unusable(backend):
+            raise KeyringUnavailableError()
+        return backend
+
+    def get(self) -> ApiKey | None:
+        """The key to use: AIMLAPI_KEY first, then the keyring. None when neither has one."""
+        from_env = self._environ.get(ENV_VAR, "").strip()
+        if from_env:
+            return ApiKey(from_env)
+        stored = self._read_keyring()
+        return ApiKey(stored) if stored else None
+
+    def _read_keyring(self) -> str | None:
+        try:
+            return self._keyring().get_password(APP_ID, ACCOUNT)
+        except KeyringUnavailableError:
+            raise
+        except _KEYRING_ERRORS as error:
+            raise KeyringUnavailableError(type(error).__name__) from None
+
+    def set(self, key: ApiKey) -> None:
+        try:
+            self._keyring().set_password(APP_ID, ACCOUNT, key.reveal())
+        except KeyringUnavailableError:
+            raise
+        except _KEYRING_ERRORS as error:
+            raise KeyringUnavailableError(type(error).__name__) from None
+
+    def clear(self) -> bool:
+        """Remove the stored key; False when there was none."""
+        try:
+            self._keyring().delete_password(APP_ID, ACCOUNT)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except KeyringUnavailableError:
+            raise
+        except _KEYRING_ERRORS as error:
+            raise KeyringUnavailableError(type(error).__name__) from None
+        return True
+
+    def status(self) -> KeyStatus:
+        problem = None
+        try:
+            stored = self._read_keyring()
+        except KeyringUnavailableError as error:
+            stored, problem = None, str(error)
+        if self._environ.get(ENV_VAR, "").strip():
+            return KeyStatus(KeySource.ENVIRONMENT, problem)
+        return KeyStatus(KeySource.KEYRING if stored else KeySource.NONE, problem)
+
+
+def _is_unusable(backend: KeyringBackend) -> bool:
+    # The fail backend raises on every call; a chainer with no members is no better.
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if name == "keyring.backends.fail.Keyring":
+        return True
+    backends = getattr(backend, "backends", None)
+    return isinstance(backends, list) and not backends

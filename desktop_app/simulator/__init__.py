@@ -1,0 +1,5 @@
+"""A local stand-in for the AI/ML API video endpoints and their CDN, over real HTTP."""
+
+from desktop_app.simulator.server import Fault, Simulator, SimulatorConfig
+
+__all__ = ["Fault", "Simulator", "SimulatorConfig"]

@@ -1,0 +1,50 @@
+"""Self-describing generation ids and signed CDN links, so the simulator answers for a
+generation after a restart with nothing stored: the id carries what it needs, signed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SECRET = b"wan-studio-simulator"
+
+
+@dataclass(frozen=True)
+class GenerationRecord:
+    created: float
+    queued_seconds: float
+    generating_seconds: float
+    duration: int
+    resolution: str
+    failure: str | None = None
+    """A failure message: the generation ends in `error` with it."""
+
+
+def _sign(data: bytes) -> str:
+    return hmac.new(SECRET, data, hashlib.sha256).hexdigest()[:12]
+
+
+def encode_id(record: GenerationRecord) -> str:
+    payload = json.dumps(asdict(record), separators=(",", ":")).encode()
+    text = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return f"{text}.{_sign(payload)}"
+
+
+def decode_id(generation_id: str) -> GenerationRecord | None:
+    text, _, signature = generation_id.partition(".")
+    try:
+        payload = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if not hmac.compare_digest(_sign(payload), signature):
+            return None
+        data: dict[str, Any] = json.loads(payload)
+        return GenerationRecord(**data)
+    except (ValueError, TypeError):
+        return None
+
+
+def link_signature(generation_id: str, expires: int) -> str:
+    return _sign(f"{generation_id}:{expires}".encode())

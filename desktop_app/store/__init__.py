@@ -1,0 +1,1 @@
+"""The durable job journal (SQLite). No Qt and no network here."""

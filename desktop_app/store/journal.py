@@ -1,0 +1,310 @@
+"""JobJournal: every job, written before its POST and after every change, in SQLite (WAL).
+
+Each write is its own committed transaction, so a process killed at any instant leaves the
+journal at the last completed step. Leases make sure that of several processes sharing one
+data folder only one follows a given job at a time; a crashed process's lease is taken
+over at once on the same machine, and after `lease_seconds` anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from desktop_app.api.request import GenerationRequest
+from desktop_app.store.job import Job, JobError, JobState, dumps
+from desktop_app.store.schema import migrate
+
+Clock = Callable[[], float]
+
+UNFINISHED = (JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING)
+
+_UPDATABLE = frozenset(
+    {
+        "generation_id", "status_detail", "credits_used", "video_url", "file_path",
+        "file_size", "file_sha256", "bytes_done", "bytes_total", "submitted_at",
+        "completed_at", "finished_at", "followed",
+    }
+)  # fmt: skip
+
+
+class JobNotFoundError(LookupError):
+    pass
+
+
+class AmbiguousJobError(LookupError):
+    pass
+
+
+def new_owner_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _owner_is_dead(token: str) -> bool:
+    """True when `token` names a process on this machine that no longer runs."""
+    host, _, rest = token.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class JobJournal:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        owner: str | None = None,
+        lease_seconds: float = 90.0,
+        clock: Clock = time.time,
+    ) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.owner = owner or new_owner_token()
+        self.lease_seconds = lease_seconds
+        self._clock = clock
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        migrate(self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, job_id: str) -> Job:
+        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(f"No job {job_id!r} in the journal.")
+        return _job(row)
+
+    def find(self, ref: str) -> Job:
+        """A job by its id, its generation id, or a unique prefix of either."""
+        rows = self._db.execute(
+            "SELECT * FROM jobs WHERE id = ? OR generation_id = ? OR client_request_id = ?",
+            (ref, ref, ref),
+        ).fetchall()
+        if not rows and ref:
+            pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = self._db.execute(
+                "SELECT * FROM jobs"
+                " WHERE id LIKE ? ESCAPE '\\' OR generation_id LIKE ? ESCAPE '\\'",
+                (pattern, pattern),
+            ).fetchall()
+        if not rows:
+            raise JobNotFoundError(f"No job matches {ref!r}. `wan-studio jobs` lists them.")
+        if len(rows) > 1:
+            raise AmbiguousJobError(f"{ref!r} matches {len(rows)} jobs; give more of the id.")
+        return _job(rows[0])
+
+    def jobs(self) -> list[Job]:
+        """Every job, newest first."""
+        rows = self._db.execute("SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC")
+        return [_job(r) for r in rows]
+
+    def unfinished(self) -> list[Job]:
+        marks = ",".join("?" * len(UNFINISHED))
+        rows = self._db.execute(
+            f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY created_at",
+            [s.value for s in UNFINISHED],
+        )
+        return [_job(r) for r in rows]
+
+    def events(self, job_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT at, kind, state, detail_json FROM events WHERE job_id = ? ORDER BY seq",
+            (job_id,),
+        )
+        return [
+            {
+                "at": r["at"],
+                "kind": r["kind"],
+                "state": r["state"],
+                "detail": json.loads(r["detail_json"]) if r["detail_json"] else None,
+            }
+            for r in rows
+        ]
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap "did anything change?"."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(self, request: GenerationRequest) -> Job:
+        """Journal a new job in `submitting`, leased to this process, before its POST."""
+        now = self._clock()
+        job_id = uuid.uuid4().hex[:12]
+        client_request_id = str(uuid.uuid4())
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO jobs (id, client_request_id, state, request_json, created_at,"
+                " updated_at, follower, lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job_id, client_request_id, JobState.SUBMITTING.value,
+                    dumps(request.to_json()), now, now, self.owner, now + self.lease_seconds,
+                ),
+            )  # fmt: skip
+            self._event(
+                db, job_id, "state", JobState.SUBMITTING, {"client_request_id": client_request_id}
+            )
+        return self.get(job_id)
+
+    def update(
+        self,
+        job_id: str,
+        *,
+        state: JobState | None = None,
+        error: JobError | None = None,
+        event: tuple[str, dict[str, Any]] | None = None,
+        **fields: Any,
+    ) -> Job:
+        """Change a job's fields (and state), and record the change in its history."""
+        unknown = set(fields) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not journal fields: {sorted(unknown)}")
+        values = {k: (str(v) if isinstance(v, Path) else v) for k, v in fields.items()}
+        if state is not None:
+            values["state"] = state.value
+        if error is not None:
+            values["error_json"] = dumps(error.to_json())
+        values["updated_at"] = self._clock()
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        with self._transaction() as db:
+            cursor = db.execute(
+                f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id]
+            )
+            if cursor.rowcount == 0:
+                raise JobNotFoundError(f"No job {job_id!r} in the journal.")
+            if state is not None:
+                detail = {k: v for k, v in fields.items() if k != "bytes_done"}
+                if error is not None:
+                    detail["error"] = error.to_json()
+                self._event(db, job_id, "state", state, detail)
+            if event is not None:
+                self._event(db, job_id, event[0], state, event[1])
+        return self.get(job_id)
+
+    def forget(self, job_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+    def _event(
+        self,
+        db: sqlite3.Connection,
+        job_id: str,
+        kind: str,
+        state: JobState | None,
+        detail: dict[str, Any] | None,
+    ) -> None:
+        db.execute(
+            "INSERT INTO events (job_id, at, kind, state, detail_json) VALUES (?, ?, ?, ?, ?)",
+            (
+                job_id, self._clock(), kind, state.value if state else None,
+                dumps({k: (str(v) if isinstance(v, Path) else v) for k, v in detail.items()})
+                if detail else None,
+            ),
+        )  # fmt: skip
+
+    # -- leases ----------------------------------------------------------------------------
+
+    def claim(self, job_id: str) -> bool:
+        """Take the right to follow this job. False while another live process has it."""
+        now = self._clock()
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT follower, lease_expires FROM jobs WHERE id = ?", (job_id,)
+            ).fetchone()
+            if row is None:
+                raise JobNotFoundError(f"No job {job_id!r} in the journal.")
+            holder, expires = row["follower"], row["lease_expires"]
+            free = (
+                holder is None
+                or holder == self.owner
+                or expires is None
+                or expires < now
+                or _owner_is_dead(holder)
+            )
+            if free:
+                db.execute(
+                    "UPDATE jobs SET follower = ?, lease_expires = ? WHERE id = ?",
+                    (self.owner, now + self.lease_seconds, job_id),
+                )
+            return free
+
+    def renew(self, job_id: str) -> bool:
+        """Extend this process's lease; False when it was lost to another process."""
+        cursor = self._db.execute(
+            "UPDATE jobs SET lease_expires = ? WHERE id = ? AND follower = ?",
+            (self._clock() + self.lease_seconds, job_id, self.owner),
+        )
+        return cursor.rowcount == 1
+
+    def release(self, job_id: str) -> None:
+        self._db.execute(
+            "UPDATE jobs SET follower = NULL, lease_expires = NULL WHERE id = ? AND follower = ?",
+            (job_id, self.owner),
+        )
+
+    def holder(self, job_id: str) -> str | None:
+        """Who follows this job now, if anyone live does."""
+        job = self.get(job_id)
+        row = self._db.execute("SELECT lease_expires FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if job.follower is None or row["lease_expires"] is None:
+            return None
+        if row["lease_expires"] < self._clock() or _owner_is_dead(job.follower):
+            return None
+        return job.follower
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(
+        id=row["id"],
+        client_request_id=row["client_request_id"],
+        request=GenerationRequest.from_json(json.loads(row["request_json"])),
+        state=JobState(row["state"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        generation_id=row["generation_id"],
+        status_detail=row["status_detail"],
+        error=JobError.from_json(json.loads(row["error_json"])) if row["error_json"] else None,
+        credits_used=row["credits_used"],
+        video_url=row["video_url"],
+        file_path=Path(row["file_path"]) if row["file_path"] else None,
+        file_size=row["file_size"],
+        file_sha256=row["file_sha256"],
+        bytes_done=row["bytes_done"],
+        bytes_total=row["bytes_total"],
+        submitted_at=row["submitted_at"],
+        completed_at=row["completed_at"],
+        finished_at=row["finished_at"],
+        followed=bool(row["followed"]),
+        follower=row["follower"],
+    )

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up a development checkout: the system packages the tests need (when run as root
+# with apt, as on CI), then a virtual environment in .venv with the project installed.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SYSTEM_PACKAGES=(dbus gnome-keyring)
+want_system=${WAN_STUDIO_SYSTEM_PACKAGES:-auto}
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ] && [ "$want_system" != "no" ] && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  elif [ "$want_system" = "yes" ]; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "Note: system packages missing (${missing[*]}); the keyring tests need them." >&2
+    echo "      Install them with: sudo apt-get install ${missing[*]}" >&2
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[dev]"

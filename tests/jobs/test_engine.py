@@ -1,0 +1,257 @@
+"""The engine end to end against the simulator: submit, follow, save, and every fault a
+creator must not pay for twice or lose a clip to."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop_app.api.client import GENERATIONS_PATH
+from desktop_app.api.request import GenerationRequest, Resolution
+from desktop_app.jobs.engine import FollowSettings, JobBusyError
+from desktop_app.simulator import Fault, Simulator, SimulatorConfig
+from desktop_app.store.job import Job, JobState
+from desktop_app.store.journal import JobJournal
+from tests.conftest import FAST_FOLLOW, FAST_SIM, TEST_KEY, engine_on, run
+
+REQUEST = GenerationRequest(
+    prompt="character1 waves at character2",
+    video_urls=("https://example.com/a.mp4", "https://example.com/b.mp4"),
+    resolution=Resolution.FULL_HD,
+    duration=10,
+    seed=42,
+)
+
+
+def generate(home: Path, sim: Simulator, **kw: object) -> Job:
+    async def scenario() -> Job:
+        async with engine_on(home, sim.base_url, **kw) as engine:  # type: ignore[arg-type]
+            job = await engine.submit(REQUEST)
+            if job.state.is_followable:
+                job = await engine.follow(job.id)
+            return job
+
+    return run(scenario())
+
+
+def test_round_trip_to_a_verified_file_and_sidecar(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    seen: list[JobState] = []
+    job = generate(tmp_path, sim, listener=lambda j: seen.append(j.state))
+    assert job.state is JobState.DONE
+    assert job.file_path is not None
+    assert job.file_path.parent == tmp_path / "library"
+    assert job.file_path.name.endswith(f"_character1-waves-at-character2_{job.id[:8]}.mp4")
+    assert job.file_path.read_bytes() == demo_clip
+    assert job.file_sha256 == hashlib.sha256(demo_clip).hexdigest()
+    assert job.credits_used == 3_150_000
+    assert not list((tmp_path / "library").glob("*.part"))
+    sidecar = json.loads(job.file_path.with_suffix(".json").read_text())
+    assert sidecar["request"] == REQUEST.to_json()
+    assert sidecar["generation_id"] == job.generation_id
+    assert sidecar["seed"] == 42
+    assert sidecar["credits_used"] == 3_150_000
+    assert sidecar["reference_urls"] == list(REQUEST.video_urls)
+    assert sidecar["sha256"] == job.file_sha256
+    for state in (JobState.SUBMITTING, JobState.QUEUED, JobState.DOWNLOADING, JobState.DONE):
+        assert state in seen
+    assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_no_authorization_reaches_the_cdn(tmp_path: Path, sim: Simulator) -> None:
+    generate(tmp_path, sim)
+    cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
+    api = [r for r in sim.requests if r.path == GENERATIONS_PATH]
+    assert cdn and api
+    assert all("authorization" not in r.headers for r in cdn)
+    assert all(r.headers["authorization"] == f"Bearer {TEST_KEY}" for r in api)
+
+
+def test_polling_costs_one_get_per_interval(tmp_path: Path) -> None:
+    config = SimulatorConfig(api_key=TEST_KEY, queued_seconds=0.5, generating_seconds=1.0)
+    with Simulator(config) as slow:
+        settings = FollowSettings(poll_interval=0.25, first_poll_delay=0.25)
+        job = generate(tmp_path, slow, settings=settings)
+        polls = [r.at for r in slow.requests if r.method == "GET" and r.path == GENERATIONS_PATH]
+    assert job.state is JobState.DONE
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
+    assert min(gaps) >= 0.24
+    assert len(polls) <= 1.5 / 0.25 + 2
+
+
+def test_failed_generation_keeps_the_services_message(tmp_path: Path, sim: Simulator) -> None:
+    sim.add_fault(Fault("generation", message="Reference 2 shows more than one character"))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.FAILED
+    assert job.error is not None
+    assert job.error.kind == "GenerationFailed"
+    assert "more than one character" in job.error.message
+    assert job.file_path is None
+
+
+def test_rejected_request_is_not_charged_or_resent(tmp_path: Path, sim: Simulator) -> None:
+    sim.add_fault(Fault("create", status=403))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.REJECTED
+    assert job.error is not None and "run out of credits" in job.error.message
+    assert job.error.request_id
+    assert job.generation_id is None
+    assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_ambiguous_post_becomes_unknown_and_is_never_resent(tmp_path: Path, sim: Simulator) -> None:
+    sim.add_fault(Fault("create", drop=True))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.UNKNOWN
+    assert job.error is not None and "may or may not" in job.error.message
+
+    async def resume() -> list[Job]:
+        async with engine_on(tmp_path, sim.base_url) as engine:
+            engine.recover_interrupted()
+            return engine.followable()
+
+    assert run(resume()) == []
+    assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_server_error_on_post_is_unknown_not_retried(tmp_path: Path, sim: Simulator) -> None:
+    sim.add_fault(Fault("create", status=500))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.UNKNOWN
+    assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_mid_download_drop_resumes_with_range(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    sim.add_fault(Fault("cdn", drop_after_bytes=70_000))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.DONE
+    assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+    cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
+    assert len(cdn) == 2
+    assert "range" not in cdn[0].headers
+    assert cdn[1].headers["range"].startswith("bytes=")
+    assert int(cdn[1].headers["range"][6:-1]) > 0
+
+
+def test_server_ignoring_range_restarts_from_zero(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    sim.add_fault(Fault("cdn", drop_after_bytes=50_000))
+    sim.add_fault(Fault("cdn", ignore_range=True))
+    job = generate(tmp_path, sim)
+    assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+
+
+def test_expired_link_is_refreshed_by_polling_again(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    sim.add_fault(Fault("cdn", status=403, times=1))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.DONE
+    assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+    journal = JobJournal(tmp_path / "journal.sqlite3")
+    assert "link_refreshed" in [e["kind"] for e in journal.events(job.id)]
+
+
+def test_clip_whose_link_never_works_again_is_lost(tmp_path: Path) -> None:
+    config = SimulatorConfig(
+        api_key=TEST_KEY, queued_seconds=0, generating_seconds=0.2, link_ttl_seconds=-5
+    )
+    with Simulator(config) as expiring:
+        job = generate(tmp_path, expiring)
+    assert job.state is JobState.LOST
+    assert job.error is not None and "expired" in job.error.message
+
+
+def test_poll_errors_back_off_then_recover(tmp_path: Path, sim: Simulator) -> None:
+    sim.add_fault(Fault("poll", status=503, times=5))  # more than the client's own retries
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.DONE
+    journal = JobJournal(tmp_path / "journal.sqlite3")
+    assert "poll_error" in [e["kind"] for e in journal.events(job.id)]
+
+
+def test_unknown_status_is_kept_raw_and_polling_goes_on(tmp_path: Path, sim: Simulator) -> None:
+    weird = json.dumps({"id": "x", "status": "paused_for_review", "video": None})
+    sim.add_fault(Fault("poll", status=200, body=weird, content_type="application/json"))
+    details: list[str | None] = []
+    job = generate(tmp_path, sim, listener=lambda j: details.append(j.status_detail))
+    assert "paused_for_review" in details
+    assert job.state is JobState.DONE
+
+
+def test_a_restarted_simulator_still_knows_the_job(tmp_path: Path, demo_clip: bytes) -> None:
+    async def submit(base_url: str) -> Job:
+        async with engine_on(tmp_path, base_url) as engine:
+            return await engine.submit(REQUEST)
+
+    async def follow(base_url: str, job_id: str) -> Job:
+        async with engine_on(tmp_path, base_url) as engine:
+            return await engine.follow(job_id)
+
+    with Simulator(FAST_SIM) as first:
+        job = run(submit(first.base_url))
+    with Simulator(FAST_SIM) as second:
+        job = run(follow(second.base_url, job.id))
+    assert job.state is JobState.DONE
+    assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+
+
+def test_a_job_followed_elsewhere_is_not_followed_twice(tmp_path: Path, sim: Simulator) -> None:
+    async def scenario() -> Job:
+        async with engine_on(tmp_path, sim.base_url) as window:
+            job = await window.submit(REQUEST)
+            following = asyncio.create_task(window.follow(job.id))
+            await asyncio.sleep(0)  # let the window's follow start and take the lease
+            async with engine_on(tmp_path, sim.base_url) as cli:
+                assert cli.followable() == []
+                with pytest.raises(JobBusyError):
+                    await cli.follow(job.id)
+            return await following
+
+    job = run(scenario())
+    assert job.state is JobState.DONE
+    assert len([r for r in sim.requests if r.path.startswith("/cdn/")]) == 1
+
+
+def test_stop_following_ends_polling_and_keeps_the_job(tmp_path: Path) -> None:
+    config = SimulatorConfig(api_key=TEST_KEY, queued_seconds=30, generating_seconds=30)
+    with Simulator(config) as slow:
+
+        async def scenario() -> Job:
+            async with engine_on(tmp_path, slow.base_url) as engine:
+                job = await engine.submit(REQUEST)
+                stopper = FollowSettings(poll_interval=0.05, first_poll_delay=0.05)
+                engine._settings = stopper
+                engine.stop_following(job.id)
+                return await engine.follow(job.id)
+
+        job = run(scenario())
+    assert job.state is JobState.QUEUED
+    assert not job.followed
+
+
+def test_give_up_leaves_the_job_resumable(tmp_path: Path, sim: Simulator) -> None:
+    sim.add_fault(Fault("poll", status=503, times=1000))
+    settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.01, give_up_after=0.3)
+
+    async def scenario() -> None:
+        async with engine_on(tmp_path, sim.base_url, settings=settings) as engine:
+            job = await engine.submit(REQUEST)
+            from desktop_app.jobs.engine import FollowInterruptedError
+
+            with pytest.raises(FollowInterruptedError) as raised:
+                await engine.follow(job.id)
+            assert "problem on its side" in str(raised.value)
+            assert [j.id for j in engine.followable()] == [job.id]
+
+    run(scenario())
+    assert FAST_FOLLOW.poll_interval == 0.1
