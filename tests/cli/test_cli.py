@@ -395,3 +395,57 @@ def test_version_and_no_keyring_message(tmp_path: Path) -> None:
     )
     assert stored.returncode == 2
     assert "gnome-keyring" in stored.stderr
+
+
+def test_ctrl_c_exits_130_and_leaves_the_job_for_resume(
+    tmp_path: Path, slow_sim: Simulator
+) -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "desktop_app",
+            *command(tmp_path, slow_sim.base_url),
+            "generate",
+            "--prompt",
+            PROMPT,
+            "--ref",
+            REF,
+            "--wait",
+        ],
+        env=cli_env(AIMLAPI_KEY=TEST_KEY),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_until(lambda: (row := journal_row(tmp_path)) is not None and row["state"] == "generating")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert "wan-studio resume" in stderr
+    row = journal_row(tmp_path)
+    assert row is not None
+    assert row["state"] == "generating"
+    assert row["follower"] is None  # released: the next process takes it at once
+
+
+def test_download_saves_a_deleted_clip_again(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    done = wan(
+        tmp_path,
+        "generate",
+        "--prompt",
+        PROMPT,
+        "--ref",
+        REF,
+        "--wait",
+        "--json",
+        base_url=sim.base_url,
+    )
+    job = json.loads(done.stdout)
+    Path(job["file"]).unlink()
+    again = wan(tmp_path, "download", job["id"], base_url=sim.base_url)
+    assert again.returncode == 0, again.stderr
+    assert Path(job["file"]).read_bytes() == demo_clip
+    assert sim.count("POST", GENERATIONS_PATH) == 1
