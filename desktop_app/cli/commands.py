@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from collections.abc import Awaitable
 
 from desktop_app.api.request import (
     AspectRatio,
@@ -126,8 +127,13 @@ async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 async def follow_one(engine: JobEngine, job: Job, *, as_json: bool) -> int:
+    return await finish(engine.follow(job.id), as_json=as_json)
+
+
+async def finish(following: Awaitable[Job], *, as_json: bool) -> int:
+    """Await a follow (or re-download) and report how it ended."""
     try:
-        job = await engine.follow(job.id)
+        job = await following
     except FollowInterruptedError as error:
         print(f"Stopped following job {error.job.id}: {error}", file=sys.stderr)
         print("It stays in the journal; `wan-studio resume` continues it.", file=sys.stderr)
@@ -184,20 +190,11 @@ async def resume(args: argparse.Namespace, runtime: Runtime) -> int:
 
 async def download(args: argparse.Namespace, runtime: Runtime) -> int:
     job = runtime.journal.find(args.job)
-    engine = runtime.engine(ProgressPrinter())
-    try:
-        job = await engine.redownload(job.id)
-    except ValueError as error:
-        print(error, file=sys.stderr)
+    if job.generation_id is None:
+        print(f"Job {job.id} never reached the service; there is no clip.", file=sys.stderr)
         return EXIT_INVALID
-    except FollowInterruptedError as error:
-        print(f"Could not save the clip: {error}", file=sys.stderr)
-        return interrupted_code(error)
-    except JobBusyError as error:
-        print(error, file=sys.stderr)
-        return EXIT_NETWORK
-    report(job, as_json=False)
-    return exit_code(job)
+    engine = runtime.engine(ProgressPrinter())
+    return await finish(engine.redownload(job.id), as_json=False)
 
 
 def unfollow(args: argparse.Namespace, runtime: Runtime) -> int:

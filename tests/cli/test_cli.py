@@ -230,6 +230,27 @@ def test_ambiguous_post_exits_5_with_the_request_id_and_no_resend(
     assert row is not None and row["state"] == "unknown"
 
 
+def start_generate_wait(home: Path, sim: Simulator) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "desktop_app",
+            *command(home, sim.base_url),
+            "generate",
+            "--prompt",
+            PROMPT,
+            "--ref",
+            REF,
+            "--wait",
+        ],
+        env=cli_env(AIMLAPI_KEY=TEST_KEY),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def kill_when(
     process: subprocess.Popen[str], home: Path, condition: Callable[[sqlite3.Row], bool]
 ) -> None:
@@ -256,24 +277,7 @@ def during_download(row: sqlite3.Row) -> bool:
 def test_sigkill_then_resume_finishes_with_one_post(
     tmp_path: Path, slow_sim: Simulator, demo_clip: bytes, moment: Callable[[sqlite3.Row], bool]
 ) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "desktop_app",
-            *command(tmp_path, slow_sim.base_url),
-            "generate",
-            "--prompt",
-            PROMPT,
-            "--ref",
-            REF,
-            "--wait",
-        ],
-        env=cli_env(AIMLAPI_KEY=TEST_KEY),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_generate_wait(tmp_path, slow_sim)
     kill_when(process, tmp_path, moment)
     killed = journal_row(tmp_path)
     assert killed is not None
@@ -400,24 +404,7 @@ def test_version_and_no_keyring_message(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130_and_leaves_the_job_for_resume(
     tmp_path: Path, slow_sim: Simulator
 ) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "desktop_app",
-            *command(tmp_path, slow_sim.base_url),
-            "generate",
-            "--prompt",
-            PROMPT,
-            "--ref",
-            REF,
-            "--wait",
-        ],
-        env=cli_env(AIMLAPI_KEY=TEST_KEY),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_generate_wait(tmp_path, slow_sim)
     wait_until(lambda: (row := journal_row(tmp_path)) is not None and row["state"] == "generating")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=20)
