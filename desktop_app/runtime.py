@@ -16,6 +16,7 @@ from desktop_app.api.client import ApiClient, default_timeout
 from desktop_app.api.secret import ApiKey
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.engine import FollowSettings, JobEngine, Listener
+from desktop_app.jobs.references import ReferenceProbe
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
@@ -70,7 +71,9 @@ class Runtime:
         self.simulator: Simulator | None = demo_simulator() if options.demo else None
         self.journal = JobJournal(self.paths.journal)
         self._engine: JobEngine | None = None
+        self._session_key: ApiKey | None = None
         self._clients: list[ApiClient | ClipDownloader] = []
+        self._http_clients: list[httpx.AsyncClient] = []
 
     @property
     def base_url(self) -> str:
@@ -96,6 +99,8 @@ class Runtime:
         """The key to send; raises MissingKeyError (with what to do) when there is none."""
         if self.simulator is not None:
             return ApiKey(DEMO_KEY)
+        if self._session_key is not None:
+            return self._session_key
         try:
             key = self.key_store.get()
         except KeyringUnavailableError as error:
@@ -108,6 +113,31 @@ class Runtime:
         if self._redactor is not None:
             self._redactor.add(key.reveal())
         return key
+
+    def use_session_key(self, key: ApiKey) -> None:
+        """Use this key until the process ends, without storing it (no working keyring)."""
+        self._session_key = key
+        if self._redactor is not None:
+            self._redactor.add(key.reveal())
+
+    def remember_key(self, key: ApiKey) -> None:
+        """A key just stored in the keyring: redact it from logs from now on."""
+        if self._redactor is not None:
+            self._redactor.add(key.reveal())
+
+    async def verify_key(self, key: ApiKey) -> None:
+        """Raises KeyRefusedError when the service refuses `key` (costs nothing)."""
+        client = ApiClient(self.base_url, key)
+        try:
+            await client.verify_key()
+        finally:
+            await client.aclose()
+
+    def reference_probe(self) -> ReferenceProbe:
+        """Checks reference links with a client that carries no key."""
+        http = httpx.AsyncClient(timeout=default_timeout(), follow_redirects=True)
+        self._http_clients.append(http)
+        return ReferenceProbe(http)
 
     def engine(self, listener: Listener | None = None) -> JobEngine:
         """The engine, built on first use (it needs the key)."""
@@ -134,6 +164,8 @@ class Runtime:
     async def aclose(self) -> None:
         for client in self._clients:
             await client.aclose()
+        for http in self._http_clients:
+            await http.aclose()
         self.journal.close()
         if self.simulator is not None:
             self.simulator.stop()

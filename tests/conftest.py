@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import subprocess
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,20 +13,25 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
 from desktop_app.api.client import ApiClient
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.engine import FollowSettings, JobEngine
-from desktop_app.resources import resource
+from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.journal import JobJournal
 
 TEST_KEY = "test-key-5b0c9e7d1f2a4c38"
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.02, max_delay=2.0)
 FAST_FOLLOW = FollowSettings(poll_interval=0.1, first_poll_delay=0.05, give_up_after=5.0)
-FAST_SIM = SimulatorConfig(api_key=TEST_KEY, queued_seconds=0.2, generating_seconds=0.3)
+SAMPLES = tuple(sorted(resource_dir().glob("sample-*.mp4")))
+FAST_SIM = SimulatorConfig(
+    api_key=TEST_KEY, queued_seconds=0.2, generating_seconds=0.3, samples=SAMPLES
+)
 
 T = TypeVar("T")
 
@@ -68,3 +76,40 @@ async def engine_on(
         await client.aclose()
         await downloader.aclose()
         journal.close()
+
+
+@pytest.fixture
+def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyringBackend]:
+    """A real Secret Service: gnome-keyring on a private D-Bus session bus (TECH.md)."""
+    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI must have dbus and gnome-keyring (the README test command installs them)"
+            )
+        pytest.skip("needs dbus-daemon and gnome-keyring-daemon")
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert bus.stdout is not None
+    address = bus.stdout.readline().strip()
+    home = tmp_path / "keyring-home"
+    home.mkdir()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    subprocess.run(
+        ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--daemonize"],
+        input="test-password",
+        env={**os.environ, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    try:
+        yield SecretServiceKeyring()
+    finally:
+        bus.terminate()
+        bus.communicate(timeout=10)

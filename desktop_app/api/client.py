@@ -18,7 +18,9 @@ from desktop_app.api.errors import (
     ApiError,
     BadResponseError,
     NetworkError,
+    NotFoundError,
     RateLimitedError,
+    RequestRejectedError,
     ServerError,
     error_from_response,
 )
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 GENERATIONS_PATH = "/v2/video/generations"
 DEFAULT_BASE_URL = "https://api.aimlapi.com"
 CLIENT_REQUEST_ID_HEADER = "X-Client-Request-Id"
+KEY_CHECK_ID = "wan-studio-key-check"
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -115,6 +118,14 @@ class ApiClient:
                     raise
                 log.info("poll failed (%s); retry %d in %.1f s", error.summary, retry_number, delay)
                 await self._sleep(delay)
+
+    async def verify_key(self) -> None:
+        """Check the key with a request that costs nothing: a status query for a generation
+        that does not exist. Raises KeyRefusedError (401) or the error that stopped it."""
+        try:
+            await self._send("GET", GENERATIONS_PATH, params={"generation_id": KEY_CHECK_ID})
+        except (NotFoundError, RequestRejectedError):
+            return  # the key passed; only the made-up id was refused
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._key.reveal()}", **kwargs.pop("headers", {})}

@@ -26,8 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "simulator":
         return commands.run_simulator(args)
     if args.command is None:
-        build_parser().print_help()
-        return 0
+        from desktop_app.app import run_window  # Qt is loaded only for the window
+
+        return run_window(args, environ)
     paths = AppPaths.resolve(args.home, environ)
     redactor = configure_logging(paths.log_file, verbose=args.verbose)
     key_store = KeyStore(environ=environ)

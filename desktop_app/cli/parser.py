@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="talk to a built-in simulator: no key, no cost"
     )
     parser.add_argument("--verbose", action="store_true", help="debug output on the console")
+    parser.add_argument(
+        "--screenshot", metavar="FILE", help="window: open, settle, save a PNG of it, exit"
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="window: open, load the player, exit 0 if it works"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gen = commands.add_parser(

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SYSTEM_PACKAGES=(dbus gnome-keyring)
+# libpulse0: QtMultimedia loads it. xvfb, xauth, libxcb-*: a real X window in tests.
+# dbus, gnome-keyring: a real Secret Service in tests.
+SYSTEM_PACKAGES=(libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth dbus gnome-keyring)
 want_system=${WAN_STUDIO_SYSTEM_PACKAGES:-auto}
 
 missing=()
@@ -21,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ] && [ "$want_system" != "no" ] && command -v apt-get 
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   else
-    echo "Note: system packages missing (${missing[*]}); the keyring tests need them." >&2
+    echo "Note: system packages missing (${missing[*]}); some tests need them." >&2
     echo "      Install them with: sudo apt-get install ${missing[*]}" >&2
   fi
 fi

@@ -1,0 +1,204 @@
+"""The window's composition root: Qt application, one qasync loop, the runtime, and the
+main window wired together. `wan-studio` with no command, and `python -m desktop_app`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TypeVar
+
+os.environ.setdefault("QT_API", "pyside6")  # qasync picks its binding from this
+
+import qasync  # type: ignore[import-untyped]
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.logs import configure_logging
+from desktop_app.meta import APP_ID, APP_NAME, app_version
+from desktop_app.models.frame_grabber import FrameGrabber
+from desktop_app.models.job_controller import JobController
+from desktop_app.models.job_list_model import JobListModel
+from desktop_app.paths import AppPaths
+from desktop_app.resources import resource, resource_dir
+from desktop_app.runtime import Runtime, RuntimeOptions
+from desktop_app.secrets.keystore import KeySource, KeyStore
+from desktop_app.ui.dialogs import show_error
+from desktop_app.ui.main_window import MainWindow, WindowServices
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SETTLE_SECONDS = 2.0
+SMOKE_TIMEOUT_SECONDS = 30.0
+
+
+def display_problem(environ: Mapping[str, str]) -> str | None:
+    """Why no window can open here, or None when one can."""
+    if sys.platform != "linux" or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "Wan Studio cannot open its window: this session has no display (neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set). Run it on a desktop, or use the command line: "
+        "`wan-studio --help`."
+    )
+
+
+def build_window(runtime: Runtime) -> MainWindow:
+    paths = runtime.paths
+    controller = JobController(runtime.journal, runtime.engine)
+    model = JobListModel()
+    grabber = FrameGrabber()
+    probe = runtime.reference_probe()
+    samples: tuple[str, ...] = ()
+    if runtime.simulator is not None:
+        base = runtime.simulator.base_url
+        samples = tuple(f"{base}/samples/{p.name}" for p in runtime.simulator.config.samples)
+    window_state = QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat)
+    services = WindowServices(
+        controller=controller,
+        model=model,
+        grabber=grabber,
+        check_reference=probe.check,
+        key_store=runtime.key_store,
+        verify_key=runtime.verify_key,
+        use_session_key=runtime.use_session_key,
+        settings_file=runtime.settings_file,
+        window_state=window_state,
+        library=runtime.library,
+        thumbnails=paths.data / "thumbnails",
+        logs=paths.logs,
+        demo=runtime.options.demo,
+        sample_links=samples,
+    )
+    return MainWindow(services)
+
+
+def install_exception_hook(window: MainWindow, log_file: str) -> None:
+    """Unexpected errors go to the log file; the creator sees a short sentence."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        show_error(
+            window,
+            "Something went wrong",
+            f"Wan Studio hit an unexpected problem ({kind.__name__}: {error}). Your jobs are "
+            f"safe in the journal. Details are in the log file: {log_file}",
+        )
+
+    sys.excepthook = hook
+
+
+def relaunch_in_demo(args: argparse.Namespace) -> None:
+    from PySide6.QtCore import QProcess
+
+    extra = ["--demo"] + (["--home", args.home] if args.home else [])
+    if getattr(sys, "frozen", False):
+        QProcess.startDetached(sys.executable, extra)
+    else:
+        QProcess.startDetached(sys.executable, ["-m", "desktop_app", *extra])
+
+
+async def wait_closed(window: MainWindow) -> None:
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    window.closed.connect(lambda: settle(closed, None))
+    await closed
+
+
+def settle(future: asyncio.Future[T], value: T) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+async def take_screenshot(window: MainWindow, target: str) -> int:
+    await asyncio.sleep(SETTLE_SECONDS)
+    if QGuiApplication.platformName() == "offscreen":
+        picture = window.grab()
+    else:
+        picture = window.screen().grabWindow(window.winId())
+    ok = picture.save(target)
+    print(f"Saved a screenshot of the window as {target}" if ok else f"Could not write {target}")
+    return 0 if ok else 1
+
+
+async def smoke(window: MainWindow) -> int:
+    """Open the window, load the player with the demo clip, and report."""
+    loaded: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def on_status(status: QMediaPlayer.MediaStatus) -> None:
+        if status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia):
+            settle(loaded, True)
+        elif status is QMediaPlayer.MediaStatus.InvalidMedia:
+            settle(loaded, False)
+
+    window.player.player.mediaStatusChanged.connect(on_status)
+    window.player.play(str(resource("demo.mp4")), "Smoke test")
+    try:
+        ok = await asyncio.wait_for(loaded, SMOKE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        ok = False
+    print("smoke: window open, player loaded the demo clip" if ok else "smoke: the player failed")
+    return 0 if ok else 1
+
+
+async def run(window: MainWindow, runtime: Runtime, args: argparse.Namespace) -> int:
+    window.show()
+    window.controller.start()
+    try:
+        if args.screenshot:
+            return await take_screenshot(window, args.screenshot)
+        if args.smoke:
+            return await smoke(window)
+        first_run = not runtime.options.demo and runtime.key_store.status().source is KeySource.NONE
+        if first_run:
+            QTimer.singleShot(0, lambda: window.ask_for_key(welcome=True))
+        await wait_closed(window)
+        return 0
+    finally:
+        window.close()
+        await window.controller.shutdown()
+        await runtime.aclose()
+
+
+def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    problem = display_problem(environ)
+    if problem and not (args.screenshot or args.smoke):
+        print(problem, file=sys.stderr)
+        return 1
+    if problem:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    paths = AppPaths.resolve(args.home, environ)
+    redactor = configure_logging(paths.log_file, verbose=args.verbose)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(app_version())
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    icon = resource_dir() / "icons" / "org.wanstudio.WanStudio.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    options = RuntimeOptions(
+        home=args.home, base_url=args.base_url, poll_interval=args.poll_interval, demo=args.demo
+    )
+    runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = build_window(runtime)
+
+    def switch_to_demo() -> None:
+        relaunch_in_demo(args)
+        window.close()
+
+    window.demo_requested.connect(switch_to_demo)
+    install_exception_hook(window, str(paths.log_file))
+    with loop:
+        code: int = loop.run_until_complete(run(window, runtime, args))
+    return code

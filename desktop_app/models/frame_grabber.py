@@ -1,0 +1,103 @@
+"""FrameGrabber: opens a clip (local file or link) with Qt's media backend, and reports
+its duration, frame size and one frame as a thumbnail. One clip at a time, queued."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+
+GIVE_UP_MS = 20_000
+
+
+@dataclass(frozen=True)
+class ClipFacts:
+    url: str
+    duration_s: float
+    size: QSize
+    thumbnail: QImage
+
+
+class FrameGrabber(QObject):
+    grabbed = Signal(object)
+    """ClipFacts for a clip that opened."""
+    failed = Signal(str, str)
+    """(url, reason) for one that did not."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: deque[str] = deque()
+        self._current: str | None = None
+        self._player = QMediaPlayer(self)
+        self._sink = QVideoSink(self)
+        self._player.setVideoSink(self._sink)
+        self._sink.videoFrameChanged.connect(self._on_sink_video_frame_changed)
+        self._player.errorOccurred.connect(self._on_player_error_occurred)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(GIVE_UP_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def grab(self, url: str) -> None:
+        if url != self._current and url not in self._queue:
+            self._queue.append(url)
+        self._next()
+
+    def cancel(self) -> None:
+        """Forget the queue and close the clip being opened."""
+        self._queue.clear()
+        if self._current is not None:
+            self.cancel_current()
+
+    def cancel_current(self) -> None:
+        self._timer.stop()
+        self._player.stop()
+        self._player.setSource(QUrl())
+        self._current = None
+
+    def _next(self) -> None:
+        if self._current is not None or not self._queue:
+            return
+        self._current = self._queue.popleft()
+        qurl = QUrl.fromUserInput(self._current)
+        self._player.setSource(qurl)
+        self._timer.start()
+        self._player.play()
+
+    def _finish(self) -> None:
+        self.cancel_current()
+        QTimer.singleShot(0, self._next)
+
+    def _on_sink_video_frame_changed(self, frame: QVideoFrame) -> None:
+        if self._current is None or not frame.isValid():
+            return
+        image = frame.toImage()
+        if image.isNull():
+            return
+        facts = ClipFacts(
+            url=self._current,
+            duration_s=self._player.duration() / 1000,
+            size=frame.size(),
+            thumbnail=image.scaled(
+                QSize(320, 180),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            ),
+        )
+        self._finish()
+        self.grabbed.emit(facts)
+
+    def _on_player_error_occurred(self, _error: QMediaPlayer.Error, message: str) -> None:
+        if self._current is not None:
+            url = self._current
+            self._finish()
+            self.failed.emit(url, message or "The clip could not be opened.")
+
+    def _on_timer_timeout(self) -> None:
+        if self._current is not None:
+            url = self._current
+            self._finish()
+            self.failed.emit(url, "The clip did not open in time.")

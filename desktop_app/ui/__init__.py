@@ -1,0 +1,1 @@
+"""The widgets of the Wan Studio window. They never import httpx: the engine talks."""

@@ -1,0 +1,246 @@
+"""Composer: references, prompt, every parameter, and Generate (Ctrl+Enter), which stays
+disabled with its reason shown while the request is invalid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.api.request import (
+    NEGATIVE_PROMPT_LIMIT,
+    PROMPT_LIMIT,
+    GenerationRequest,
+    Resolution,
+    ShotType,
+)
+from desktop_app.api.response import credits_to_usd
+from desktop_app.models.prompt_check import prompt_notes, tag
+from desktop_app.ui.options import AspectRatioPicker, SeedField
+from desktop_app.ui.prompt_editor import PromptEditor
+from desktop_app.ui.reference_list import ReferenceList, describe_link
+
+
+def _radio_row(labels: list[tuple[str, str]], group: QButtonGroup) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for index, (text, tip) in enumerate(labels):
+        button = QRadioButton(text)
+        button.setToolTip(tip)
+        group.addButton(button, index)
+        layout.addWidget(button)
+    layout.addStretch(1)
+    return row
+
+
+class Composer(QWidget):
+    generate_requested = Signal(object)
+    """A valid GenerationRequest the creator asked to generate."""
+
+    def __init__(self, references: ReferenceList, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.references = references
+        self.prompt = PromptEditor(
+            "Describe the scene. Name your references character1, character2, character3.",
+            "Prompt",
+        )
+        self.chips = QHBoxLayout()
+        self.chip_buttons: list[QPushButton] = []
+        self.prompt_counter = QLabel()
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setAccessibleName("Prompt notes")
+        self.negative = PromptEditor("What to keep out of the clip (optional)", "Negative prompt")
+        self.negative.setMaximumHeight(60)
+        self.negative_counter = QLabel()
+
+        self.aspect = AspectRatioPicker()
+        self.resolution = QButtonGroup(self)
+        resolution_row = _radio_row(
+            [("720p", "1280×720 (short side 720)"), ("1080p", "1920×1080 (short side 1080)")],
+            self.resolution,
+        )
+        self.resolution.button(1).setChecked(True)
+        self.duration = QButtonGroup(self)
+        duration_row = _radio_row(
+            [
+                ("5 s", "5 seconds"),
+                ("10 s", "10 seconds"),
+                (
+                    "15 s *",
+                    "15 seconds. * Not every host of this model accepts 15 s; "
+                    "if the service refuses it, its answer is shown.",
+                ),
+            ],
+            self.duration,
+        )
+        self.duration.button(1).setChecked(True)
+        self.enhance = QCheckBox("Prompt expansion")
+        self.enhance.setChecked(True)
+        self.enhance.setToolTip("The service rewrites and enriches the prompt")
+        self.shot_type = QComboBox()
+        self.shot_type.setAccessibleName("Shot type")
+        self.shot_type.addItem("Single shot", ShotType.SINGLE)
+        self.shot_type.addItem("Multiple cuts", ShotType.MULTI)
+        self.shot_note = QLabel()
+        self.shot_note.setWordWrap(True)
+        self.seed = SeedField()
+
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setToolTip("Send this request to the service (Ctrl+Enter)")
+        self.generate_button.setAccessibleName("Generate")
+        self.generate_button.setDefault(True)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName("Why Generate is disabled")
+        self.cost = QLabel()
+        self.cost.setAccessibleName("Cost of the last job")
+
+        form = QFormLayout()
+        form.addRow("Aspect ratio", self.aspect)
+        form.addRow("Resolution", resolution_row)
+        form.addRow("Duration", duration_row)
+        form.addRow("", self.enhance)
+        form.addRow("Shot type", self.shot_type)
+        form.addRow("", self.shot_note)
+        form.addRow("Seed", self.seed)
+        self.samples_button = QPushButton("Add sample references")
+        self.samples_button.setToolTip("Demo: three short sample clips served by the simulator")
+        self.samples_button.setVisible(False)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel("<b>References</b> (1 to 3 public links, one character each)"), 1)
+        heading.addWidget(self.samples_button)
+        fields.addLayout(heading)
+        fields.addWidget(self.references, 1)
+        fields.addWidget(QLabel("<b>Prompt</b>"))
+        fields.addLayout(self.chips)
+        fields.addWidget(self.prompt, 1)
+        counters = QHBoxLayout()
+        counters.addWidget(self.notes, 1)
+        counters.addWidget(self.prompt_counter, 0, Qt.AlignmentFlag.AlignTop)
+        fields.addLayout(counters)
+        negative_row = QHBoxLayout()
+        negative_row.addWidget(self.negative, 1)
+        negative_row.addWidget(self.negative_counter, 0, Qt.AlignmentFlag.AlignTop)
+        fields.addLayout(negative_row)
+        fields.addLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        action = QHBoxLayout()
+        action.addWidget(self.reason, 1)
+        action.addWidget(self.generate_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(action)
+        layout.addWidget(self.cost)
+
+        self.references.references_changed.connect(self._on_references_references_changed)
+        self.prompt.textChanged.connect(self.refresh)
+        self.negative.textChanged.connect(self.refresh)
+        self.enhance.toggled.connect(self.refresh)
+        self.seed.changed.connect(self.refresh)
+        self.generate_button.clicked.connect(self._on_generate_button_clicked)
+        self.refresh()
+
+    # -- the request -------------------------------------------------------------------------
+
+    def request(self) -> GenerationRequest:
+        negative = self.negative.toPlainText().strip()
+        return GenerationRequest(
+            prompt=self.prompt.toPlainText().strip(),
+            video_urls=tuple(self.references.links()),
+            aspect_ratio=self.aspect.value(),
+            resolution=Resolution.HD if self.resolution.checkedId() == 0 else Resolution.FULL_HD,
+            duration=(5, 10, 15)[self.duration.checkedId()],
+            negative_prompt=negative or None,
+            shot_type=ShotType(self.shot_type.currentData()) if self.enhance.isChecked() else None,
+            seed=self.seed.value(),
+            enhance_prompt=self.enhance.isChecked(),
+        )
+
+    def load(self, request: GenerationRequest) -> None:
+        """Fill every field from a request (to run a job again)."""
+        self.references.set_links(list(request.video_urls))
+        self.prompt.setPlainText(request.prompt)
+        self.negative.setPlainText(request.negative_prompt or "")
+        if request.aspect_ratio:
+            self.aspect.set_value(request.aspect_ratio)
+        self.resolution.button(0 if request.resolution is Resolution.HD else 1).setChecked(True)
+        self.duration.button((5, 10, 15).index(request.effective_duration)).setChecked(True)
+        self.enhance.setChecked(request.enhance_prompt is not False)
+        self.shot_type.setCurrentIndex(1 if request.shot_type is ShotType.MULTI else 0)
+        self.seed.field.setText("" if request.seed is None else str(request.seed))
+
+    def problems(self) -> list[str]:
+        found = [str(p) for p in self.request().problems()]
+        if self.seed.field.text().strip() and self.seed.value() is None:
+            found.append("seed: must be a whole number")
+        return found
+
+    # -- feedback ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        prompt = self.prompt.toPlainText()
+        negative = self.negative.toPlainText()
+        filled = len(self.references.links())
+        self.prompt.highlighter.set_filled_slots(filled)
+        self.prompt_counter.setText(f"{len(prompt)} / {PROMPT_LIMIT}")
+        self.negative_counter.setText(f"{len(negative)} / {NEGATIVE_PROMPT_LIMIT}")
+        self.notes.setText("\n".join(prompt_notes(prompt, negative, filled).warnings))
+        expansion = self.enhance.isChecked()
+        self.shot_type.setEnabled(expansion)
+        self.shot_note.setText(
+            "" if expansion else "Shot type only takes effect with prompt expansion on."
+        )
+        problems = self.problems()
+        self.generate_button.setEnabled(not problems)
+        self.reason.setText("Cannot generate yet: " + "; ".join(problems) if problems else "")
+
+    def show_cost(self, credits: int | None) -> None:
+        if credits is None:
+            self.cost.clear()
+        else:
+            self.cost.setText(f"Last job: {credits:,} credits (${credits_to_usd(credits):.2f})")
+
+    def _rebuild_chips(self, links: list[str]) -> None:
+        for button in self.chip_buttons:
+            self.chips.removeWidget(button)
+            button.deleteLater()
+        self.chip_buttons = []
+        for slot, link in enumerate(links, start=1):
+            name = describe_link(link)[1]
+            chip = QPushButton(f"{tag(slot)} · {name[:18]}")
+            chip.setToolTip(f"Insert {tag(slot)} ({name}) into the prompt")
+            chip.setAccessibleName(f"Insert {tag(slot)}")
+            chip.clicked.connect(lambda _=False, s=slot: self.prompt.insert_tag(tag(s)))
+            self.chips.addWidget(chip)
+            self.chip_buttons.append(chip)
+
+    def _on_references_references_changed(self, links: list[str]) -> None:
+        self._rebuild_chips(links)
+        self.refresh()
+
+    def _on_generate_button_clicked(self) -> None:
+        if self.problems():
+            self.refresh()
+            return
+        self.generate_requested.emit(self.request())
+        self.seed.after_submit()

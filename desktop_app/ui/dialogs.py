@@ -1,0 +1,249 @@
+"""Dialogs: the welcome/key dialog, settings, About, and the copyable error message."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.api.errors import ApiError
+from desktop_app.api.secret import ApiKey
+from desktop_app.meta import APP_ID, APP_NAME, app_version
+from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.settings import Settings
+
+KEYS_PAGE = "https://aimlapi.com/app/keys"
+
+
+def show_error(parent: QWidget | None, title: str, sentence: str) -> None:
+    """A failure told as a sentence; the text (with any request id) can be copied."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(sentence)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    copy = box.addButton("Copy text", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    copy.clicked.disconnect()
+    copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(f"{title}: {sentence}"))
+    box.open()
+
+
+def show_about(parent: QWidget | None) -> None:
+    QMessageBox.about(
+        parent,
+        f"About {APP_NAME}",
+        f"<b>{APP_NAME}</b> {app_version()}<br>{APP_ID}<br><br>"
+        "Short clips with Alibaba's Wan 2.6 reference-to-video model through AI/ML API.",
+    )
+
+
+VerifyKey = Callable[[ApiKey], Awaitable[None]]
+
+
+@dataclass
+class KeyChoice:
+    key: ApiKey | None = None
+    session_only: bool = False
+    demo: bool = False
+
+
+class KeyDialog(QDialog):
+    """Asks for the API key, checks it with a free request, and stores it in the keyring;
+    without a working keyring, offers to use it for this session only."""
+
+    def __init__(
+        self, store: KeyStore, verify: VerifyKey, *, welcome: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Welcome to {APP_NAME}" if welcome else "API key")
+        self.choice = KeyChoice()
+        self._store = store
+        self._verify = verify
+        self._tasks: set[asyncio.Task[Any]] = set()
+        intro = QLabel(
+            (
+                "Wan Studio makes clips with Wan 2.6 through AI/ML API. Paste your API key: it is "
+                "checked with a request that costs nothing and kept in your system keyring. "
+                if welcome
+                else "Paste the API key to use. "
+            )
+            + f'Keys are made at <a href="{KEYS_PAGE}">{KEYS_PAGE}</a>.'
+        )
+        intro.setWordWrap(True)
+        intro.setOpenExternalLinks(True)
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName("API key")
+        self.field.setPlaceholderText("API key")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Key status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_button = QPushButton("Check and save")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.session_button = QPushButton("Use for this session only")
+        self.session_button.setToolTip("Keep the key in memory until Wan Studio closes")
+        self.session_button.clicked.connect(self._on_session_button_clicked)
+        self.session_button.setVisible(False)
+        self.demo_button = QPushButton("Try the demo")
+        self.demo_button.setToolTip("A built-in simulator: no key, no cost, no internet")
+        self.demo_button.clicked.connect(self._on_demo_button_clicked)
+        self.demo_button.setVisible(welcome)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.session_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.field)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        status = store.status()
+        if status.keyring_problem:
+            self._no_keyring(status.keyring_problem)
+
+    def _no_keyring(self, message: str) -> None:
+        self.status.setText(message)
+        self.session_button.setVisible(True)
+
+    def _key(self) -> ApiKey | None:
+        try:
+            return ApiKey(self.field.text())
+        except ValueError:
+            self.status.setText("Paste a key first.")
+            return None
+
+    async def _checked(self, key: ApiKey) -> bool:
+        self.status.setText("Checking the key…")
+        self.save_button.setEnabled(False)
+        try:
+            await self._verify(key)
+        except ApiError as error:
+            self.status.setText(error.explain())
+            return False
+        finally:
+            self.save_button.setEnabled(True)
+        return True
+
+    def _run(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_save_button_clicked(self) -> None:
+        self._run(self._save())
+
+    def _on_session_button_clicked(self) -> None:
+        self._run(self._use_for_session())
+
+    async def _save(self) -> None:
+        key = self._key()
+        if key is None or not await self._checked(key):
+            return
+        try:
+            self._store.set(key)
+        except KeyringUnavailableError as error:
+            self._no_keyring(str(error))
+            return
+        self.choice = KeyChoice(key=key)
+        self.accept()
+
+    async def _use_for_session(self) -> None:
+        key = self._key()
+        if key is not None and await self._checked(key):
+            self.choice = KeyChoice(key=key, session_only=True)
+            self.accept()
+
+    def _on_demo_button_clicked(self) -> None:
+        self.choice = KeyChoice(demo=True)
+        self.accept()
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        settings: Settings,
+        key_status: str,
+        default_library: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.key_status = QLabel(key_status)
+        self.key_status.setWordWrap(True)
+        self.replace_key = QPushButton("Replace key…")
+        self.remove_key = QPushButton("Remove key")
+        self.base_url = QLineEdit(settings.base_url)
+        self.base_url.setAccessibleName("Base URL")
+        self.base_url.setToolTip(
+            "The API's address: change it for a proxy, a staging host or a local test server"
+        )
+        self.library = QLineEdit(settings.library)
+        self.library.setPlaceholderText(default_library)
+        self.library.setAccessibleName("Library folder")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._on_browse_clicked)
+        library_row = QHBoxLayout()
+        library_row.addWidget(self.library, 1)
+        library_row.addWidget(browse)
+        self.poll_interval = QDoubleSpinBox()
+        self.poll_interval.setRange(2, 300)
+        self.poll_interval.setSuffix(" s")
+        self.poll_interval.setValue(settings.poll_interval)
+        self.poll_interval.setAccessibleName("Poll interval")
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.replace_key)
+        key_row.addWidget(self.remove_key)
+        key_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("API key", self.key_status)
+        form.addRow("", key_row)
+        form.addRow("Base URL", self.base_url)
+        form.addRow("Library folder", library_row)
+        form.addRow("Check every", self.poll_interval)
+        note = QLabel("Base URL and check interval apply from the next start.")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def _on_browse_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Library folder", self.library.text())
+        if folder:
+            self.library.setText(folder)
+
+    def settings(self, current: Settings) -> Settings:
+        return current.with_changes(
+            base_url=self.base_url.text().strip() or current.base_url,
+            library=self.library.text().strip(),
+            poll_interval=float(self.poll_interval.value()),
+        )

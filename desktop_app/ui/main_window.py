@@ -1,0 +1,299 @@
+"""MainWindow: composer, player and job panel on resizable splitters, with menus, a
+status bar, the first-run key dialog, and (in demo mode) a DEMO badge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QWidget,
+)
+
+from desktop_app.api.request import GenerationRequest
+from desktop_app.api.secret import ApiKey
+from desktop_app.meta import APP_NAME
+from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.models.job_controller import JobController
+from desktop_app.models.job_list_model import JobListModel
+from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.settings import SettingsFile
+from desktop_app.store.job import Job, JobState
+from desktop_app.ui.composer import Composer
+from desktop_app.ui.dialogs import (
+    KEYS_PAGE,
+    KeyDialog,
+    SettingsDialog,
+    VerifyKey,
+    show_about,
+    show_error,
+)
+from desktop_app.ui.job_panel import JobPanel
+from desktop_app.ui.player import PlayerWidget
+from desktop_app.ui.reference_list import CheckReference, ReferenceList
+
+
+@dataclass(frozen=True)
+class WindowServices:
+    """What the window needs from the rest of the app, built by app.py."""
+
+    controller: JobController
+    model: JobListModel
+    grabber: FrameGrabber
+    check_reference: CheckReference
+    key_store: KeyStore
+    verify_key: VerifyKey
+    use_session_key: Callable[[ApiKey], None]
+    settings_file: SettingsFile
+    window_state: QSettings
+    library: Path
+    thumbnails: Path
+    logs: Path
+    demo: bool
+    sample_links: tuple[str, ...] = ()
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+    demo_requested = Signal()
+
+    def __init__(self, services: WindowServices) -> None:
+        super().__init__()
+        self.services = services
+        self.controller = services.controller
+        for part in (services.controller, services.model, services.grabber):
+            part.setParent(self)  # they live and die with the window
+        self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
+        self.references = ReferenceList(services.check_reference, services.grabber)
+        self.composer = Composer(self.references)
+        self.player = PlayerWidget()
+        self.jobs = JobPanel(services.model, services.thumbnails)
+        self._thumbnail_jobs: dict[str, str] = {}
+
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.player)
+        self.right.addWidget(self.jobs)
+        self.main = QSplitter(Qt.Orientation.Horizontal)
+        self.main.addWidget(self.composer)
+        self.main.addWidget(self.right)
+        self.main.setStretchFactor(1, 1)
+        self.setCentralWidget(self.main)
+        self._build_menus()
+        self.demo_badge = QLabel(" DEMO: simulated service, nothing is billed ")
+        self.demo_badge.setStyleSheet(
+            "background:#e9a100;color:black;font-weight:bold;border-radius:3px"
+        )
+        self.demo_badge.setAccessibleName("Demo mode")
+        self.demo_badge.setVisible(services.demo)
+        self.statusBar().addPermanentWidget(self.demo_badge)
+        setTabOrder = QWidget.setTabOrder
+        setTabOrder(self.references.list, self.references.url_field)
+        setTabOrder(self.references.url_field, self.composer.prompt)
+        setTabOrder(self.composer.prompt, self.composer.negative)
+
+        self.composer.generate_requested.connect(self._on_composer_generate_requested)
+        self.references.play_requested.connect(self.player.play)
+        self.jobs.play_requested.connect(self.player.play)
+        self.jobs.stop_following_requested.connect(self.controller.stop_following)
+        self.jobs.follow_requested.connect(self.controller.follow)
+        self.jobs.forget_requested.connect(self._on_jobs_forget_requested)
+        self.jobs.resubmit_requested.connect(self._on_jobs_resubmit_requested)
+        self.jobs.redownload_requested.connect(self.controller.redownload)
+        self.jobs.reuse_requested.connect(self.composer.load)
+        self.controller.job_changed.connect(self._on_controller_job_changed)
+        self.controller.job_removed.connect(services.model.remove)
+        self.controller.jobs_reloaded.connect(self._on_controller_jobs_reloaded)
+        self.controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
+        self.controller.key_needed.connect(self._on_controller_key_needed)
+        services.grabber.grabbed.connect(self._on_grabber_grabbed)
+        self._repaint = QTimer(self)
+        self._repaint.setInterval(1000)
+        self._repaint.timeout.connect(self.jobs.view.viewport().update)
+        self._repaint.start()
+        self._restore_state()
+        if services.demo and services.sample_links:
+            self.composer.samples_button.setVisible(True)
+            self.composer.samples_button.clicked.connect(self.add_sample_references)
+
+    # -- menus -------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction("&New request", QKeySequence.StandardKey.New, self._on_new_request)
+        if self.services.demo:
+            file_menu.addAction("Add &sample references", self.add_sample_references)
+        file_menu.addAction("Open &library folder", self._open_library)
+        file_menu.addSeparator()
+        file_menu.addAction("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(
+            "&Paste reference link", QKeySequence("Ctrl+Shift+V"), self.references.paste
+        )
+        edit_menu.addAction("&Remove selected reference", self.references.remove_selected)
+        edit_menu.addAction(
+            "&Generate", QKeySequence("Ctrl+Return"), self.composer.generate_button.click
+        )
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), self.jobs.play_selected)
+        view_menu.addAction(
+            "Focus &references", QKeySequence("Ctrl+1"), self.references.list.setFocus
+        )
+        view_menu.addAction("Focus &prompt", QKeySequence("Ctrl+2"), self.composer.prompt.setFocus)
+        view_menu.addAction("Focus &jobs", QKeySequence("Ctrl+3"), self.jobs.view.setFocus)
+        view_menu.addAction(
+            "&Fullscreen player", QKeySequence("F11"), self.player.toggle_fullscreen
+        )
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("Get an API &key", lambda: QDesktopServices.openUrl(QUrl(KEYS_PAGE)))
+        help_menu.addAction(
+            "Open &log folder",
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.logs))),
+        )
+        help_menu.addAction(f"&About {APP_NAME}", lambda: show_about(self))
+
+    def add_sample_references(self) -> None:
+        self.references.add_links(list(self.services.sample_links))
+        if not self.composer.prompt.toPlainText().strip():
+            self.composer.prompt.setPlainText(
+                "character1 and character2 meet on a sunny beach and wave at the camera"
+            )
+
+    def _on_new_request(self) -> None:
+        self.references.set_links([])
+        self.composer.prompt.clear()
+        self.composer.negative.clear()
+
+    def _open_library(self) -> None:
+        self.services.library.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.library)))
+
+    def open_settings(self) -> None:
+        store = self.services.key_store
+        settings = self.services.settings_file.load()
+        dialog = SettingsDialog(
+            settings, store.status().describe(), str(self.services.library), self
+        )
+        dialog.replace_key.clicked.connect(lambda: self.ask_for_key(welcome=False))
+        dialog.remove_key.clicked.connect(lambda: self._remove_key(dialog))
+        if dialog.exec():
+            self.services.settings_file.save(dialog.settings(settings))
+            self.statusBar().showMessage(
+                "Settings saved. Base URL and interval apply from the next start.", 8000
+            )
+
+    def _remove_key(self, dialog: SettingsDialog) -> None:
+        try:
+            removed = self.services.key_store.clear()
+        except KeyringUnavailableError as error:
+            dialog.key_status.setText(str(error))
+            return
+        dialog.key_status.setText(
+            "The stored key was removed." if removed else "No key was stored."
+        )
+
+    # -- the key -----------------------------------------------------------------------------
+
+    def ask_for_key(self, *, welcome: bool) -> bool:
+        dialog = KeyDialog(
+            self.services.key_store, self.services.verify_key, welcome=welcome, parent=self
+        )
+        if not dialog.exec():
+            return False
+        choice = dialog.choice
+        if choice.demo:
+            self.demo_requested.emit()
+            return False
+        if choice.key is not None and choice.session_only:
+            self.services.use_session_key(choice.key)
+        self.statusBar().showMessage("The API key is ready.", 5000)
+        return True
+
+    def _on_controller_key_needed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    def _on_composer_generate_requested(self, request: GenerationRequest) -> None:
+        if not self.controller.engine_ready() and not (
+            self.ask_for_key(welcome=False) and self.controller.engine_ready()
+        ):
+            return
+        self.controller.submit(request)
+        self.statusBar().showMessage("Sending the request…", 4000)
+
+    def _on_controller_job_changed(self, job: Job) -> None:
+        self.services.model.upsert(job)
+        if job.state is JobState.SUBMITTING:
+            self.jobs.select(job.id)
+        if job.credits_used is not None and job.state is JobState.QUEUED:
+            self.composer.show_cost(job.credits_used)
+        if job.state is JobState.DONE:
+            self._want_thumbnail(job)
+
+    def _on_controller_jobs_reloaded(self, jobs: list[Job]) -> None:
+        self.services.model.replace_all(jobs)
+        for job in jobs:
+            if job.state is JobState.DONE:
+                self._want_thumbnail(job)
+
+    def _want_thumbnail(self, job: Job) -> None:
+        target = self.services.thumbnails / f"{job.id}.png"
+        if job.file_path is None or target.exists() or not job.file_path.exists():
+            return
+        url = QUrl.fromLocalFile(str(job.file_path)).toString()
+        if url not in self._thumbnail_jobs:
+            self._thumbnail_jobs[url] = job.id
+            self.services.grabber.grab(url)
+
+    def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
+        job_id = self._thumbnail_jobs.pop(facts.url, None)
+        if job_id is None:
+            return
+        self.services.thumbnails.mkdir(parents=True, exist_ok=True)
+        facts.thumbnail.save(str(self.services.thumbnails / f"{job_id}.png"))
+        row = self.services.model.row_of(job_id)
+        if row is not None:
+            self.services.model.upsert(self.services.model.job_at(row))
+
+    def _on_jobs_forget_requested(self, job_id: str, delete_file: bool) -> None:
+        self.controller.forget(job_id, delete_file=delete_file)
+        (self.services.thumbnails / f"{job_id}.png").unlink(missing_ok=True)
+
+    def _on_jobs_resubmit_requested(self, job: Job) -> None:
+        self.controller.resubmit(job)
+
+    # -- window state ------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        state = self.services.window_state
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+            self.main.setSizes([460, 820])
+            self.right.setSizes([430, 370])
+        for key, splitter in (("main_splitter", self.main), ("right_splitter", self.right)):
+            saved = state.value(key)
+            if isinstance(saved, QByteArray):
+                splitter.restoreState(saved)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        state = self.services.window_state
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("main_splitter", self.main.saveState())
+        state.setValue("right_splitter", self.right.saveState())
+        state.sync()
+        self.player.player.stop()
+        self.services.grabber.cancel()
+        self.references.cancel_checks()
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,192 @@
+"""PlayerWidget: plays a clip with its sound. Space plays/pauses, comma and period step
+one frame, F toggles fullscreen (Esc leaves it)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
+FRAME_MS = 40  # one frame at 25 fps; the service renders 24-30 fps
+
+
+def clock(ms: int) -> str:
+    seconds = max(0, ms) // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class PlayerWidget(QWidget):
+    fullscreen_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.video = QVideoWidget(self)
+        self.video.setMinimumSize(320, 180)
+        self.video.setAccessibleName("Video")
+        self.player.setVideoOutput(self.video)
+        self.title = QLabel("Nothing loaded. Double-click a job or a reference to play it.")
+        self.title.setWordWrap(True)
+
+        style = self.style()
+        self.play_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
+            "Play or pause (Space)",
+            self.toggle_play,
+        )
+        self.back_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward),
+            "One frame back (,)",
+            lambda: self.step(-1),
+        )
+        self.forward_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward),
+            "One frame forward (.)",
+            lambda: self.step(1),
+        )
+        self.seek = QSlider(Qt.Orientation.Horizontal)
+        self.seek.setAccessibleName("Position")
+        self.seek.setRange(0, 0)
+        self.seek.sliderMoved.connect(self.player.setPosition)
+        self.position_label = QLabel("0:00 / 0:00")
+        self.loop = QCheckBox("Loop")
+        self.loop.setToolTip("Play the clip again and again")
+        self.loop.toggled.connect(self._on_loop_toggled)
+        self.mute = QCheckBox("Mute")
+        self.mute.toggled.connect(self.audio.setMuted)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setAccessibleName("Volume")
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setMaximumWidth(90)
+        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
+        self.audio.setVolume(0.8)
+        self.speed = QComboBox()
+        self.speed.setAccessibleName("Playback speed")
+        for rate in SPEEDS:
+            self.speed.addItem(f"{rate:g}×", rate)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.currentIndexChanged.connect(
+            lambda i: self.player.setPlaybackRate(float(self.speed.itemData(i)))
+        )
+        self.fullscreen_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton),
+            "Fullscreen (F, Esc to leave)",
+            self.toggle_fullscreen,
+        )
+
+        controls = QHBoxLayout()
+        for widget in (self.play_button, self.back_button, self.forward_button):
+            controls.addWidget(widget)
+        controls.addWidget(self.seek, 1)
+        controls.addWidget(self.position_label)
+        bottom = QHBoxLayout()
+        for control in (
+            self.loop,
+            self.mute,
+            QLabel("Volume"),
+            self.volume,
+            QLabel("Speed"),
+            self.speed,
+        ):
+            bottom.addWidget(control)
+        bottom.addStretch(1)
+        bottom.addWidget(self.fullscreen_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.video, 1)
+        layout.addLayout(controls)
+        layout.addLayout(bottom)
+
+        self.player.durationChanged.connect(self._on_player_duration_changed)
+        self.player.positionChanged.connect(self._on_player_position_changed)
+        self.player.playbackStateChanged.connect(self._on_player_playback_state_changed)
+        self.player.errorOccurred.connect(self._on_player_error_occurred)
+        for keys, slot in (
+            ("Space", self.toggle_play),
+            (",", lambda: self.step(-1)),
+            (".", lambda: self.step(1)),
+            ("F", self.toggle_fullscreen),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        leave = QShortcut(QKeySequence("Esc"), self.video)
+        leave.activated.connect(lambda: self.set_fullscreen(False))
+
+    def _button(self, icon: object, tip: str, slot: object) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(icon)  # type: ignore[arg-type]
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.clicked.connect(slot)
+        return button
+
+    # -- what callers use -------------------------------------------------------------------
+
+    def play(self, source: str, title: str) -> None:
+        """Play a local path or a link from its start."""
+        url = (
+            QUrl.fromLocalFile(source)
+            if not source.startswith(("http://", "https://"))
+            else QUrl(source)
+        )
+        self.title.setText(title)
+        self.player.setSource(url)
+        self.player.play()
+
+    def toggle_play(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        elif not self.player.source().isEmpty():
+            self.player.play()
+
+    def step(self, frames: int) -> None:
+        self.player.pause()
+        self.player.setPosition(max(0, self.player.position() + frames * FRAME_MS))
+
+    def toggle_fullscreen(self) -> None:
+        self.set_fullscreen(not self.video.isFullScreen())
+
+    def set_fullscreen(self, on: bool) -> None:
+        self.video.setFullScreen(on)
+        self.fullscreen_toggled.emit(on)
+
+    # -- slots ------------------------------------------------------------------------------
+
+    def _on_loop_toggled(self, on: bool) -> None:
+        self.player.setLoops(QMediaPlayer.Loops.Infinite if on else 1)
+
+    def _on_player_duration_changed(self, duration: int) -> None:
+        self.seek.setRange(0, duration)
+        self._on_player_position_changed(self.player.position())
+
+    def _on_player_position_changed(self, position: int) -> None:
+        if not self.seek.isSliderDown():
+            self.seek.setValue(position)
+        self.position_label.setText(f"{clock(position)} / {clock(self.player.duration())}")
+
+    def _on_player_playback_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        pixmap = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.play_button.setIcon(self.style().standardIcon(pixmap))
+
+    def _on_player_error_occurred(self, _error: QMediaPlayer.Error, message: str) -> None:
+        self.title.setText(f"This clip cannot be played: {message}")

@@ -1,0 +1,305 @@
+"""ReferenceList: the 1-3 reference clip links, in character order.
+
+Links arrive by drop (text/uri-list or text/plain, several at once), paste, or the URL
+field. Rows reorder by dragging: row order is slot order (row 1 is character1). Each row
+is checked without the API key; checks warn and never block a submit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.api.request import MAX_REFERENCES, reference_url_problem
+from desktop_app.jobs.references import ReferenceCheck
+from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
+
+URL_ROLE = Qt.ItemDataRole.UserRole + 1
+CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
+
+LOCAL_FILE_MESSAGE = (
+    "{name} is a file on this computer. The service fetches reference clips itself, so it "
+    "needs a public link (http or https): upload the clip somewhere and add its link."
+)
+
+
+def links_from_mime(mime: QMimeData) -> list[str]:
+    """Every link in a drop or paste: text/uri-list first, else lines of text/plain."""
+    if mime.hasUrls():
+        return [url.toString() for url in mime.urls() if not url.isEmpty()]
+    return [line.strip() for line in mime.text().splitlines() if line.strip()]
+
+
+def describe_link(url: str) -> tuple[str, str]:
+    """(host, file name) of a link, for its row."""
+    parts = urlsplit(url)
+    name = unquote(PurePosixPath(parts.path).name) or "(no file name)"
+    return parts.hostname or "?", name
+
+
+class _LinkList(QListWidget):
+    """A list that reorders its rows by dragging and takes links dropped from outside."""
+
+    links_dropped = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setAcceptDrops(True)
+        self.setIconSize(QSize(96, 54))
+        self.setWordWrap(True)
+
+    def _external(self, event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> bool:
+        return event.source() is not self and (
+            event.mimeData().hasUrls() or event.mimeData().hasText()
+        )
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._external(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._external(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self._external(event):
+            self.links_dropped.emit(links_from_mime(event.mimeData()))
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            super().dropEvent(event)
+
+
+class ReferenceList(QWidget):
+    references_changed = Signal(list)
+    """The links, in slot order."""
+    play_requested = Signal(str, str)
+    """(link, title)."""
+
+    def __init__(
+        self,
+        check_reference: CheckReference,
+        grabber: FrameGrabber,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._check_reference = check_reference
+        self._checks: dict[str, ReferenceCheck] = {}
+        self._facts: dict[str, ClipFacts] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._grabber = grabber
+        grabber.grabbed.connect(self._on_grabber_grabbed)
+        grabber.failed.connect(self._on_grabber_failed)
+        self._problems: dict[str, str] = {}
+
+        self.list = _LinkList()
+        self.list.setAccessibleName("Reference clips")
+        self.list.setToolTip(
+            "Row 1 is character1, row 2 character2, row 3 character3. Drag rows to reorder; "
+            "drop or paste links here; Delete removes the selected one."
+        )
+        self.list.links_dropped.connect(self.add_links)
+        self.list.model().rowsMoved.connect(self._on_rows_changed)
+        self.list.model().rowsRemoved.connect(self._on_rows_changed)
+        self.list.model().rowsInserted.connect(self._on_rows_changed)
+        self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
+        self.url_field = QLineEdit()
+        self.url_field.setPlaceholderText(
+            "https://… link to a reference clip (mp4 or mov), then Enter"
+        )
+        self.url_field.setAccessibleName("Reference link")
+        self.url_field.returnPressed.connect(self._on_url_field_return_pressed)
+        self.add_button = QPushButton("Add")
+        self.add_button.setToolTip("Add the link typed on the left")
+        self.add_button.clicked.connect(self._on_url_field_return_pressed)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("Remove the selected reference (Delete)")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Reference message")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        field_row = QHBoxLayout()
+        field_row.addWidget(self.url_field, 1)
+        field_row.addWidget(self.add_button)
+        field_row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(field_row)
+        layout.addWidget(self.message)
+
+        for keys, slot in (
+            (QKeySequence.StandardKey.Delete, self.remove_selected),
+            (QKeySequence.StandardKey.Paste, self.paste),
+        ):
+            shortcut = QShortcut(keys, self.list)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def links(self) -> list[str]:
+        return [str(self.list.item(row).data(URL_ROLE)) for row in range(self.list.count())]
+
+    def check_of(self, url: str) -> ReferenceCheck | None:
+        return self._checks.get(url)
+
+    def facts_of(self, url: str) -> ClipFacts | None:
+        return self._facts.get(url)
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def add_links(self, candidates: list[str]) -> list[str]:
+        """Add each acceptable link; say why any other was refused. Returns the refusals."""
+        refusals = []
+        for raw in candidates:
+            text = raw.strip()
+            refusal = self._refusal(text)
+            if refusal:
+                refusals.append(refusal)
+                continue
+            item = QListWidgetItem()
+            item.setData(URL_ROLE, text)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
+            self.list.addItem(item)
+            self._start_checks(text)
+        self.message.setText(" ".join(refusals))
+        self._refresh_rows()
+        return refusals
+
+    def _refusal(self, text: str) -> str | None:
+        if text.lower().startswith("file:") or text.startswith("/"):
+            return LOCAL_FILE_MESSAGE.format(name=describe_link(text)[1])
+        problem = reference_url_problem(text)
+        if problem:
+            return f"“{text[:60]}” is not a link to a clip: it {problem}."
+        if text in self.links():
+            return f"{describe_link(text)[1]} is already in the list."
+        if self.list.count() >= MAX_REFERENCES:
+            return f"At most {MAX_REFERENCES} references: remove one before adding another."
+        return None
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is not None:
+            self.add_links(links_from_mime(mime))
+
+    def remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+        self.message.clear()
+
+    def set_links(self, links: list[str]) -> None:
+        self.list.clear()
+        self.add_links(links)
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def _start_checks(self, url: str) -> None:
+        if url not in self._checks:
+            task = asyncio.ensure_future(self._check(url))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if url not in self._facts:
+            self._grabber.grab(url)
+
+    async def _check(self, url: str) -> None:
+        self._checks[url] = await self._check_reference(url)
+        self._refresh_rows()
+
+    def cancel_checks(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
+        if facts.url in self.links():
+            self._facts[facts.url] = facts
+            self._refresh_rows()
+
+    def _on_grabber_failed(self, url: str, reason: str) -> None:
+        if url in self.links():
+            self._problems[url] = reason
+            self._refresh_rows()
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _on_rows_changed(self, *_args: object) -> None:
+        self._refresh_rows()
+
+    def _refresh_rows(self) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            url = str(item.data(URL_ROLE))
+            lines = self._row_lines(row + 1, url)
+            item.setText("\n".join(lines))
+            item.setToolTip(url)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, " ".join(lines))
+            facts = self._facts.get(url)
+            if facts is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(facts.thumbnail)))
+        self.references_changed.emit(self.links())
+
+    def _row_lines(self, slot: int, url: str) -> list[str]:
+        host, name = describe_link(url)
+        lines = [f"character{slot} · {name} · {host}"]
+        facts = self._facts.get(url)
+        check = self._checks.get(url)
+        details = []
+        if facts is not None:
+            details.append(f"{facts.duration_s:.1f} s, {facts.size.width()}×{facts.size.height()}")
+            if not 2 <= facts.duration_s <= 30:
+                details.append("⚠ reference clips should last 2 to 30 s")
+        elif url in self._problems:
+            details.append(f"no preview here ({self._problems[url]})")
+        if check is not None:
+            if check.size is not None:
+                details.append(f"{check.size / 1_048_576:.1f} MB")
+            details.extend(f"⚠ {w}" for w in check.warnings)
+        elif facts is None:
+            details.append("checking…")
+        if details:
+            lines.append("; ".join(details))
+        return lines
+
+    def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
+        url = str(item.data(URL_ROLE))
+        self.play_requested.emit(url, f"Reference: {describe_link(url)[1]}")
+
+    def _on_url_field_return_pressed(self) -> None:
+        text = self.url_field.text().strip()
+        if text and not self.add_links([text]):
+            self.url_field.clear()

@@ -1,0 +1,104 @@
+"""Window fixtures: offscreen Qt, one qasync loop per test, a simulator, a real journal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+
+import pytest
+import qasync  # type: ignore[import-untyped]
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import build_window
+from desktop_app.runtime import Runtime, RuntimeOptions
+from desktop_app.secrets.keystore import KeyStore
+from desktop_app.simulator import Simulator
+from desktop_app.ui.main_window import MainWindow
+from tests.conftest import SAMPLES, TEST_KEY
+
+
+@pytest.fixture
+def loop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop marked running, so qtbot's waits drive asyncio tasks (TECH.md)."""
+    event_loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
+    # Not loop.stop(): it would quit the QApplication for the tests that follow.
+    asyncio.events._set_running_loop(None)
+    event_loop._QEventLoop__is_running = False
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+def run_in_loop(qtbot: QtBot, coro: Any, timeout: int = 10_000) -> Any:
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+class WindowFactory:
+    """Opens windows on one data folder (a restart is a second window on the same home)."""
+
+    def __init__(self, qtbot: QtBot, home: Path, base_url: str, environ: dict[str, str]) -> None:
+        self.qtbot = qtbot
+        self.home = home
+        self.base_url = base_url
+        self.environ = environ
+        self.open: list[tuple[MainWindow, Runtime]] = []
+
+    def __call__(self, *, key_store: KeyStore | None = None, start: bool = True) -> MainWindow:
+        options = RuntimeOptions(home=str(self.home), base_url=self.base_url, poll_interval=0.1)
+        store = key_store or KeyStore(environ=self.environ)
+        runtime = Runtime(options, self.environ, store)
+        window = build_window(runtime)
+        # Not qtbot.addWidget: pytest-qt deletes its widgets before fixtures tear down, and
+        # the controller must first cancel its tasks and the runtime close its clients.
+        window.show()
+        if start:
+            window.controller.start()
+        self.open.append((window, runtime))
+        return window
+
+    def close(self, window: MainWindow) -> None:
+        """Close a window as the app does at exit: cancel its tasks, close its clients."""
+        runtime = next(r for w, r in self.open if w is window)
+        self.open.remove((window, runtime))
+        window.close()
+
+        async def shut() -> None:
+            await window.controller.shutdown()
+            await runtime.aclose()
+
+        run_in_loop(self.qtbot, shut())
+        window.deleteLater()
+
+    def close_all(self) -> None:
+        for window, _ in list(self.open):
+            self.close(window)
+
+
+@pytest.fixture
+def windows(
+    qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path, sim: Simulator
+) -> Iterator[WindowFactory]:
+    factory = WindowFactory(qtbot, tmp_path / "home", sim.base_url, {"AIMLAPI_KEY": TEST_KEY})
+    yield factory
+    factory.close_all()
+
+
+@pytest.fixture
+def sample_links(sim: Simulator) -> list[str]:
+    """Links to the simulator's sample reference clips (real, playable mp4 files)."""
+    return [f"{sim.base_url}/samples/{p.name}" for p in SAMPLES]

@@ -1,0 +1,157 @@
+"""The composer and its reference list, as a creator uses them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app.api.request import AspectRatio, Resolution, ShotType
+from tests.ui.conftest import WindowFactory
+
+
+def drop(widget: object, mime: QMimeData) -> None:
+    """Drag `mime` over the list from outside the app and drop it, as a file manager would."""
+    viewport = widget.viewport()  # type: ignore[attr-defined]
+    args = (
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    for kind in (QDragEnterEvent, QDragMoveEvent, QDropEvent):
+        event = kind(*args)
+        QApplication.sendEvent(viewport, event)
+        assert event.isAccepted(), kind.__name__
+
+
+def row_texts(window: object) -> list[str]:
+    lst = window.references.list  # type: ignore[attr-defined]
+    return [lst.item(r).text().splitlines()[0] for r in range(lst.count())]
+
+
+def chip_texts(window: object) -> list[str]:
+    return [b.text() for b in window.composer.chip_buttons]  # type: ignore[attr-defined]
+
+
+def test_a_drop_of_several_links_fills_the_slots(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    mime = QMimeData()
+    mime.setUrls([QUrl(link) for link in sample_links[:2]])
+    drop(window.references.list, mime)
+    assert window.references.links() == sample_links[:2]
+    assert row_texts(window)[0].startswith("character1 · sample-fractal.mp4 · 127.0.0.1")
+    assert row_texts(window)[1].startswith("character2 · sample-red-box.mp4")
+    assert [c.split(" · ")[0] for c in chip_texts(window)] == ["character1", "character2"]
+    assert chip_texts(window)[0].startswith("character1 · sample-fractal")
+    text = QMimeData()
+    text.setText(f"  {sample_links[2]}\n")
+    drop(window.references.list, text)
+    assert len(window.references.links()) == 3
+    # the rows are checked without the key: type and size arrive, then duration and frame size
+    qtbot.waitUntil(
+        lambda: all("MB" in window.references.list.item(r).text() for r in range(3)), timeout=10_000
+    )
+    qtbot.waitUntil(lambda: "480×270" in window.references.list.item(0).text(), timeout=20_000)
+
+
+def test_reordering_renumbers_slots_and_chips(
+    windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    window.references.add_links(sample_links)
+    assert window.references.list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
+    assert window.references.links() == [sample_links[2], *sample_links[:2]]
+    assert row_texts(window)[0].startswith("character1 · sample-swarm.mp4")
+    assert row_texts(window)[1].startswith("character2 · sample-fractal.mp4")
+    assert chip_texts(window)[0].startswith("character1 · sample-swarm")
+    window.composer.chip_buttons[0].click()
+    assert window.composer.prompt.toPlainText() == "character1 "
+
+
+def test_fourth_duplicate_local_and_non_links_are_refused(
+    windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    refs = window.references
+    assert refs.add_links(sample_links) == []
+    fourth = refs.add_links(["https://example.com/d.mp4"])
+    assert "At most 3 references" in fourth[0]
+    assert refs.message.text() == fourth[0]
+    refs.list.setCurrentRow(0)
+    refs.remove_selected()
+    duplicate = refs.add_links([sample_links[1]])
+    assert "already in the list" in duplicate[0]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile("/home/me/cat.mp4")])
+    drop(refs.list, mime)
+    assert "cat.mp4 is a file on this computer" in refs.message.text()
+    assert "public link" in refs.message.text()
+    not_link = refs.add_links(["a cat on a sofa"])
+    assert "not a link to a clip" in not_link[0]
+    assert refs.links() == sample_links[1:]
+
+
+def test_paste_adds_links(windows: WindowFactory, sample_links: list[str]) -> None:
+    window = windows()
+    QGuiApplication.clipboard().setText("\n".join(sample_links[:2]))
+    window.references.paste()
+    assert window.references.links() == sample_links[:2]
+
+
+def test_invalid_request_disables_generate_and_says_why(
+    windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    composer = window.composer
+    assert not composer.generate_button.isEnabled()
+    assert "video_urls: needs 1 to 3 reference clips" in composer.reason.text()
+    assert "prompt: must not be empty" in composer.reason.text()
+    window.references.add_links(sample_links[:1])
+    composer.prompt.setPlainText("character1 and character2 dance")
+    assert composer.generate_button.isEnabled()
+    assert "character2 is mentioned, but reference slot 2 is empty" in composer.notes.text()
+    composer.prompt.setPlainText("x" * 1501)
+    assert not composer.generate_button.isEnabled()
+    assert "prompt: at most 1500 characters (has 1501)" in composer.reason.text()
+    assert composer.prompt_counter.text() == "1501 / 1500"
+    composer.prompt.setPlainText("character1 " + "y" * 850)
+    assert "over 800 characters" in composer.notes.text()
+    assert composer.generate_button.isEnabled()
+
+
+def test_the_request_carries_every_choice(windows: WindowFactory, sample_links: list[str]) -> None:
+    window = windows()
+    composer = window.composer
+    window.references.add_links(sample_links[:2])
+    composer.prompt.setPlainText("character1 meets character2")
+    composer.negative.setPlainText("blur")
+    composer.aspect.buttons[AspectRatio.PORTRAIT].click()
+    composer.resolution.button(0).click()
+    composer.duration.button(2).click()
+    composer.shot_type.setCurrentIndex(1)
+    composer.seed.field.setText("1234")
+    request = composer.request()
+    assert request.aspect_ratio is AspectRatio.PORTRAIT
+    assert request.resolution is Resolution.HD
+    assert request.duration == 15
+    assert request.shot_type is ShotType.MULTI
+    assert request.seed == 1234
+    assert request.negative_prompt == "blur"
+    composer.enhance.setChecked(False)
+    assert not composer.shot_type.isEnabled()
+    assert "only takes effect with prompt expansion" in composer.shot_note.text()
+    assert composer.request().shot_type is None
+    assert composer.request().enhance_prompt is False
+    composer.seed.roll()
+    assert composer.seed.value() is not None
+    composer.seed.after_submit()
+    assert composer.seed.value() is None
+    composer.seed.field.setText("77")
+    composer.seed.lock.setChecked(True)
+    composer.seed.after_submit()
+    assert composer.seed.value() == 77

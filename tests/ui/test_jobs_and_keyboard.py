@@ -1,0 +1,117 @@
+"""Job panel choices, the keyboard-only path, and the key dialog with a real keyring."""
+
+from __future__ import annotations
+
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop_app.meta import APP_ID
+from desktop_app.secrets.keystore import ACCOUNT, KeyStore
+from desktop_app.simulator import Fault, Simulator
+from desktop_app.store.job import JobState
+from desktop_app.ui.dialogs import KeyDialog
+from tests.conftest import TEST_KEY
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_main_window import first_job
+
+
+def test_unknown_job_explains_and_offers_both_choices(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str], sim: Simulator
+) -> None:
+    sim.add_fault(Fault("create", drop=True))
+    window = windows()
+    window.references.add_links(sample_links[:1])
+    window.composer.prompt.setPlainText("character1 jumps")
+    window.composer.generate_button.click()
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.state is JobState.UNKNOWN,
+        timeout=10_000,
+    )
+    window.jobs.view.setCurrentIndex(window.services.model.index(0))
+    details = window.jobs.details.text()
+    assert "may or may not have received it" in details
+    assert "Forget" in details and "Send again" in details
+    assert first_job(window).client_request_id in details  # type: ignore[union-attr]
+    assert window.jobs.resend_button.isEnabled()
+    assert window.jobs.forget_button.isEnabled()
+    assert not window.jobs.play_button.isEnabled()
+    assert sim.count("POST", "/v2/video/generations") == 1
+
+    window.jobs.resend_button.click()  # the creator decides to send it again, knowingly
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.state is JobState.DONE,
+        timeout=20_000,
+    )
+    assert window.services.model.rowCount() == 1
+    assert sim.count("POST", "/v2/video/generations") == 2
+
+
+def test_keyboard_only_path(qtbot: QtBot, windows: WindowFactory, sample_links: list[str]) -> None:
+    window = windows()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.references.list.hasFocus()
+    qtbot.keyClick(window.references.list, Qt.Key.Key_Tab)
+    field = window.references.url_field
+    assert field.hasFocus()
+    qtbot.keyClicks(field, sample_links[0])
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.references.links() == sample_links[:1]
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert window.composer.prompt.hasFocus()
+    qtbot.keyClicks(window.composer.prompt, "character1 bows")
+    qtbot.keyClick(window.composer.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.state is JobState.DONE,
+        timeout=20_000,
+    )
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    view = window.jobs.view
+    assert view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    job = first_job(window)
+    assert job is not None
+    qtbot.waitUntil(lambda: window.player.player.source().toLocalFile() == str(job.file_path))
+
+
+def test_key_dialog_checks_and_stores_in_a_real_secret_service(
+    qtbot: QtBot, windows: WindowFactory, secret_service: KeyringBackend
+) -> None:
+    window = windows()
+    store = KeyStore(backend=secret_service, environ={})
+    dialog = KeyDialog(store, window.services.verify_key, welcome=True, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.keyClicks(dialog.field, "sk-not-the-right-key")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "refused the API key" in dialog.status.text(), timeout=10_000)
+    assert secret_service.get_password(APP_ID, ACCOUNT) is None
+    dialog.field.clear()
+    qtbot.keyClicks(dialog.field, TEST_KEY)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.save_button.click()
+    assert secret_service.get_password(APP_ID, ACCOUNT) == TEST_KEY
+    assert store.status().describe() == "The API key is stored in the system keyring."
+
+
+def test_without_a_keyring_the_key_can_serve_this_session(
+    qtbot: QtBot, windows: WindowFactory
+) -> None:
+    window = windows()
+    store = KeyStore(backend=fail.Keyring(), environ={})
+    dialog = KeyDialog(store, window.services.verify_key, welcome=False, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert dialog.session_button.isVisible()
+    assert "No system keyring" in dialog.status.text()
+    qtbot.keyClicks(dialog.field, TEST_KEY)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.session_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.choice.session_only
+    assert dialog.choice.key is not None and dialog.choice.key.reveal() == TEST_KEY

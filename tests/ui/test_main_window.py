@@ -1,0 +1,99 @@
+"""The window against the simulator: a submit becomes a played clip; a restart keeps
+the history and finishes what was left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QVideoFrame
+from pytestqt.qtbot import QtBot
+
+from desktop_app.api.request import GenerationRequest
+from desktop_app.simulator import Simulator
+from desktop_app.store.job import Job, JobState
+from tests.conftest import engine_on
+from tests.ui.conftest import WindowFactory, run_in_loop
+
+
+def first_job(window: object) -> Job | None:
+    model = window.services.model  # type: ignore[attr-defined]
+    return model.job_at(0) if model.rowCount() else None
+
+
+def test_generate_follow_save_and_play(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    window.references.add_links(sample_links[:2])
+    window.composer.prompt.setPlainText("character1 chases character2 across the frame")
+    assert window.composer.generate_button.isEnabled(), window.composer.reason.text()
+    seen: list[JobState] = []
+    window.controller.job_changed.connect(lambda job: seen.append(job.state))
+    qtbot.mouseClick(window.composer.generate_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.state is JobState.DONE,
+        timeout=20_000,
+    )
+    job = first_job(window)
+    assert job is not None and job.file_path is not None and job.file_path.exists()
+    assert JobState.QUEUED in seen and JobState.DOWNLOADING in seen
+    assert "3,150,000 credits ($1.57)" in window.composer.cost.text()
+
+    frames: list[QVideoFrame] = []
+    window.player.video.videoSink().videoFrameChanged.connect(
+        lambda frame: frames.append(frame) if frame.isValid() else None
+    )
+    window.jobs.view.setCurrentIndex(window.services.model.index(0))
+    assert window.jobs.play_button.isEnabled()
+    qtbot.mouseClick(window.jobs.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(frames) >= 5, timeout=10_000)
+    assert window.player.player.source().toLocalFile() == str(job.file_path)
+    image = frames[-1].toImage()
+    assert image.width() == 640 and image.height() == 360
+
+
+def test_restart_shows_history_and_finishes_unfinished_jobs(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str], sim: Simulator
+) -> None:
+    first = windows()
+    first.references.add_links(sample_links[:1])
+    first.composer.prompt.setPlainText("character1 spins")
+    first.composer.generate_button.click()
+    qtbot.waitUntil(
+        lambda: (job := first_job(first)) is not None and job.state is JobState.QUEUED,
+        timeout=10_000,
+    )
+    windows.close(first)  # closed mid-job
+    second = windows()
+    assert second.services.model.rowCount() == 1
+    qtbot.waitUntil(
+        lambda: (job := first_job(second)) is not None and job.state is JobState.DONE,
+        timeout=20_000,
+    )
+    done = first_job(second)
+    assert done is not None and done.file_path is not None and Path(done.file_path).exists()
+    assert sim.count("POST", "/v2/video/generations") == 1
+
+
+def test_a_job_another_process_submitted_shows_up_and_is_followed(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, tmp_path: Path
+) -> None:
+    window = windows()
+    assert window.services.model.rowCount() == 0
+
+    async def submit_elsewhere() -> Job:
+        async with engine_on(tmp_path / "home", sim.base_url) as cli:
+            return await cli.submit(
+                GenerationRequest(
+                    prompt="character1 naps", video_urls=("https://example.com/a.mp4",)
+                )
+            )
+
+    job = run_in_loop(qtbot, submit_elsewhere())
+    qtbot.waitUntil(lambda: window.services.model.row_of(job.id) is not None, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: (j := first_job(window)) is not None and j.state is JobState.DONE, timeout=20_000
+    )
+    assert len([r for r in sim.requests if r.path.startswith("/cdn/")]) == 1
