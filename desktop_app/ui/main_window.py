@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-            self.main.setSizes([460, 820])
+            self.main.setSizes([540, 740])
             self.right.setSizes([430, 370])
         for key, splitter in (("main_splitter", self.main), ("right_splitter", self.right)):
             saved = state.value(key)

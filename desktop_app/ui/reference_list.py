@@ -136,9 +136,7 @@ class ReferenceList(QWidget):
         self.list.model().rowsInserted.connect(self._on_rows_changed)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.url_field = QLineEdit()
-        self.url_field.setPlaceholderText(
-            "https://… link to a reference clip (mp4 or mov), then Enter"
-        )
+        self.url_field.setPlaceholderText("https://… clip link (mp4, mov), then Enter")
         self.url_field.setAccessibleName("Reference link")
         self.url_field.returnPressed.connect(self._on_url_field_return_pressed)
         self.add_button = QPushButton("Add")
