@@ -25,6 +25,7 @@ from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
+from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource, resource_dir
 from desktop_app.runtime import Runtime, RuntimeOptions
@@ -37,19 +38,6 @@ T = TypeVar("T")
 
 SETTLE_SECONDS = 2.0
 SMOKE_TIMEOUT_SECONDS = 30.0
-
-
-def display_problem(environ: Mapping[str, str]) -> str | None:
-    """Why no window can open here, or None when one can."""
-    if sys.platform != "linux" or environ.get("QT_QPA_PLATFORM"):
-        return None
-    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "Wan Studio cannot open its window: this session has no display (neither DISPLAY nor "
-        "WAYLAND_DISPLAY is set). Run it on a desktop, or use the command line: "
-        "`wan-studio --help`."
-    )
 
 
 def build_window(runtime: Runtime) -> MainWindow:
@@ -169,12 +157,6 @@ async def run(window: MainWindow, runtime: Runtime, args: argparse.Namespace) ->
 
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    problem = display_problem(environ)
-    if problem and not (args.screenshot or args.smoke):
-        print(problem, file=sys.stderr)
-        return 1
-    if problem:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     paths = AppPaths.resolve(args.home, environ)
     redactor = configure_logging(paths.log_file, verbose=args.verbose)
     app = QApplication(sys.argv[:1])
@@ -189,6 +171,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         home=args.home, base_url=args.base_url, poll_interval=args.poll_interval, demo=args.demo
     )
     runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
+    collector = MainThreadGarbageCollector(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = build_window(runtime)
@@ -201,4 +184,5 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     install_exception_hook(window, str(paths.log_file))
     with loop:
         code: int = loop.run_until_complete(run(window, runtime, args))
+    collector.stop()
     return code

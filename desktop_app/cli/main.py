@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from desktop_app.cli import commands
 from desktop_app.cli.parser import build_parser
+from desktop_app.display import display_problem
 from desktop_app.logs import configure_logging
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import MissingKeyError, Runtime, RuntimeOptions
@@ -26,6 +27,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "simulator":
         return commands.run_simulator(args)
     if args.command is None:
+        problem = display_problem(environ)
+        if problem and not (args.screenshot or args.smoke):
+            print(problem, file=sys.stderr)
+            return 1
+        if problem:  # --screenshot and --smoke work without a display
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from desktop_app.app import run_window  # Qt is loaded only for the window
 
         return run_window(args, environ)

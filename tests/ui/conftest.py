@@ -18,11 +18,22 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import build_window
+from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.simulator import Simulator
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES, TEST_KEY
+
+
+@pytest.fixture(autouse=True)
+def gc_on_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cyclic garbage (Qt objects among it) is collected on this thread only,
+    never on a simulator or worker thread."""
+    collector = MainThreadGarbageCollector()
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture
