@@ -24,7 +24,8 @@ from desktop_app.cli.output import (
     print_json,
     summary_line,
 )
-from desktop_app.jobs.engine import FollowInterruptedError, JobBusyError, JobEngine, forget_job
+from desktop_app.jobs.engine import FollowInterruptedError, JobBusyError, JobEngine
+from desktop_app.jobs.library import forget_job
 from desktop_app.logs import SecretRedactor
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore

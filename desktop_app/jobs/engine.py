@@ -7,9 +7,7 @@ The CLI and the window both drive this class; it reports every change through th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -30,7 +28,8 @@ from desktop_app.api.errors import (
 from desktop_app.api.request import GenerationRequest
 from desktop_app.api.response import Generation, GenerationStatus, link_expiry
 from desktop_app.jobs.download import ClipDownloader, DownloadError, LinkExpiredError
-from desktop_app.jobs.naming import clip_path, part_path, sidecar_path
+from desktop_app.jobs.library import forget_job, write_sidecar
+from desktop_app.jobs.naming import clip_path
 from desktop_app.store.job import Job, JobError, JobState
 from desktop_app.store.journal import JobJournal
 
@@ -358,43 +357,3 @@ class JobEngine:
         if job.state in (JobState.DONE, JobState.LOST):
             job = self._update(job.id, state=JobState.DOWNLOADING, followed=True)
         return await self.follow(job.id, first_poll_delay=0.0)
-
-
-def forget_job(journal: JobJournal, job_id: str, *, delete_file: bool) -> None:
-    """Remove a job from the journal; with `delete_file`, its clip and sidecar too."""
-    job = journal.get(job_id)
-    if delete_file and job.file_path is not None:
-        for path in (job.file_path, sidecar_path(job.file_path), part_path(job.file_path)):
-            path.unlink(missing_ok=True)
-    journal.forget(job_id)
-
-
-def write_sidecar(job: Job) -> Path:
-    """The JSON beside a clip: enough to see where it came from and to re-run it."""
-    assert job.file_path is not None
-    path = sidecar_path(job.file_path)
-    data = {
-        "app": "Wan Studio",
-        "job_id": job.id,
-        "generation_id": job.generation_id,
-        "client_request_id": job.client_request_id,
-        "request": job.request.to_json(),
-        "seed": job.request.seed,
-        "credits_used": job.credits_used,
-        "created_at": job.created_at,
-        "submitted_at": job.submitted_at,
-        "completed_at": job.completed_at,
-        "saved_at": job.finished_at,
-        "reference_urls": list(job.request.video_urls),
-        "result_url": job.video_url,
-        "file": job.file_path.name,
-        "size": job.file_size,
-        "sha256": job.file_sha256,
-    }
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return path

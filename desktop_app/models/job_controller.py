@@ -17,10 +17,10 @@ from desktop_app.jobs.engine import (
     JobBusyError,
     JobEngine,
     Listener,
-    forget_job,
 )
+from desktop_app.jobs.library import forget_job
 from desktop_app.runtime import MissingKeyError
-from desktop_app.store.job import Job
+from desktop_app.store.job import Job, JobState
 from desktop_app.store.journal import JobJournal
 
 log = logging.getLogger(__name__)
@@ -165,8 +165,10 @@ class JobController(QObject):
         self.job_removed.emit(job_id)
 
     def resubmit(self, job: Job) -> asyncio.Task[Any] | None:
-        """Send an `unknown` job's request again, knowingly, as a new job."""
-        self.forget(job.id, delete_file=False)
+        """Send a job's request again, knowingly, as a new job. An `unknown` job is replaced
+        by it; a failed or rejected one stays in the history."""
+        if job.state is JobState.UNKNOWN:
+            self.forget(job.id, delete_file=False)
         return self.submit(job.request)
 
     # -- watching the journal --------------------------------------------------------------

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,6 +49,15 @@ def wan(
 def command(home: Path, base_url: str | None) -> list[str]:
     prefix = ["--home", str(home), "--poll-interval", "0.2"]
     return prefix + (["--base-url", base_url] if base_url else [])
+
+
+def generate_done(home: Path, sim: Simulator) -> dict[str, Any]:
+    """Run `generate --wait --json` to a saved clip; the job object it printed."""
+    done = wan(home, "generate", "--prompt", PROMPT, "--ref", REF, "--wait", "--json",
+               base_url=sim.base_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    job: dict[str, Any] = json.loads(done.stdout)
+    return job
 
 
 def journal_row(home: Path) -> sqlite3.Row | None:
@@ -355,18 +365,7 @@ def test_demo_mode_needs_no_key(tmp_path: Path, demo_clip: bytes) -> None:
 
 
 def test_forget_and_unfollow(tmp_path: Path, sim: Simulator) -> None:
-    done = wan(
-        tmp_path,
-        "generate",
-        "--prompt",
-        PROMPT,
-        "--ref",
-        REF,
-        "--wait",
-        "--json",
-        base_url=sim.base_url,
-    )
-    job = json.loads(done.stdout)
+    job = generate_done(tmp_path, sim)
     kept = wan(tmp_path, "forget", job["id"])
     assert kept.returncode == 0 and "stays at" in kept.stdout
     assert Path(job["file"]).exists()
@@ -419,18 +418,7 @@ def test_ctrl_c_exits_130_and_leaves_the_job_for_resume(
 def test_download_saves_a_deleted_clip_again(
     tmp_path: Path, sim: Simulator, demo_clip: bytes
 ) -> None:
-    done = wan(
-        tmp_path,
-        "generate",
-        "--prompt",
-        PROMPT,
-        "--ref",
-        REF,
-        "--wait",
-        "--json",
-        base_url=sim.base_url,
-    )
-    job = json.loads(done.stdout)
+    job = generate_done(tmp_path, sim)
     Path(job["file"]).unlink()
     again = wan(tmp_path, "download", job["id"], base_url=sim.base_url)
     assert again.returncode == 0, again.stderr

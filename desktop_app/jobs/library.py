@@ -1,0 +1,51 @@
+"""The clip library on disk: each clip's sidecar JSON, and removing a job with its files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from desktop_app.jobs.naming import part_path, sidecar_path
+from desktop_app.store.job import Job
+from desktop_app.store.journal import JobJournal
+
+
+def forget_job(journal: JobJournal, job_id: str, *, delete_file: bool) -> None:
+    """Remove a job from the journal; with `delete_file`, its clip and sidecar too."""
+    job = journal.get(job_id)
+    if delete_file and job.file_path is not None:
+        for path in (job.file_path, sidecar_path(job.file_path), part_path(job.file_path)):
+            path.unlink(missing_ok=True)
+    journal.forget(job_id)
+
+
+def write_sidecar(job: Job) -> Path:
+    """The JSON beside a clip: enough to see where it came from and to re-run it."""
+    assert job.file_path is not None
+    path = sidecar_path(job.file_path)
+    data = {
+        "app": "Wan Studio",
+        "job_id": job.id,
+        "generation_id": job.generation_id,
+        "client_request_id": job.client_request_id,
+        "request": job.request.to_json(),
+        "seed": job.request.seed,
+        "credits_used": job.credits_used,
+        "created_at": job.created_at,
+        "submitted_at": job.submitted_at,
+        "completed_at": job.completed_at,
+        "saved_at": job.finished_at,
+        "reference_urls": list(job.request.video_urls),
+        "result_url": job.video_url,
+        "file": job.file_path.name,
+        "size": job.file_size,
+        "sha256": job.file_sha256,
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path

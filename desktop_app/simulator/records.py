@@ -1,0 +1,41 @@
+"""What the simulator is scripted with and what it records, shared by server and handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+GENERATIONS_PATH = "/v2/video/generations"
+CREDITS_PER_SECOND = {"720p": 210_000, "1080p": 315_000}
+Route = Literal["create", "poll", "cdn", "generation"]
+
+
+@dataclass
+class Fault:
+    """One scripted misbehaviour, used for the next `times` requests on its route.
+
+    route "generation" does not change an HTTP answer: the next created generation ends
+    in `error` with `message`.
+    """
+
+    route: Route
+    status: int | None = None
+    message: str | None = None
+    retry_after: str | None = None
+    body: str | None = None
+    content_type: str = "text/html"
+    drop: bool = False
+    """Read the request, then close the connection without an answer."""
+    drop_after_bytes: int | None = None
+    ignore_range: bool = False
+    times: int = 1
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    at: float
