@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from desktop_app.api.client import ApiClient
 from desktop_app.api.errors import (
@@ -101,8 +102,8 @@ class JobEngine:
             self._listener(job)
         return job
 
-    def _update(self, job_id: str, **changes: object) -> Job:
-        return self._changed(self.journal.update(job_id, **changes))  # type: ignore[arg-type]
+    def _update(self, job_id: str, **changes: Any) -> Job:
+        return self._changed(self.journal.update(job_id, **changes))
 
     # -- submitting ------------------------------------------------------------------------
 
@@ -272,7 +273,7 @@ class JobEngine:
                 if fresh == url and not isinstance(error, LinkExpiredError):
                     raise FollowInterruptedError(job, error) from None
                 job = self._update(job.id, video_url=fresh, event=("link_refreshed", {}))
-        saved_fields = {
+        saved_fields: dict[str, Any] = {
             "file_path": saved.path,
             "file_size": saved.size,
             "file_sha256": saved.sha256,
@@ -281,7 +282,7 @@ class JobEngine:
             "finished_at": time.time(),
         }
         # The sidecar first: a job is only `done` once both files are in place.
-        await asyncio.to_thread(write_sidecar, replace(job, **saved_fields))  # type: ignore[arg-type]
+        await asyncio.to_thread(write_sidecar, replace(job, **saved_fields))
         return self._update(job.id, state=JobState.DONE, **saved_fields)
 
     async def _fresh_link(self, job: Job) -> str | None:

@@ -244,14 +244,7 @@ class JobJournal:
             ).fetchone()
             if row is None:
                 raise JobNotFoundError(f"No job {job_id!r} in the journal.")
-            holder, expires = row["follower"], row["lease_expires"]
-            free = (
-                holder is None
-                or holder == self.owner
-                or expires is None
-                or expires < now
-                or _owner_is_dead(holder)
-            )
+            free = row["follower"] == self.owner or _lease_is_free(row, now)
             if free:
                 db.execute(
                     "UPDATE jobs SET follower = ?, lease_expires = ? WHERE id = ?",
@@ -274,14 +267,19 @@ class JobJournal:
         )
 
     def holder(self, job_id: str) -> str | None:
-        """Who follows this job now, if anyone live does."""
-        job = self.get(job_id)
-        row = self._db.execute("SELECT lease_expires FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if job.follower is None or row["lease_expires"] is None:
+        """Who follows this job now, if a live process does."""
+        row = self._db.execute(
+            "SELECT follower, lease_expires FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+        if row is None or _lease_is_free(row, self._clock()):
             return None
-        if row["lease_expires"] < self._clock() or _owner_is_dead(job.follower):
-            return None
-        return job.follower
+        return str(row["follower"])
+
+
+def _lease_is_free(row: sqlite3.Row, now: float) -> bool:
+    """No live process holds this row's lease (none taken, expired, or its process died)."""
+    holder, expires = row["follower"], row["lease_expires"]
+    return holder is None or expires is None or expires < now or _owner_is_dead(holder)
 
 
 def _job(row: sqlite3.Row) -> Job:

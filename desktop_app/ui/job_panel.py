@@ -297,8 +297,9 @@ class JobPanel(QWidget):
             return
         menu = QMenu(self)
         menu.addAction("Play", self.play_selected).setEnabled(self.play_button.isEnabled())
-        if job.file_path and job.file_path.exists():
-            menu.addAction("Show in file manager", lambda: reveal(job.file_path))  # type: ignore[arg-type]
+        saved = job.file_path
+        if saved is not None and saved.exists():
+            menu.addAction("Show in file manager", lambda: reveal(saved))
         if job.generation_id:
             menu.addAction("Copy generation id", lambda: copy_text(job.generation_id or ""))
         menu.addAction("Copy client request id", lambda: copy_text(job.client_request_id))

@@ -3,8 +3,10 @@ one frame, F toggles fullscreen (Esc leaves it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -129,9 +131,9 @@ class PlayerWidget(QWidget):
         leave = QShortcut(QKeySequence("Esc"), self.video)
         leave.activated.connect(lambda: self.set_fullscreen(False))
 
-    def _button(self, icon: object, tip: str, slot: object) -> QToolButton:
+    def _button(self, icon: QIcon, tip: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
-        button.setIcon(icon)  # type: ignore[arg-type]
+        button.setIcon(icon)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
         button.clicked.connect(slot)

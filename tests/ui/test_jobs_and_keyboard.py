@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_app.app import install_exception_hook
 from desktop_app.meta import APP_ID
 from desktop_app.secrets.keystore import ACCOUNT, KeyStore
 from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.job import JobState
-from desktop_app.ui.dialogs import KeyDialog
+from desktop_app.ui.dialogs import KeyDialog, SettingsDialog
 from tests.conftest import TEST_KEY
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import first_job
@@ -115,3 +119,36 @@ def test_without_a_keyring_the_key_can_serve_this_session(
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.choice.session_only
     assert dialog.choice.key is not None and dialog.choice.key.reveal() == TEST_KEY
+
+
+def test_settings_dialog_saves_what_was_chosen(qtbot: QtBot, windows: WindowFactory) -> None:
+    window = windows()
+    settings_file = window.services.settings_file
+    dialog = SettingsDialog(settings_file.load(), "No API key is set.", "/videos", window)
+    qtbot.addWidget(dialog)
+    dialog.base_url.setText("http://127.0.0.1:9/proxy")
+    dialog.poll_interval.setValue(30)
+    dialog.library.setText(str(windows.home / "clips"))
+    settings_file.save(dialog.settings(settings_file.load()))
+    saved = settings_file.load()
+    assert saved.base_url == "http://127.0.0.1:9/proxy"
+    assert saved.poll_interval == 30.0
+    assert saved.library == str(windows.home / "clips")
+
+
+def test_an_unexpected_error_is_logged_and_told_in_a_sentence(
+    qtbot: QtBot, windows: WindowFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = windows()
+    install_exception_hook(window, "/tmp/wan-studio.log")
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        sys.excepthook(ValueError, error, error.__traceback__)
+    finally:
+        sys.excepthook = sys.__excepthook__
+    assert "unexpected error" in caplog.text
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert boxes
+    assert "Your jobs are safe" in boxes[-1].text()
+    assert "Traceback" not in boxes[-1].text()
