@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable
+from pathlib import Path
 
 from desktop_app.api.request import (
     AspectRatio,
@@ -253,6 +254,7 @@ def run_simulator(args: argparse.Namespace) -> int:
         queued_seconds=args.queued_seconds,
         generating_seconds=args.generating_seconds,
         link_ttl_seconds=args.link_ttl,
+        clip=Path(args.clip) if args.clip else None,
     )
     simulator = Simulator(config, host=args.host, port=args.port)
     print(f"Wan Studio API simulator on {simulator.base_url} (Ctrl+C stops it)", flush=True)

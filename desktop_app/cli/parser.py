@@ -117,4 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--link-ttl", type=float, default=24 * 3600, help="seconds a result link lives"
     )
+    sim.add_argument(
+        "--clip", metavar="FILE", help="the clip every generation returns (default: the demo clip)"
+    )
     return parser

@@ -11,7 +11,7 @@ import uuid
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from desktop_app.simulator.ids import decode_id, encode_id, link_signature
@@ -217,40 +217,45 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         self._error(404)
 
     def _serve_file(self, file: Path, fault: Fault | None) -> None:
-        data = file.read_bytes()
+        """Serve a file, or its tail for a Range request, streamed from disk."""
+        size = file.stat().st_size
         start = 0
         range_header = self.headers.get("Range", "")
         if range_header.startswith("bytes=") and not (fault and fault.ignore_range):
             first = range_header.removeprefix("bytes=").split("-", 1)[0]
             start = int(first) if first.isdigit() else 0
-            if start >= len(data):
-                self._send(416, b"", "text/plain", {"Content-Range": f"bytes */{len(data)}"})
+            if start >= size:
+                self._send(416, b"", "text/plain", {"Content-Range": f"bytes */{size}"})
                 return
-        body = data[start:]
         self.send_response(206 if start else 200)
         self.send_header("Content-Type", "video/mp4")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(size - start))
         self.send_header("Accept-Ranges", "bytes")
         if start:
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            self.send_header("Content-Range", f"bytes {start}-{size - 1}/{size}")
         self.end_headers()
         if self.command == "HEAD":
             return
         cut = fault.drop_after_bytes if fault else None
-        self._stream(body if cut is None else body[:cut])
+        with file.open("rb") as source:
+            source.seek(start)
+            self._stream(source, size - start if cut is None else min(cut, size - start))
         if cut is not None:
             self._drop(reset=False)
 
-    def _stream(self, body: bytes) -> None:
+    def _stream(self, source: BinaryIO, length: int) -> None:
+        """Copy `length` bytes to the client, paced when the CDN has a bandwidth set."""
         rate = self.sim.config.cdn_bytes_per_second
-        if rate is None:
-            self.wfile.write(body)
-            return
-        step = max(1024, rate // 20)
+        step = max(1024, rate // 20) if rate else 1 << 20
         started = time.monotonic()
-        for offset in range(0, len(body), step):
-            self.wfile.write(body[offset : offset + step])
-            self.wfile.flush()
-            # Pace the stream like a slow network link (the simulated CDN's bandwidth).
-            due = started + (offset + step) / rate
-            time.sleep(max(0.0, due - time.monotonic()))
+        sent = 0
+        while sent < length:
+            chunk = source.read(min(step, length - sent))
+            if not chunk:
+                break
+            self.wfile.write(chunk)
+            sent += len(chunk)
+            if rate:
+                self.wfile.flush()
+                # Pace the stream like a slow network link (the simulated CDN's bandwidth).
+                time.sleep(max(0.0, started + sent / rate - time.monotonic()))

@@ -13,11 +13,11 @@ import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.api.request import GenerationRequest, Resolution
-from desktop_app.jobs.engine import FollowSettings, JobBusyError
+from desktop_app.jobs.engine import FollowInterruptedError, FollowSettings, JobBusyError
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
 from desktop_app.store.job import Job, JobState
 from desktop_app.store.journal import JobJournal
-from tests.conftest import FAST_FOLLOW, FAST_SIM, TEST_KEY, engine_on, run
+from tests.conftest import FAST_SIM, TEST_KEY, engine_on, run
 
 REQUEST = GenerationRequest(
     prompt="character1 waves at character2",
@@ -226,17 +226,28 @@ def test_stop_following_ends_polling_and_keeps_the_job(tmp_path: Path) -> None:
     config = SimulatorConfig(api_key=TEST_KEY, queued_seconds=30, generating_seconds=30)
     with Simulator(config) as slow:
 
+        def polls() -> int:
+            return slow.count("GET", GENERATIONS_PATH)
+
         async def scenario() -> Job:
-            async with engine_on(tmp_path, slow.base_url) as engine:
+            polled = asyncio.Event()
+
+            def on_change(job: Job) -> None:
+                if polls() >= 2:
+                    polled.set()
+
+            async with engine_on(tmp_path, slow.base_url, listener=on_change) as engine:
                 job = await engine.submit(REQUEST)
-                stopper = FollowSettings(poll_interval=0.05, first_poll_delay=0.05)
-                engine._settings = stopper
+                following = asyncio.create_task(engine.follow(job.id))
+                await polled.wait()
                 engine.stop_following(job.id)
-                return await engine.follow(job.id)
+                return await following
 
         job = run(scenario())
+        polls_when_stopped = polls()
     assert job.state is JobState.QUEUED
     assert not job.followed
+    assert polls_when_stopped <= 3  # at most the poll that was already on its way
 
 
 def test_give_up_leaves_the_job_resumable(tmp_path: Path, sim: Simulator) -> None:
@@ -246,12 +257,9 @@ def test_give_up_leaves_the_job_resumable(tmp_path: Path, sim: Simulator) -> Non
     async def scenario() -> None:
         async with engine_on(tmp_path, sim.base_url, settings=settings) as engine:
             job = await engine.submit(REQUEST)
-            from desktop_app.jobs.engine import FollowInterruptedError
-
             with pytest.raises(FollowInterruptedError) as raised:
                 await engine.follow(job.id)
             assert "problem on its side" in str(raised.value)
             assert [j.id for j in engine.followable()] == [job.id]
 
     run(scenario())
-    assert FAST_FOLLOW.poll_interval == 0.1
