@@ -120,11 +120,6 @@ class Runtime:
         if self._redactor is not None:
             self._redactor.add(key.reveal())
 
-    def remember_key(self, key: ApiKey) -> None:
-        """A key just stored in the keyring: redact it from logs from now on."""
-        if self._redactor is not None:
-            self._redactor.add(key.reveal())
-
     async def verify_key(self, key: ApiKey) -> None:
         """Raises KeyRefusedError when the service refuses `key` (costs nothing)."""
         client = ApiClient(self.base_url, key)

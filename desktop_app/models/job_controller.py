@@ -77,10 +77,6 @@ class JobController(QObject):
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._following)
-
     def engine_ready(self) -> bool:
         return self._try_engine() is not None
 

@@ -6,9 +6,8 @@ Pure Python, so the rules are tested without widgets.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from desktop_app.api.request import MAX_REFERENCES, NEGATIVE_PROMPT_LIMIT, PROMPT_LIMIT
+from desktop_app.api.request import MAX_REFERENCES, PROMPT_LIMIT
 
 TAG = re.compile(r"\bcharacter([1-9])\b")
 SOFT_PROMPT_LIMIT = 800
@@ -34,13 +33,8 @@ def mentioned_slots(prompt: str) -> set[int]:
     return {int(m.group(1)) for m in TAG.finditer(prompt)}
 
 
-@dataclass(frozen=True)
-class PromptNotes:
-    warnings: tuple[str, ...]
-    """Shown, never blocking."""
-
-
-def prompt_notes(prompt: str, negative: str, filled_slots: int) -> PromptNotes:
+def prompt_notes(prompt: str, filled_slots: int) -> tuple[str, ...]:
+    """Warnings about the prompt's character tags and length: shown, never blocking."""
     notes = []
     mentioned = mentioned_slots(prompt)
     for slot in sorted(mentioned):
@@ -57,21 +51,4 @@ def prompt_notes(prompt: str, negative: str, filled_slots: int) -> PromptNotes:
             f"The prompt is over {SOFT_PROMPT_LIMIT} characters: "
             "some hosts of this model cut it there."
         )
-    return PromptNotes(tuple(notes))
-
-
-def counter_text(text: str, limit: int) -> str:
-    return f"{len(text)} / {limit}"
-
-
-__all__ = [
-    "NEGATIVE_PROMPT_LIMIT",
-    "PROMPT_LIMIT",
-    "SOFT_PROMPT_LIMIT",
-    "TYPICAL_SECONDS",
-    "PromptNotes",
-    "counter_text",
-    "mentioned_slots",
-    "prompt_notes",
-    "tag",
-]
+    return tuple(notes)

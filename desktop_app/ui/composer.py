@@ -205,7 +205,7 @@ class Composer(QWidget):
         self.prompt.highlighter.set_filled_slots(filled)
         self.prompt_counter.setText(f"{len(prompt)} / {PROMPT_LIMIT}")
         self.negative_counter.setText(f"{len(negative)} / {NEGATIVE_PROMPT_LIMIT}")
-        self.notes.setText("\n".join(prompt_notes(prompt, negative, filled).warnings))
+        self.notes.setText("\n".join(prompt_notes(prompt, filled)))
         expansion = self.enhance.isChecked()
         self.shot_type.setEnabled(expansion)
         self.shot_note.setText(

@@ -91,17 +91,20 @@ class JobDelegate(QStyledItemDelegate):
     def __init__(self, thumbnails: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
-        self._cache: dict[str, QPixmap] = {}
+        self._cache: dict[str, QPixmap | None] = {}
 
     def thumbnail(self, job: Job) -> QPixmap | None:
+        """The job's thumbnail, looked for on disk once (forget_thumbnail looks again)."""
         if job.id not in self._cache:
             path = self._thumbnails / f"{job.id}.png"
-            if not path.exists():
-                return None
-            self._cache[job.id] = QPixmap(str(path)).scaled(
-                THUMB,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
+            self._cache[job.id] = (
+                QPixmap(str(path)).scaled(
+                    THUMB,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                if path.exists()
+                else None
             )
         return self._cache[job.id]
 

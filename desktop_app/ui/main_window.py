@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
             return
         self.services.thumbnails.mkdir(parents=True, exist_ok=True)
         facts.thumbnail.save(str(self.services.thumbnails / f"{job_id}.png"))
+        self.jobs.delegate.forget_thumbnail(job_id)
         row = self.services.model.row_of(job_id)
         if row is not None:
             self.services.model.upsert(self.services.model.job_at(row))

@@ -309,25 +309,8 @@ def test_sigkill_then_resume_finishes_with_one_post(
 
 
 def test_the_key_never_lands_in_the_data_folder(tmp_path: Path, sim: Simulator) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "desktop_app",
-            "--verbose",
-            *command(tmp_path, sim.base_url),
-            "generate",
-            "--prompt",
-            PROMPT,
-            "--ref",
-            REF,
-            "--wait",
-        ],
-        env=cli_env(AIMLAPI_KEY=TEST_KEY),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = wan(tmp_path, "--verbose", "generate", "--prompt", PROMPT, "--ref", REF, "--wait",
+                 base_url=sim.base_url)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert TEST_KEY not in result.stdout + result.stderr
     files = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -22,6 +22,7 @@ from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.simulator import Simulator
+from desktop_app.store.job import Job, JobState
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES, TEST_KEY
 
@@ -113,3 +114,27 @@ def windows(
 def sample_links(sim: Simulator) -> list[str]:
     """Links to the simulator's sample reference clips (real, playable mp4 files)."""
     return [f"{sim.base_url}/samples/{p.name}" for p in SAMPLES]
+
+
+def first_job(window: MainWindow) -> Job | None:
+    """The newest job in the window's job panel."""
+    model = window.services.model
+    return model.job_at(0) if model.rowCount() else None
+
+
+def wait_for_state(qtbot: QtBot, window: MainWindow, state: JobState, timeout: int = 20_000) -> Job:
+    """Wait until the newest job reaches `state`; return it."""
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.state is state, timeout=timeout
+    )
+    job = first_job(window)
+    assert job is not None
+    return job
+
+
+def compose_and_generate(window: MainWindow, links: list[str], prompt: str) -> None:
+    """Fill the composer as a creator would and press Generate."""
+    window.references.add_links(links)
+    window.composer.prompt.setPlainText(prompt)
+    assert window.composer.generate_button.isEnabled(), window.composer.reason.text()
+    window.composer.generate_button.click()

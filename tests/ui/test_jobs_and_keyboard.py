@@ -18,8 +18,7 @@ from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.job import JobState
 from desktop_app.ui.dialogs import KeyDialog, SettingsDialog
 from tests.conftest import TEST_KEY
-from tests.ui.conftest import WindowFactory
-from tests.ui.test_main_window import first_job
+from tests.ui.conftest import WindowFactory, compose_and_generate, first_job, wait_for_state
 
 
 def test_unknown_job_explains_and_offers_both_choices(
@@ -27,13 +26,8 @@ def test_unknown_job_explains_and_offers_both_choices(
 ) -> None:
     sim.add_fault(Fault("create", drop=True))
     window = windows()
-    window.references.add_links(sample_links[:1])
-    window.composer.prompt.setPlainText("character1 jumps")
-    window.composer.generate_button.click()
-    qtbot.waitUntil(
-        lambda: (job := first_job(window)) is not None and job.state is JobState.UNKNOWN,
-        timeout=10_000,
-    )
+    compose_and_generate(window, sample_links[:1], "character1 jumps")
+    wait_for_state(qtbot, window, JobState.UNKNOWN)
     window.jobs.view.setCurrentIndex(window.services.model.index(0))
     details = window.jobs.details.text()
     assert "may or may not have received it" in details
@@ -45,10 +39,7 @@ def test_unknown_job_explains_and_offers_both_choices(
     assert sim.count("POST", "/v2/video/generations") == 1
 
     window.jobs.resend_button.click()  # the creator decides to send it again, knowingly
-    qtbot.waitUntil(
-        lambda: (job := first_job(window)) is not None and job.state is JobState.DONE,
-        timeout=20_000,
-    )
+    wait_for_state(qtbot, window, JobState.DONE)
     assert window.services.model.rowCount() == 1
     assert sim.count("POST", "/v2/video/generations") == 2
 
@@ -69,10 +60,7 @@ def test_keyboard_only_path(qtbot: QtBot, windows: WindowFactory, sample_links: 
     assert window.composer.prompt.hasFocus()
     qtbot.keyClicks(window.composer.prompt, "character1 bows")
     qtbot.keyClick(window.composer.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(
-        lambda: (job := first_job(window)) is not None and job.state is JobState.DONE,
-        timeout=20_000,
-    )
+    wait_for_state(qtbot, window, JobState.DONE)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     view = window.jobs.view
     assert view.hasFocus()

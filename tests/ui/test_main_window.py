@@ -13,12 +13,12 @@ from desktop_app.api.request import GenerationRequest
 from desktop_app.simulator import Simulator
 from desktop_app.store.job import Job, JobState
 from tests.conftest import engine_on
-from tests.ui.conftest import WindowFactory, run_in_loop
-
-
-def first_job(window: object) -> Job | None:
-    model = window.services.model  # type: ignore[attr-defined]
-    return model.job_at(0) if model.rowCount() else None
+from tests.ui.conftest import (
+    WindowFactory,
+    compose_and_generate,
+    run_in_loop,
+    wait_for_state,
+)
 
 
 def test_generate_follow_save_and_play(
@@ -32,12 +32,8 @@ def test_generate_follow_save_and_play(
     window.controller.job_changed.connect(lambda job: seen.append(job.state))
     qtbot.mouseClick(window.composer.generate_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(
-        lambda: (job := first_job(window)) is not None and job.state is JobState.DONE,
-        timeout=20_000,
-    )
-    job = first_job(window)
-    assert job is not None and job.file_path is not None and job.file_path.exists()
+    job = wait_for_state(qtbot, window, JobState.DONE)
+    assert job.file_path is not None and job.file_path.exists()
     assert JobState.QUEUED in seen and JobState.DOWNLOADING in seen
     assert "3,150,000 credits ($1.57)" in window.composer.cost.text()
 
@@ -58,22 +54,13 @@ def test_restart_shows_history_and_finishes_unfinished_jobs(
     qtbot: QtBot, windows: WindowFactory, sample_links: list[str], sim: Simulator
 ) -> None:
     first = windows()
-    first.references.add_links(sample_links[:1])
-    first.composer.prompt.setPlainText("character1 spins")
-    first.composer.generate_button.click()
-    qtbot.waitUntil(
-        lambda: (job := first_job(first)) is not None and job.state is JobState.QUEUED,
-        timeout=10_000,
-    )
+    compose_and_generate(first, sample_links[:1], "character1 spins")
+    wait_for_state(qtbot, first, JobState.QUEUED)
     windows.close(first)  # closed mid-job
     second = windows()
     assert second.services.model.rowCount() == 1
-    qtbot.waitUntil(
-        lambda: (job := first_job(second)) is not None and job.state is JobState.DONE,
-        timeout=20_000,
-    )
-    done = first_job(second)
-    assert done is not None and done.file_path is not None and Path(done.file_path).exists()
+    done = wait_for_state(qtbot, second, JobState.DONE)
+    assert done.file_path is not None and Path(done.file_path).exists()
     assert sim.count("POST", "/v2/video/generations") == 1
 
 
@@ -93,7 +80,5 @@ def test_a_job_another_process_submitted_shows_up_and_is_followed(
 
     job = run_in_loop(qtbot, submit_elsewhere())
     qtbot.waitUntil(lambda: window.services.model.row_of(job.id) is not None, timeout=5_000)
-    qtbot.waitUntil(
-        lambda: (j := first_job(window)) is not None and j.state is JobState.DONE, timeout=20_000
-    )
+    wait_for_state(qtbot, window, JobState.DONE)
     assert len([r for r in sim.requests if r.path.startswith("/cdn/")]) == 1

@@ -16,8 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.simulator import Simulator
 from desktop_app.store.job import JobState
 from tests.conftest import TEST_KEY
-from tests.ui.conftest import WindowFactory
-from tests.ui.test_main_window import first_job
+from tests.ui.conftest import WindowFactory, first_job, wait_for_state
 
 SHOTS = Path(
     os.environ.get("WAN_STUDIO_SCREENSHOT_DIR", Path(__file__).parents[2] / ".screenshots")
@@ -47,10 +46,7 @@ def test_main_states(qtbot: QtBot, windows: WindowFactory, sample_links: list[st
 
     def finish() -> None:
         window.composer.generate_button.click()
-        qtbot.waitUntil(
-            lambda: (j := first_job(window)) is not None and j.state is JobState.DONE,
-            timeout=20_000,
-        )
+        wait_for_state(qtbot, window, JobState.DONE)
         qtbot.waitUntil(
             lambda: (window.services.thumbnails / f"{first_job(window).id}.png").exists(),
             timeout=20_000,
