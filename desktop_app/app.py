@@ -29,7 +29,8 @@ from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource, resource_dir
 from desktop_app.runtime import Runtime, RuntimeOptions
-from desktop_app.secrets.keystore import KeySource, KeyStore
+from desktop_app.secrets.keystore import KeyStore
+from desktop_app.tasks import TaskGroup
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.main_window import MainWindow, WindowServices
 
@@ -40,10 +41,11 @@ SETTLE_SECONDS = 2.0
 SMOKE_TIMEOUT_SECONDS = 30.0
 
 
-def build_window(runtime: Runtime) -> MainWindow:
+def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
+    """The main window over `runtime`, every background task of it owned by `tasks`."""
     paths = runtime.paths
-    controller = JobController(runtime.journal, runtime.engine)
-    model = JobListModel()
+    controller = JobController(runtime.service, runtime.history, tasks, runtime.keys.available)
+    model = JobListModel(runtime.history)
     grabber = FrameGrabber()
     probe = runtime.reference_probe()
     samples: tuple[str, ...] = ()
@@ -55,10 +57,10 @@ def build_window(runtime: Runtime) -> MainWindow:
         controller=controller,
         model=model,
         grabber=grabber,
+        tasks=tasks,
         check_reference=probe.check,
-        key_store=runtime.key_store,
+        keys=runtime.keys,
         verify_key=runtime.verify_key,
-        use_session_key=runtime.use_session_key,
         settings_file=runtime.settings_file,
         window_state=window_state,
         library=runtime.library,
@@ -137,7 +139,9 @@ async def smoke(window: MainWindow) -> int:
     return 0 if ok else 1
 
 
-async def run(window: MainWindow, runtime: Runtime, args: argparse.Namespace) -> int:
+async def run(
+    window: MainWindow, runtime: Runtime, tasks: TaskGroup, args: argparse.Namespace
+) -> int:
     window.show()
     window.controller.start()
     try:
@@ -145,15 +149,21 @@ async def run(window: MainWindow, runtime: Runtime, args: argparse.Namespace) ->
             return await take_screenshot(window, args.screenshot)
         if args.smoke:
             return await smoke(window)
-        first_run = not runtime.options.demo and runtime.key_store.status().source is KeySource.NONE
-        if first_run:
+        if not runtime.keys.available():
             QTimer.singleShot(0, lambda: window.ask_for_key(welcome=True))
         await wait_closed(window)
         return 0
     finally:
-        window.close()
-        await window.controller.shutdown()
-        await runtime.aclose()
+        await shut_down(window, runtime, tasks)
+
+
+async def shut_down(window: MainWindow, runtime: Runtime, tasks: TaskGroup) -> None:
+    """Close the window, cancel and await every task, then close the HTTP clients and the
+    journal, all before the loop stops. Jobs stay journaled and resume at the next start."""
+    window.close()
+    window.controller.stop()
+    await tasks.close()
+    await runtime.aclose()
 
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
@@ -164,17 +174,28 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     app.setApplicationVersion(app_version())
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
+    # The loop must outlive the window: closing it starts an orderly shut-down (tasks,
+    # HTTP clients, journal) that ends the loop, not Qt quitting it underneath.
+    app.setQuitOnLastWindowClosed(False)
     icon = resource_dir() / "icons" / "org.wanstudio.WanStudio.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     options = RuntimeOptions(
-        home=args.home, base_url=args.base_url, poll_interval=args.poll_interval, demo=args.demo
+        home=args.home,
+        base_url=args.base_url,
+        poll_interval=args.poll_interval,
+        demo=args.demo,
+        keep_trying=True,
     )
     runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
     collector = MainThreadGarbageCollector(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = build_window(runtime)
+    # A task that fails unexpectedly is reported like any other unexpected error.
+    tasks = TaskGroup(
+        on_error=lambda error: sys.excepthook(type(error), error, error.__traceback__)
+    )
+    window = build_window(runtime, tasks)
 
     def switch_to_demo() -> None:
         relaunch_in_demo(args)
@@ -183,6 +204,6 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     window.demo_requested.connect(switch_to_demo)
     install_exception_hook(window, str(paths.log_file))
     with loop:
-        code: int = loop.run_until_complete(run(window, runtime, args))
+        code: int = loop.run_until_complete(run(window, runtime, tasks, args))
     collector.stop()
     return code

@@ -1,42 +1,38 @@
 """Runtime: builds and wires the engine's concrete objects for one process (CLI or window).
 
-It is the composition root: paths, settings, key, HTTP clients, journal, engine, and in
-demo mode an in-process simulator. Everything it opens, `aclose()` closes.
+It is the composition root: paths, settings, the active key, HTTP clients, the journal and
+its queries, the job service, and in demo mode an in-process simulator. Everything it
+opens, `aclose()` closes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import httpx
 
 from desktop_app.api.client import ApiClient, default_timeout
 from desktop_app.api.secret import ApiKey
+from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
-from desktop_app.jobs.engine import FollowSettings, JobEngine, Listener
 from desktop_app.jobs.references import ReferenceProbe
+from desktop_app.jobs.service import JobService
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
-from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.secrets.active_key import ActiveKey
+from desktop_app.secrets.keystore import KeyStore
 from desktop_app.settings import Settings, SettingsFile
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.journal import JobJournal
+from desktop_app.store.queries import HistoryQueries
 
 BASE_URL_ENV = "AIMLAPI_BASE_URL"
 DEMO_KEY = "demo"
 DEMO_POLL_INTERVAL = 2.0
-
-
-_DEMO_HINT = (
-    "Keys are made at https://aimlapi.com/app/keys. To try Wan Studio without one, add --demo."
-)
-
-
-class MissingKeyError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -45,6 +41,9 @@ class RuntimeOptions:
     base_url: str | None = None
     poll_interval: float | None = None
     demo: bool = False
+    keep_trying: bool = False
+    """Follows never give up and wait out a refused key (the window); the command line
+    stops and reports instead."""
 
 
 def demo_simulator() -> Simulator:
@@ -62,17 +61,19 @@ class Runtime:
     ) -> None:
         self.options = options
         self.environ = environ
-        self.key_store = key_store
-        self._redactor = redactor
         base_paths = AppPaths.resolve(options.home, environ)
         self.paths = base_paths.demo() if options.demo else base_paths
         self.settings_file = SettingsFile(base_paths.settings_file)
         self.settings: Settings = self.settings_file.load()
         self.simulator: Simulator | None = demo_simulator() if options.demo else None
+        self.keys = ActiveKey(
+            key_store,
+            environ,
+            redactor,
+            demo_key=ApiKey(DEMO_KEY) if options.demo else None,
+        )
         self.journal = JobJournal(self.paths.journal)
-        self._engine: JobEngine | None = None
-        self._session_key: ApiKey | None = None
-        self._clients: list[ApiClient | ClipDownloader] = []
+        self.history = HistoryQueries(self.paths.journal)
         self._http_clients: list[httpx.AsyncClient] = []
 
     @property
@@ -95,34 +96,14 @@ class Runtime:
             return self.options.poll_interval
         return DEMO_POLL_INTERVAL if self.options.demo else self.settings.poll_interval
 
-    def api_key(self) -> ApiKey:
-        """The key to send; raises MissingKeyError (with what to do) when there is none."""
-        if self.simulator is not None:
-            return ApiKey(DEMO_KEY)
-        if self._session_key is not None:
-            return self._session_key
-        try:
-            key = self.key_store.get()
-        except KeyringUnavailableError as error:
-            raise MissingKeyError(f"No API key is set. {error} {_DEMO_HINT}") from None
-        if key is None:
-            raise MissingKeyError(
-                "No API key is set. Store one with `wan-studio key set`, or set the "
-                f"AIMLAPI_KEY environment variable. {_DEMO_HINT}"
-            )
-        if self._redactor is not None:
-            self._redactor.add(key.reveal())
-        return key
-
-    def use_session_key(self, key: ApiKey) -> None:
-        """Use this key until the process ends, without storing it (no working keyring)."""
-        self._session_key = key
-        if self._redactor is not None:
-            self._redactor.add(key.reveal())
+    def _http(self, *, follow_redirects: bool = False) -> httpx.AsyncClient:
+        http = httpx.AsyncClient(timeout=default_timeout(), follow_redirects=follow_redirects)
+        self._http_clients.append(http)
+        return http
 
     async def verify_key(self, key: ApiKey) -> None:
         """Raises KeyRefusedError when the service refuses `key` (costs nothing)."""
-        client = ApiClient(self.base_url, key)
+        client = ApiClient(self.base_url, lambda: key)
         try:
             await client.verify_key()
         finally:
@@ -130,37 +111,32 @@ class Runtime:
 
     def reference_probe(self) -> ReferenceProbe:
         """Checks reference links with a client that carries no key."""
-        http = httpx.AsyncClient(timeout=default_timeout(), follow_redirects=True)
-        self._http_clients.append(http)
-        return ReferenceProbe(http)
+        return ReferenceProbe(self._http(follow_redirects=True))
 
-    def engine(self, listener: Listener | None = None) -> JobEngine:
-        """The engine, built on first use (it needs the key)."""
-        if self._engine is None:
-            client = ApiClient(self.base_url, self.api_key())
-            # The downloader's client has no key: the CDN and reference hosts never see it.
-            downloader = ClipDownloader(
-                httpx.AsyncClient(timeout=default_timeout(), follow_redirects=True)
-            )
-            self._clients += [client, downloader]
-            self._engine = JobEngine(
-                self.journal,
-                client,
-                downloader,
-                self.library,
-                settings=FollowSettings(
-                    poll_interval=self.poll_interval,
-                    first_poll_delay=min(5.0, self.poll_interval),
-                ),
-                listener=listener,
-            )
-        return self._engine
+    @cached_property
+    def service(self) -> JobService:
+        """The job service, built on first use."""
+        # The downloader's client has no key: the CDN and reference hosts never see it.
+        service = JobService(
+            self.journal,
+            ApiClient(self.base_url, self.keys, http=self._http()),
+            ClipDownloader(self._http(follow_redirects=True)),
+            self.library,
+            keys=self.keys,
+            settings=FollowSettings(
+                poll_interval=self.poll_interval,
+                first_poll_delay=min(5.0, self.poll_interval),
+                keep_trying=self.options.keep_trying,
+                give_up_after=None if self.options.keep_trying else 900.0,
+            ),
+        )
+        self.keys.on_change(service.retry_now)
+        return service
 
     async def aclose(self) -> None:
-        for client in self._clients:
-            await client.aclose()
         for http in self._http_clients:
             await http.aclose()
+        self.history.close()
         self.journal.close()
         if self.simulator is not None:
             self.simulator.stop()

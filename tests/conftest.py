@@ -19,8 +19,10 @@ from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 from desktop_app.api.client import ApiClient
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
+from desktop_app.domain.job import Job
+from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
-from desktop_app.jobs.engine import FollowSettings, JobEngine
+from desktop_app.jobs.service import JobChanged, JobEvent, JobService
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.journal import JobJournal
@@ -52,26 +54,41 @@ def sim() -> Iterator[Simulator]:
 
 
 def make_client(base_url: str, key: str = TEST_KEY, **kw: Any) -> ApiClient:
-    return ApiClient(base_url, ApiKey(key), retry=FAST_RETRY, **kw)
+    api_key = ApiKey(key)
+    return ApiClient(base_url, lambda: api_key, retry=FAST_RETRY, **kw)
+
+
+def on_jobs(callback: Callable[[Job], None]) -> Callable[[JobEvent], None]:
+    """A service listener that calls `callback` with every changed job."""
+
+    def listener(event: JobEvent) -> None:
+        if isinstance(event, JobChanged):
+            callback(event.job)
+
+    return listener
 
 
 @asynccontextmanager
-async def engine_on(
+async def service_on(
     home: Path,
     base_url: str,
     *,
     key: str = TEST_KEY,
     settings: FollowSettings = FAST_FOLLOW,
-    listener: Callable[..., None] | None = None,
-) -> AsyncIterator[JobEngine]:
-    """An engine on a real journal file and real HTTP clients, closed on exit."""
-    client = make_client(base_url, key)
+    listener: Callable[[JobEvent], None] | None = None,
+) -> AsyncIterator[JobService]:
+    """A job service on a real journal file and real HTTP clients, closed on exit."""
+    api_key = ApiKey(key)
+    client = ApiClient(base_url, lambda: api_key, retry=FAST_RETRY)
     downloader = ClipDownloader(httpx.AsyncClient(), retry=FAST_RETRY)
     journal = JobJournal(home / "journal.sqlite3")
+    service = JobService(
+        journal, client, downloader, home / "library", keys=lambda: api_key, settings=settings
+    )
+    if listener is not None:
+        service.subscribe(listener)
     try:
-        yield JobEngine(
-            journal, client, downloader, home / "library", settings=settings, listener=listener
-        )
+        yield service
     finally:
         await client.aclose()
         await downloader.aclose()

@@ -21,13 +21,12 @@ from desktop_app.api.errors import (
     NotFoundError,
     RateLimitedError,
     RequestRejectedError,
-    ServerError,
     error_from_response,
 )
-from desktop_app.api.request import GenerationRequest
 from desktop_app.api.response import Generation, MalformedBodyError
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
+from desktop_app.domain.request import GenerationRequest
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +36,8 @@ CLIENT_REQUEST_ID_HEADER = "X-Client-Request-Id"
 KEY_CHECK_ID = "wan-studio-key-check"
 
 Sleep = Callable[[float], Awaitable[None]]
+KeyProvider = Callable[[], ApiKey]
+"""Gives the key to send, asked afresh for every request (a replaced key applies at once)."""
 
 # Errors raised before a single byte of the request was written.
 _NEVER_SENT = (
@@ -57,7 +58,7 @@ class ApiClient:
     def __init__(
         self,
         base_url: str,
-        key: ApiKey,
+        key: KeyProvider,
         *,
         http: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
@@ -102,22 +103,12 @@ class ApiClient:
                 await self._sleep(delay)
 
     async def get(self, generation_id: str) -> Generation:
-        """The generation's current state; retried on network errors, 429 and 5xx."""
-        retry_number = 0
-        while True:
-            try:
-                response = await self._send(
-                    "GET", GENERATIONS_PATH, params={"generation_id": generation_id}
-                )
-                return _generation(response)
-            except (NetworkError, RateLimitedError, ServerError, BadResponseError) as error:
-                retry_number += 1
-                retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
-                delay = self._retry.delay(retry_number, retry_after)
-                if delay is None:
-                    raise
-                log.info("poll failed (%s); retry %d in %.1f s", error.summary, retry_number, delay)
-                await self._sleep(delay)
+        """The generation's current state, in one request. Polls are safe to repeat; the
+        caller owns the one retry policy (the job service's backoff)."""
+        response = await self._send(
+            "GET", GENERATIONS_PATH, params={"generation_id": generation_id}
+        )
+        return _generation(response)
 
     async def verify_key(self) -> None:
         """Check the key with a request that costs nothing: a status query for a generation
@@ -128,7 +119,7 @@ class ApiClient:
             return  # the key passed; only the made-up id was refused
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self._key.reveal()}", **kwargs.pop("headers", {})}
+        headers = {"Authorization": f"Bearer {self._key().reveal()}", **kwargs.pop("headers", {})}
         if method == "POST":
             headers["Content-Type"] = "application/json"
         url = self.base_url + path

@@ -13,8 +13,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from desktop_app.domain.errors import (
+    NetworkProblemError,
+    ServiceRefusedError,
+    WanStudioError,
+)
 
-class ApiError(Exception):
+
+class ApiError(WanStudioError):
     """The service could not do what was asked. Never carries the API key."""
 
     summary = "The service could not complete the request."
@@ -47,15 +53,15 @@ class ApiError(Exception):
         return " ".join(parts)
 
 
-class KeyRefusedError(ApiError):
+class KeyRefusedError(ApiError, ServiceRefusedError):
     summary = "The service refused the API key: it is missing, wrong or expired."
 
 
-class NoCreditsError(ApiError):
+class NoCreditsError(ApiError, ServiceRefusedError):
     summary = "Your AI/ML API account cannot pay for this: it has run out of credits."
 
 
-class RequestRejectedError(ApiError):
+class RequestRejectedError(ApiError, ServiceRefusedError):
     """400 and other 4xx answers: a field is wrong. `detail_lines` are the server's lines."""
 
     summary = "The service rejected the request."
@@ -65,11 +71,11 @@ class RequestRejectedError(ApiError):
         super().__init__(detail, **kw)
 
 
-class NotFoundError(ApiError):
+class NotFoundError(ApiError, ServiceRefusedError):
     summary = "The service does not know this address or generation (check the base URL)."
 
 
-class RateLimitedError(ApiError):
+class RateLimitedError(ApiError, NetworkProblemError):
     summary = "The service is busy with too many requests from this account."
 
     def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
@@ -79,7 +85,7 @@ class RateLimitedError(ApiError):
         super().__init__(detail, **kw)
 
 
-class ServerError(ApiError):
+class ServerError(ApiError, NetworkProblemError):
     summary = "The service had a problem on its side; try again later."
 
 
@@ -87,11 +93,11 @@ class GenerationTimeoutError(ServerError):
     summary = "The generation ran out of time on the service."
 
 
-class BadResponseError(ApiError):
+class BadResponseError(ApiError, NetworkProblemError):
     summary = "The service answered with something that is not its API (a proxy page?)."
 
 
-class NetworkError(ApiError):
+class NetworkError(ApiError, NetworkProblemError):
     """No HTTP answer. `sent` is False only when the request provably never left."""
 
     summary = "Could not reach the service."

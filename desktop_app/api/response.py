@@ -96,10 +96,3 @@ def link_expiry(url: str) -> float | None:
     if values and values[0].isdigit():
         return float(values[0])
     return None
-
-
-CREDITS_PER_USD = 2_000_000
-
-
-def credits_to_usd(credits: int) -> float:
-    return credits / CREDITS_PER_USD

@@ -9,13 +9,6 @@ import sys
 from collections.abc import Awaitable
 from pathlib import Path
 
-from desktop_app.api.request import (
-    AspectRatio,
-    GenerationRequest,
-    InvalidRequestError,
-    Resolution,
-    ShotType,
-)
 from desktop_app.api.secret import ApiKey
 from desktop_app.cli.output import (
     UNKNOWN_ADVICE,
@@ -25,35 +18,46 @@ from desktop_app.cli.output import (
     print_json,
     summary_line,
 )
-from desktop_app.jobs.engine import FollowInterruptedError, JobBusyError, JobEngine
-from desktop_app.jobs.library import forget_job
+from desktop_app.domain.errors import ErrorCategory, WanStudioError
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import (
+    AspectRatio,
+    GenerationRequest,
+    InvalidRequestError,
+    Resolution,
+    ShotType,
+)
+from desktop_app.jobs.service import FollowInterruptedError, JobBusyError, JobService
 from desktop_app.logs import SecretRedactor
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
 from desktop_app.simulator import Simulator, SimulatorConfig
-from desktop_app.store.job import Job, JobState
 
 EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_REFUSED = 3
-EXIT_FAILED = 4
-EXIT_NETWORK = 5
+EXIT_FOR_CATEGORY = {
+    ErrorCategory.INVALID_INPUT: 2,
+    ErrorCategory.REFUSED: 3,
+    ErrorCategory.GENERATION_FAILED: 4,
+    ErrorCategory.NETWORK: 5,
+    ErrorCategory.STORAGE: 6,
+}
+EXIT_INVALID = EXIT_FOR_CATEGORY[ErrorCategory.INVALID_INPUT]
 
-_REFUSALS_BY_KEY = frozenset({"KeyRefusedError", "NoCreditsError"})
+
+def error_code(error: WanStudioError) -> int:
+    return EXIT_FOR_CATEGORY[error.category]
 
 
 def exit_code(job: Job) -> int:
-    if job.state is JobState.REJECTED:
-        return EXIT_NETWORK if job.error and job.error.kind == "NetworkError" else EXIT_REFUSED
-    if job.state is JobState.UNKNOWN:
-        return EXIT_NETWORK
+    """How a job's outcome ends the command: from the category of its error."""
     if job.state in (JobState.FAILED, JobState.LOST):
-        return EXIT_FAILED
+        return EXIT_FOR_CATEGORY[ErrorCategory.GENERATION_FAILED]
+    if job.state is JobState.UNKNOWN:
+        return EXIT_FOR_CATEGORY[ErrorCategory.NETWORK]
+    if job.state is JobState.REJECTED:
+        category = job.error.category if job.error else None
+        return EXIT_FOR_CATEGORY[category or ErrorCategory.REFUSED]
     return EXIT_OK
-
-
-def interrupted_code(error: FollowInterruptedError) -> int:
-    return EXIT_REFUSED if type(error.cause).__name__ in _REFUSALS_BY_KEY else EXIT_NETWORK
 
 
 def report(job: Job, *, as_json: bool) -> None:
@@ -120,16 +124,17 @@ async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
-    engine = runtime.engine(ProgressPrinter())
-    job = await engine.submit(request)
+    service = runtime.service
+    service.subscribe(ProgressPrinter())
+    job = await service.submit(request)
     if job.state.is_followable and args.wait:
-        return await follow_one(engine, job, as_json=args.json)
+        return await follow_one(service, job, as_json=args.json)
     report(job, as_json=args.json)
     return exit_code(job)
 
 
-async def follow_one(engine: JobEngine, job: Job, *, as_json: bool) -> int:
-    return await finish(engine.follow(job.id), as_json=as_json)
+async def follow_one(service: JobService, job: Job, *, as_json: bool) -> int:
+    return await finish(service.follow(job.id), as_json=as_json)
 
 
 async def finish(following: Awaitable[Job], *, as_json: bool) -> int:
@@ -139,16 +144,16 @@ async def finish(following: Awaitable[Job], *, as_json: bool) -> int:
     except FollowInterruptedError as error:
         print(f"Stopped following job {error.job.id}: {error}", file=sys.stderr)
         print("It stays in the journal; `wan-studio resume` continues it.", file=sys.stderr)
-        return interrupted_code(error)
+        return error_code(error)
     except JobBusyError as error:
         print(error, file=sys.stderr)
-        return EXIT_NETWORK
+        return EXIT_FOR_CATEGORY[ErrorCategory.NETWORK]
     report(job, as_json=as_json)
     return exit_code(job)
 
 
 def list_jobs(args: argparse.Namespace, runtime: Runtime) -> int:
-    jobs = runtime.journal.jobs()
+    jobs = runtime.history.all()
     if args.json:
         print_json([job.to_json() for job in jobs])
     elif not jobs:
@@ -160,8 +165,8 @@ def list_jobs(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def show(args: argparse.Namespace, runtime: Runtime) -> int:
-    job = runtime.journal.find(args.job)
-    events = runtime.journal.events(job.id)
+    job = runtime.history.find(args.job)
+    events = runtime.history.events(job.id)
     if args.json:
         print_json({**job.to_json(), "events": events})
     else:
@@ -170,38 +175,34 @@ def show(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 async def resume(args: argparse.Namespace, runtime: Runtime) -> int:
-    engine = runtime.engine(ProgressPrinter())
-    for job in engine.recover_interrupted():
+    service = runtime.service
+    service.subscribe(ProgressPrinter())
+    for job in service.recover_interrupted():
         report(job, as_json=False)
     if args.job:
-        job = runtime.journal.find(args.job)
-        if not job.followed:
-            job = engine.follow_again(job.id)
-        targets = [job] if job.state.is_followable else []
-        if not targets:
+        job = runtime.history.find(args.job)
+        if not job.state.is_followable:
             report(job, as_json=args.json)
             return exit_code(job)
+        targets = [service.follow_again(job.id)]
     else:
-        targets = engine.followable()
+        targets = service.followable()
     if not targets:
         print("Nothing to resume: no unfinished job is waiting.", file=sys.stderr)
         return EXIT_OK
-    codes = await asyncio.gather(*(follow_one(engine, job, as_json=args.json) for job in targets))
+    codes = await asyncio.gather(*(follow_one(service, job, as_json=args.json) for job in targets))
     return max(codes)
 
 
 async def download(args: argparse.Namespace, runtime: Runtime) -> int:
-    job = runtime.journal.find(args.job)
-    if job.generation_id is None:
-        print(f"Job {job.id} never reached the service; there is no clip.", file=sys.stderr)
-        return EXIT_INVALID
-    engine = runtime.engine(ProgressPrinter())
-    return await finish(engine.redownload(job.id), as_json=False)
+    job = runtime.history.find(args.job)
+    service = runtime.service
+    service.subscribe(ProgressPrinter())
+    return await finish(service.download_again(job.id), as_json=False)
 
 
 def unfollow(args: argparse.Namespace, runtime: Runtime) -> int:
-    job = runtime.journal.find(args.job)
-    runtime.journal.update(job.id, followed=False)
+    job = runtime.service.stop_following(runtime.history.find(args.job).id)
     print(
         f"Job {job.id} is no longer followed. The API has no cancel: the service still "
         "renders it and charges for it. `wan-studio resume JOB` follows it again."
@@ -210,14 +211,14 @@ def unfollow(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 def forget(args: argparse.Namespace, runtime: Runtime) -> int:
-    job = runtime.journal.find(args.job)
+    job = runtime.history.find(args.job)
     if job.state in (JobState.QUEUED, JobState.GENERATING):
         print(
             "Note: the service still renders this job and charges for it; forgetting only "
             "removes it from Wan Studio.",
             file=sys.stderr,
         )
-    forget_job(runtime.journal, job.id, delete_file=args.delete_file)
+    runtime.service.forget(job.id, delete_file=args.delete_file)
     kept = job.file_path if job.state is JobState.DONE and not args.delete_file else None
     kept_note = f" Its clip stays at {kept}." if kept else ""
     print(f"Forgot job {job.id}.{kept_note}")

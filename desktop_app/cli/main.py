@@ -10,14 +10,12 @@ from collections.abc import Sequence
 from desktop_app.cli import commands
 from desktop_app.cli.parser import build_parser
 from desktop_app.display import display_problem
+from desktop_app.domain.errors import WanStudioError
 from desktop_app.logs import configure_logging
 from desktop_app.paths import AppPaths
-from desktop_app.runtime import MissingKeyError, Runtime, RuntimeOptions
-from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
-from desktop_app.store.journal import AmbiguousJobError, JobNotFoundError
-from desktop_app.store.schema import NewerSchemaError
+from desktop_app.runtime import Runtime, RuntimeOptions
+from desktop_app.secrets.keystore import KeyStore
 
-EXIT_INVALID = 2
 EXIT_INTERRUPTED = 130
 
 
@@ -46,10 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         runtime = Runtime(options, environ, key_store, redactor)
-    except NewerSchemaError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    try:
         return asyncio.run(commands.run(args, runtime))
     except KeyboardInterrupt:
         print(
@@ -58,9 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
-    except (MissingKeyError, KeyringUnavailableError, JobNotFoundError, AmbiguousJobError) as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
+    except WanStudioError as error:
+        print(error.explain(), file=sys.stderr)
+        return commands.error_code(error)
 
 
 if __name__ == "__main__":

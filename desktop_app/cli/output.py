@@ -7,8 +7,9 @@ import sys
 import time
 from typing import Any, TextIO
 
-from desktop_app.api.response import credits_to_usd
-from desktop_app.store.job import Job, JobState
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.money import format_credits
+from desktop_app.jobs.service import JobChanged, JobEvent, JobTrouble
 
 
 def when(timestamp: float | None) -> str:
@@ -16,9 +17,11 @@ def when(timestamp: float | None) -> str:
 
 
 def cost(job: Job) -> str:
-    if job.credits_used is None:
+    credits = job.cost_credits
+    if credits is None:
         return "-"
-    return f"{job.credits_used:,} credits (${credits_to_usd(job.credits_used):.2f})"
+    charged = " charged" if job.charged_credits is not None else ""
+    return format_credits(credits) + charged
 
 
 def summary_line(job: Job) -> str:
@@ -70,13 +73,24 @@ def print_json(data: Any, out: TextIO = sys.stdout) -> None:
 
 
 class ProgressPrinter:
-    """Prints a line to stderr when a job changes state, and download progress in steps."""
+    """Prints a line to stderr when a job changes state, download progress in steps, and a
+    follow's trouble once (it retries by itself)."""
 
     def __init__(self, out: TextIO = sys.stderr) -> None:
         self._out = out
         self._last: dict[str, tuple[JobState, int]] = {}
 
-    def __call__(self, job: Job) -> None:
+    def __call__(self, event: JobEvent) -> None:
+        if isinstance(event, JobTrouble):
+            print(
+                f"[{event.job.id}] {event.error.message} Trying again in {event.retry_in:.0f} s.",
+                file=self._out,
+                flush=True,
+            )
+        elif isinstance(event, JobChanged):
+            self._changed(event.job)
+
+    def _changed(self, job: Job) -> None:
         step = 0
         if job.state is JobState.DOWNLOADING and job.bytes_total:
             step = job.bytes_done * 10 // job.bytes_total

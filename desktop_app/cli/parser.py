@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_app.api.request import AspectRatio, Resolution, ShotType
+from desktop_app.domain.request import AspectRatio, Resolution, ShotType
 from desktop_app.meta import APP_NAME, COMMAND, app_version
 
 

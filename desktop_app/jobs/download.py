@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from desktop_app.api.retry import RetryPolicy
+from desktop_app.domain.errors import NetworkProblemError
 from desktop_app.jobs.naming import part_path
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ Progress = Callable[[int, int | None], None]
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
-class DownloadError(Exception):
+class DownloadError(NetworkProblemError):
     """The clip could not be saved; the partial file is kept for a later resume."""
 
 

@@ -1,4 +1,4 @@
-"""The clip library on disk: each clip's sidecar JSON, and removing a job with its files."""
+"""The clip library on disk: each clip's sidecar JSON, and deleting a clip's files."""
 
 from __future__ import annotations
 
@@ -6,18 +6,14 @@ import json
 import os
 from pathlib import Path
 
+from desktop_app.domain.job import Job
 from desktop_app.jobs.naming import part_path, sidecar_path
-from desktop_app.store.job import Job
-from desktop_app.store.journal import JobJournal
 
 
-def forget_job(journal: JobJournal, job_id: str, *, delete_file: bool) -> None:
-    """Remove a job from the journal; with `delete_file`, its clip and sidecar too."""
-    job = journal.get(job_id)
-    if delete_file and job.file_path is not None:
-        for path in (job.file_path, sidecar_path(job.file_path), part_path(job.file_path)):
-            path.unlink(missing_ok=True)
-    journal.forget(job_id)
+def delete_clip_files(clip: Path) -> None:
+    """Delete a clip with its sidecar and any partial download."""
+    for path in (clip, sidecar_path(clip), part_path(clip)):
+        path.unlink(missing_ok=True)
 
 
 def write_sidecar(job: Job) -> Path:

@@ -7,7 +7,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from desktop_app.store.job import Job
+from desktop_app.domain.job import Job
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 

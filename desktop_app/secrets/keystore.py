@@ -12,6 +12,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from desktop_app.api.secret import ApiKey
+from desktop_app.domain.errors import InvalidInputError
 from desktop_app.meta import APP_ID
 
 ENV_VAR = "AIMLAPI_KEY"
@@ -27,10 +28,11 @@ NO_KEYRING_HELP = (
 class KeySource(StrEnum):
     ENVIRONMENT = "environment"
     KEYRING = "keyring"
+    DEMO = "demo"
     NONE = "none"
 
 
-class KeyringUnavailableError(RuntimeError):
+class KeyringUnavailableError(InvalidInputError):
     def __init__(self, cause: str = "") -> None:
         self.cause = cause
         super().__init__(NO_KEYRING_HELP + (f" ({cause})" if cause else ""))
@@ -46,6 +48,8 @@ class KeyStatus:
             text = f"The API key comes from the {ENV_VAR} environment variable."
         elif self.source is KeySource.KEYRING:
             text = "The API key is stored in the system keyring."
+        elif self.source is KeySource.DEMO:
+            text = "Demo mode: the built-in simulator's key is used and nothing is billed."
         else:
             text = "No API key is set. Run `wan-studio key set` or set AIMLAPI_KEY."
         if self.keyring_problem:
@@ -106,14 +110,14 @@ class KeyStore:
         return True
 
     def status(self) -> KeyStatus:
-        problem = None
+        """Where the key comes from. With AIMLAPI_KEY set the keyring is not touched."""
+        if self._environ.get(ENV_VAR, "").strip():
+            return KeyStatus(KeySource.ENVIRONMENT)
         try:
             stored = self._read_keyring()
         except KeyringUnavailableError as error:
-            stored, problem = None, str(error)
-        if self._environ.get(ENV_VAR, "").strip():
-            return KeyStatus(KeySource.ENVIRONMENT, problem)
-        return KeyStatus(KeySource.KEYRING if stored else KeySource.NONE, problem)
+            return KeyStatus(KeySource.NONE, str(error))
+        return KeyStatus(KeySource.KEYRING if stored else KeySource.NONE)
 
 
 def _is_unusable(backend: KeyringBackend) -> bool:

@@ -8,7 +8,6 @@ over at once on the same machine, and after `lease_seconds` anywhere.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3
@@ -19,29 +18,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from desktop_app.api.request import GenerationRequest
-from desktop_app.store.job import Job, JobError, JobState, dumps
+from desktop_app.domain.job import UNFINISHED_STATES, Job, JobError, JobState, check_transition
+from desktop_app.domain.request import GenerationRequest
+from desktop_app.store.errors import JobNotFoundError
+from desktop_app.store.rows import dumps, job_from_row, request_columns
 from desktop_app.store.schema import migrate
 
 Clock = Callable[[], float]
-
-UNFINISHED = (JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING)
 
 _UPDATABLE = frozenset(
     {
         "generation_id", "status_detail", "credits_used", "video_url", "file_path",
         "file_size", "file_sha256", "bytes_done", "bytes_total", "submitted_at",
-        "completed_at", "finished_at", "followed",
+        "completed_at", "finished_at", "followed", "charged_credits",
     }
 )  # fmt: skip
-
-
-class JobNotFoundError(LookupError):
-    pass
-
-
-class AmbiguousJobError(LookupError):
-    pass
 
 
 def new_owner_token() -> str:
@@ -103,75 +94,40 @@ class JobJournal:
         row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise JobNotFoundError(f"No job {job_id!r} in the journal.")
-        return _job(row)
-
-    def find(self, ref: str) -> Job:
-        """A job by its id, its generation id, or a unique prefix of either."""
-        rows = self._db.execute(
-            "SELECT * FROM jobs WHERE id = ? OR generation_id = ? OR client_request_id = ?",
-            (ref, ref, ref),
-        ).fetchall()
-        if not rows and ref:
-            pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = self._db.execute(
-                "SELECT * FROM jobs"
-                " WHERE id LIKE ? ESCAPE '\\' OR generation_id LIKE ? ESCAPE '\\'",
-                (pattern, pattern),
-            ).fetchall()
-        if not rows:
-            raise JobNotFoundError(f"No job matches {ref!r}. `wan-studio jobs` lists them.")
-        if len(rows) > 1:
-            raise AmbiguousJobError(f"{ref!r} matches {len(rows)} jobs; give more of the id.")
-        return _job(rows[0])
-
-    def jobs(self) -> list[Job]:
-        """Every job, newest first."""
-        rows = self._db.execute("SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC")
-        return [_job(r) for r in rows]
+        return job_from_row(row)
 
     def unfinished(self) -> list[Job]:
-        marks = ",".join("?" * len(UNFINISHED))
+        marks = ",".join("?" * len(UNFINISHED_STATES))
         rows = self._db.execute(
             f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY created_at",
-            [s.value for s in UNFINISHED],
+            [s.value for s in UNFINISHED_STATES],
         )
-        return [_job(r) for r in rows]
-
-    def events(self, job_id: str) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT at, kind, state, detail_json FROM events WHERE job_id = ? ORDER BY seq",
-            (job_id,),
-        )
-        return [
-            {
-                "at": r["at"],
-                "kind": r["kind"],
-                "state": r["state"],
-                "detail": json.loads(r["detail_json"]) if r["detail_json"] else None,
-            }
-            for r in rows
-        ]
-
-    def data_version(self) -> int:
-        """Changes whenever another connection commits: a cheap "did anything change?"."""
-        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        return [job_from_row(r) for r in rows]
 
     # -- writing ---------------------------------------------------------------------------
 
-    def create(self, request: GenerationRequest) -> Job:
+    def create(self, request: GenerationRequest, *, batch_id: str | None = None) -> Job:
         """Journal a new job in `submitting`, leased to this process, before its POST."""
         now = self._clock()
         job_id = uuid.uuid4().hex[:12]
         client_request_id = str(uuid.uuid4())
+        values = {
+            "id": job_id,
+            "client_request_id": client_request_id,
+            "state": JobState.SUBMITTING.value,
+            "request_json": dumps(request.to_json()),
+            "created_at": now,
+            "updated_at": now,
+            "follower": self.owner,
+            "lease_expires": now + self.lease_seconds,
+            "batch_id": batch_id,
+            **request_columns(request),
+        }
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO jobs (id, client_request_id, state, request_json, created_at,"
-                " updated_at, follower, lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id, client_request_id, JobState.SUBMITTING.value,
-                    dumps(request.to_json()), now, now, self.owner, now + self.lease_seconds,
-                ),
-            )  # fmt: skip
+                f"INSERT INTO jobs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values()),
+            )
             self._event(
                 db, job_id, "state", JobState.SUBMITTING, {"client_request_id": client_request_id}
             )
@@ -186,7 +142,10 @@ class JobJournal:
         event: tuple[str, dict[str, Any]] | None = None,
         **fields: Any,
     ) -> Job:
-        """Change a job's fields (and state), and record the change in its history."""
+        """Change a job's fields (and state), and record the change in its history.
+
+        Raises ForbiddenTransitionError for a change of state the job's life does not allow.
+        """
         unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"not journal fields: {sorted(unknown)}")
@@ -198,11 +157,12 @@ class JobJournal:
         values["updated_at"] = self._clock()
         assignments = ", ".join(f"{k} = ?" for k in values)
         with self._transaction() as db:
-            cursor = db.execute(
-                f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id]
-            )
-            if cursor.rowcount == 0:
+            row = db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
                 raise JobNotFoundError(f"No job {job_id!r} in the journal.")
+            if state is not None:
+                check_transition(JobState(row["state"]), state)
+            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id])
             if state is not None:
                 detail = {k: v for k, v in fields.items() if k != "bytes_done"}
                 if error is not None:
@@ -280,29 +240,3 @@ def _lease_is_free(row: sqlite3.Row, now: float) -> bool:
     """No live process holds this row's lease (none taken, expired, or its process died)."""
     holder, expires = row["follower"], row["lease_expires"]
     return holder is None or expires is None or expires < now or _owner_is_dead(holder)
-
-
-def _job(row: sqlite3.Row) -> Job:
-    return Job(
-        id=row["id"],
-        client_request_id=row["client_request_id"],
-        request=GenerationRequest.from_json(json.loads(row["request_json"])),
-        state=JobState(row["state"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        generation_id=row["generation_id"],
-        status_detail=row["status_detail"],
-        error=JobError.from_json(json.loads(row["error_json"])) if row["error_json"] else None,
-        credits_used=row["credits_used"],
-        video_url=row["video_url"],
-        file_path=Path(row["file_path"]) if row["file_path"] else None,
-        file_size=row["file_size"],
-        file_sha256=row["file_sha256"],
-        bytes_done=row["bytes_done"],
-        bytes_total=row["bytes_total"],
-        submitted_at=row["submitted_at"],
-        completed_at=row["completed_at"],
-        finished_at=row["finished_at"],
-        followed=bool(row["followed"]),
-        follower=row["follower"],
-    )

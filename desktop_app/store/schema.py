@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from desktop_app.domain.errors import StorageError
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: jobs, their event history, and a lease column pair for cross-process following.
     """
@@ -43,11 +45,90 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_job ON events (job_id, seq);
     """,
+    # 2: typed columns for what people filter and sort on (filled from each row's request),
+    # a full-text index over prompts, and a feed of changed jobs for other processes.
+    """
+    ALTER TABLE jobs ADD COLUMN prompt TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN negative_prompt TEXT;
+    ALTER TABLE jobs ADD COLUMN aspect_ratio TEXT NOT NULL DEFAULT '16:9';
+    ALTER TABLE jobs ADD COLUMN resolution TEXT NOT NULL DEFAULT '1080p';
+    ALTER TABLE jobs ADD COLUMN duration INTEGER NOT NULL DEFAULT 10;
+    ALTER TABLE jobs ADD COLUMN seed INTEGER;
+    ALTER TABLE jobs ADD COLUMN shot_type TEXT;
+    ALTER TABLE jobs ADD COLUMN enhance_prompt INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE jobs ADD COLUMN reference_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN batch_id TEXT;
+    ALTER TABLE jobs ADD COLUMN charged_credits INTEGER;
+    UPDATE jobs SET
+        prompt = COALESCE(json_extract(request_json, '$.prompt'), ''),
+        negative_prompt = json_extract(request_json, '$.negative_prompt'),
+        aspect_ratio = COALESCE(json_extract(request_json, '$.aspect_ratio'), '16:9'),
+        resolution = COALESCE(json_extract(request_json, '$.resolution'), '1080p'),
+        duration = COALESCE(json_extract(request_json, '$.duration'), 10),
+        seed = json_extract(request_json, '$.seed'),
+        shot_type = json_extract(request_json, '$.shot_type'),
+        enhance_prompt = COALESCE(json_extract(request_json, '$.enhance_prompt'), 1),
+        reference_count = COALESCE(json_array_length(request_json, '$.video_urls'), 0)
+    WHERE json_valid(request_json);
+    CREATE INDEX jobs_state ON jobs (state, created_at);
+    CREATE INDEX jobs_batch ON jobs (batch_id);
+    CREATE INDEX jobs_cost ON jobs (COALESCE(charged_credits, credits_used));
+    CREATE VIRTUAL TABLE jobs_text USING fts5(
+        prompt, negative_prompt, content = 'jobs', content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO jobs_text (jobs_text) VALUES ('rebuild');
+    CREATE TRIGGER jobs_text_insert AFTER INSERT ON jobs BEGIN
+        INSERT INTO jobs_text (rowid, prompt, negative_prompt)
+        VALUES (new.rowid, new.prompt, new.negative_prompt);
+    END;
+    CREATE TRIGGER jobs_text_delete AFTER DELETE ON jobs BEGIN
+        INSERT INTO jobs_text (jobs_text, rowid, prompt, negative_prompt)
+        VALUES ('delete', old.rowid, old.prompt, old.negative_prompt);
+    END;
+    CREATE TRIGGER jobs_text_update AFTER UPDATE OF prompt, negative_prompt ON jobs BEGIN
+        INSERT INTO jobs_text (jobs_text, rowid, prompt, negative_prompt)
+        VALUES ('delete', old.rowid, old.prompt, old.negative_prompt);
+        INSERT INTO jobs_text (rowid, prompt, negative_prompt)
+        VALUES (new.rowid, new.prompt, new.negative_prompt);
+    END;
+    CREATE TABLE job_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL UNIQUE
+    );
+    INSERT INTO job_changes (job_id) SELECT id FROM jobs ORDER BY created_at;
+    CREATE TRIGGER job_changes_insert AFTER INSERT ON jobs BEGIN
+        INSERT OR REPLACE INTO job_changes (job_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER job_changes_update AFTER UPDATE OF
+        state, generation_id, status_detail, error_json, credits_used, charged_credits,
+        video_url, file_path, file_size, file_sha256, bytes_done, bytes_total, submitted_at,
+        completed_at, finished_at, followed, batch_id
+        ON jobs BEGIN
+        INSERT OR REPLACE INTO job_changes (job_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER job_changes_delete AFTER DELETE ON jobs BEGIN
+        INSERT OR REPLACE INTO job_changes (job_id) VALUES (old.id);
+    END;
+    """,
 )
 
 
-class NewerSchemaError(RuntimeError):
+class NewerSchemaError(StorageError):
     """The journal was written by a newer Wan Studio; this one will not touch it."""
+
+
+def statements(script: str) -> list[str]:
+    """A script's statements, one each, with trigger bodies (which hold `;`) kept whole."""
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending.strip()[:60]}")
+    return found
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -61,9 +142,8 @@ def migrate(db: sqlite3.Connection) -> None:
     for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in script.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            for statement in statements(script):
+                db.execute(statement)
             db.execute(f"PRAGMA user_version = {version}")
             db.execute("COMMIT")
         except BaseException:

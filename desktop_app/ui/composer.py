@@ -19,15 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.request import (
+from desktop_app.domain.money import format_credits
+from desktop_app.domain.prompt import prompt_notes, tag
+from desktop_app.domain.request import (
     NEGATIVE_PROMPT_LIMIT,
     PROMPT_LIMIT,
     GenerationRequest,
     Resolution,
     ShotType,
 )
-from desktop_app.api.response import credits_to_usd
-from desktop_app.models.prompt_check import prompt_notes, tag
 from desktop_app.ui.options import AspectRatioPicker, SeedField
 from desktop_app.ui.prompt_editor import PromptEditor
 from desktop_app.ui.reference_list import ReferenceList, describe_link
@@ -219,7 +219,7 @@ class Composer(QWidget):
         if credits is None:
             self.cost.clear()
         else:
-            self.cost.setText(f"Last job: {credits:,} credits (${credits_to_usd(credits):.2f})")
+            self.cost.setText(f"Last job: {format_credits(credits)}, as the service reported")
 
     def _rebuild_chips(self, links: list[str]) -> None:
         for button in self.chip_buttons:

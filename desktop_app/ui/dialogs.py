@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -27,8 +24,10 @@ from PySide6.QtWidgets import (
 from desktop_app.api.errors import ApiError
 from desktop_app.api.secret import ApiKey
 from desktop_app.meta import APP_ID, APP_NAME, app_version
-from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.secrets.active_key import ActiveKey
+from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import Settings
+from desktop_app.tasks import TaskGroup
 
 KEYS_PAGE = "https://aimlapi.com/app/keys"
 
@@ -59,26 +58,26 @@ def show_about(parent: QWidget | None) -> None:
 VerifyKey = Callable[[ApiKey], Awaitable[None]]
 
 
-@dataclass
-class KeyChoice:
-    key: ApiKey | None = None
-    session_only: bool = False
-    demo: bool = False
-
-
 class KeyDialog(QDialog):
     """Asks for the API key, checks it with a free request, and stores it in the keyring;
-    without a working keyring, offers to use it for this session only."""
+    without a working keyring, offers to use it for this session only. The key accepted
+    is sent from the very next request on."""
 
     def __init__(
-        self, store: KeyStore, verify: VerifyKey, *, welcome: bool, parent: QWidget | None = None
+        self,
+        keys: ActiveKey,
+        verify: VerifyKey,
+        tasks: TaskGroup,
+        *,
+        welcome: bool,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Welcome to {APP_NAME}" if welcome else "API key")
-        self.choice = KeyChoice()
-        self._store = store
+        self.demo_chosen = False
+        self._keys = keys
         self._verify = verify
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = tasks
         intro = QLabel(
             (
                 "Wan Studio makes clips with Wan 2.6 through AI/ML API. Paste your API key: it is "
@@ -122,7 +121,7 @@ class KeyDialog(QDialog):
         layout.addWidget(self.field)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        status = store.status()
+        status = keys.status()
         if status.keyring_problem:
             self._no_keyring(status.keyring_problem)
 
@@ -149,37 +148,31 @@ class KeyDialog(QDialog):
             self.save_button.setEnabled(True)
         return True
 
-    def _run(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     def _on_save_button_clicked(self) -> None:
-        self._run(self._save())
+        self._tasks.spawn(self._save())
 
     def _on_session_button_clicked(self) -> None:
-        self._run(self._use_for_session())
+        self._tasks.spawn(self._use_for_session())
 
     async def _save(self) -> None:
         key = self._key()
         if key is None or not await self._checked(key):
             return
         try:
-            self._store.set(key)
+            self._keys.use(key, remember=True)
         except KeyringUnavailableError as error:
             self._no_keyring(str(error))
             return
-        self.choice = KeyChoice(key=key)
         self.accept()
 
     async def _use_for_session(self) -> None:
         key = self._key()
         if key is not None and await self._checked(key):
-            self.choice = KeyChoice(key=key, session_only=True)
+            self._keys.use(key, remember=False)
             self.accept()
 
     def _on_demo_button_clicked(self) -> None:
-        self.choice = KeyChoice(demo=True)
+        self.demo_chosen = True
         self.accept()
 
 

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.response import credits_to_usd
+from desktop_app.domain.job import Job, JobAction, JobState
+from desktop_app.domain.money import format_credits
+from desktop_app.domain.prompt import TYPICAL_SECONDS
 from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
-from desktop_app.models.prompt_check import TYPICAL_SECONDS
-from desktop_app.store.job import Job, JobState
 
 STATE_COLOURS = {
     JobState.SUBMITTING: "#6c757d",
@@ -82,9 +82,8 @@ def progress_of(job: Job, now: float) -> float | None:
 
 
 def cost_text(job: Job) -> str:
-    if job.credits_used is None:
-        return ""
-    return f"{job.credits_used:,} cr · ${credits_to_usd(job.credits_used):.2f}"
+    credits = job.cost_credits
+    return "" if credits is None else format_credits(credits)
 
 
 class JobDelegate(QStyledItemDelegate):
@@ -309,7 +308,7 @@ class JobPanel(QWidget):
         menu.addAction(
             "Use these settings in the composer", lambda: self.reuse_requested.emit(job.request)
         )
-        if job.generation_id and job.state in (JobState.DONE, JobState.LOST):
+        if JobAction.DOWNLOAD_AGAIN in job.actions():
             menu.addAction(
                 "Download the clip again", lambda: self.redownload_requested.emit(job.id)
             )
@@ -323,28 +322,23 @@ class JobPanel(QWidget):
 
     def _update_details(self) -> None:
         job = self.selected()
-        self.play_button.setEnabled(
-            job is not None
-            and (
-                (job.state is JobState.DONE and job.file_path is not None)
-                or (job.state is JobState.DOWNLOADING and job.video_url is not None)
-            )
+        actions = job.actions() if job is not None else frozenset()
+        self.play_button.setEnabled(JobAction.PLAY in actions)
+        self.stop_button.setEnabled(
+            bool(actions & {JobAction.STOP_FOLLOWING, JobAction.FOLLOW_AGAIN})
         )
-        followable = job is not None and job.state.is_followable
-        self.stop_button.setEnabled(followable)
         self.stop_button.setText(
-            "Follow again" if job is not None and not job.followed else "Stop following"
+            "Follow again" if JobAction.FOLLOW_AGAIN in actions else "Stop following"
         )
-        self.resend_button.setEnabled(
-            job is not None and job.state in (JobState.UNKNOWN, JobState.REJECTED, JobState.FAILED)
-        )
-        self.forget_button.setEnabled(job is not None)
-        self.details.setText(
-            describe(job) if job else "Select a job to see what happened and what you can do."
-        )
+        self.resend_button.setEnabled(JobAction.SEND_AGAIN in actions)
+        self.forget_button.setEnabled(JobAction.FORGET in actions)
+        if job is None:
+            self.details.setText("Select a job to see what happened and what you can do.")
+        else:
+            self.details.setText(describe(job, self.model.trouble_of(job.id)))
 
 
-def describe(job: Job) -> str:
+def describe(job: Job, trouble: str | None = None) -> str:
     lines = [f"<b>{job.state.value}</b> · job {job.id}"]
     if job.generation_id:
         short = job.generation_id if len(job.generation_id) <= 32 else job.generation_id[:31] + "…"
@@ -358,6 +352,8 @@ def describe(job: Job) -> str:
         )
     if job.error:
         lines.append(job.error.message)
+    if trouble:
+        lines.append(trouble)
     if job.state is JobState.DONE and job.file_path:
         lines.append(f"Saved as {job.file_path}")
     if not job.followed and not job.state.is_terminal:

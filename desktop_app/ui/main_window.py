@@ -3,7 +3,6 @@ status bar, the first-run key dialog, and (in demo mode) a DEMO badge."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,15 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.request import GenerationRequest
-from desktop_app.api.secret import ApiKey
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import GenerationRequest
 from desktop_app.meta import APP_NAME
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
-from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.secrets.active_key import ActiveKey
+from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import SettingsFile
-from desktop_app.store.job import Job, JobState
+from desktop_app.tasks import TaskGroup
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.dialogs import (
     KEYS_PAGE,
@@ -46,10 +46,10 @@ class WindowServices:
     controller: JobController
     model: JobListModel
     grabber: FrameGrabber
+    tasks: TaskGroup
     check_reference: CheckReference
-    key_store: KeyStore
+    keys: ActiveKey
     verify_key: VerifyKey
-    use_session_key: Callable[[ApiKey], None]
     settings_file: SettingsFile
     window_state: QSettings
     library: Path
@@ -70,11 +70,12 @@ class MainWindow(QMainWindow):
         for part in (services.controller, services.model, services.grabber):
             part.setParent(self)  # they live and die with the window
         self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
-        self.references = ReferenceList(services.check_reference, services.grabber)
+        self.references = ReferenceList(services.check_reference, services.grabber, services.tasks)
         self.composer = Composer(self.references)
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)
         self._thumbnail_jobs: dict[str, str] = {}
+        self._thumbnail_checked: set[str] = set()
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
@@ -108,14 +109,17 @@ class MainWindow(QMainWindow):
         self.jobs.reuse_requested.connect(self.composer.load)
         self.controller.job_changed.connect(self._on_controller_job_changed)
         self.controller.job_removed.connect(services.model.remove)
-        self.controller.jobs_reloaded.connect(self._on_controller_jobs_reloaded)
+        self.controller.job_troubled.connect(self._on_controller_job_troubled)
         self.controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
         self.controller.key_needed.connect(self._on_controller_key_needed)
         services.grabber.grabbed.connect(self._on_grabber_grabbed)
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000)
-        self._repaint.timeout.connect(self.jobs.view.viewport().update)
+        self._repaint.timeout.connect(services.model.tick)
         self._repaint.start()
+        services.model.modelReset.connect(self._want_thumbnails)
+        services.model.rowsInserted.connect(self._want_thumbnails)
+        services.model.reload()
         self._restore_state()
         if services.demo and services.sample_links:
             self.composer.samples_button.setVisible(True)
@@ -176,10 +180,9 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.library)))
 
     def open_settings(self) -> None:
-        store = self.services.key_store
         settings = self.services.settings_file.load()
         dialog = SettingsDialog(
-            settings, store.status().describe(), str(self.services.library), self
+            settings, self.services.keys.status().describe(), str(self.services.library), self
         )
         dialog.replace_key.clicked.connect(lambda: self.ask_for_key(welcome=False))
         dialog.remove_key.clicked.connect(lambda: self._remove_key(dialog))
@@ -191,7 +194,7 @@ class MainWindow(QMainWindow):
 
     def _remove_key(self, dialog: SettingsDialog) -> None:
         try:
-            removed = self.services.key_store.clear()
+            removed = self.services.keys.remove()
         except KeyringUnavailableError as error:
             dialog.key_status.setText(str(error))
             return
@@ -203,16 +206,17 @@ class MainWindow(QMainWindow):
 
     def ask_for_key(self, *, welcome: bool) -> bool:
         dialog = KeyDialog(
-            self.services.key_store, self.services.verify_key, welcome=welcome, parent=self
+            self.services.keys,
+            self.services.verify_key,
+            self.services.tasks,
+            welcome=welcome,
+            parent=self,
         )
         if not dialog.exec():
             return False
-        choice = dialog.choice
-        if choice.demo:
+        if dialog.demo_chosen:
             self.demo_requested.emit()
             return False
-        if choice.key is not None and choice.session_only:
-            self.services.use_session_key(choice.key)
         self.statusBar().showMessage("The API key is ready.", 5000)
         return True
 
@@ -222,11 +226,11 @@ class MainWindow(QMainWindow):
     # -- jobs --------------------------------------------------------------------------------
 
     def _on_composer_generate_requested(self, request: GenerationRequest) -> None:
-        if not self.controller.engine_ready() and not (
-            self.ask_for_key(welcome=False) and self.controller.engine_ready()
+        if not self.controller.key_ready() and not (
+            self.ask_for_key(welcome=False) and self.controller.key_ready()
         ):
             return
-        self.controller.submit(request)
+        self.controller.submit([request])
         self.statusBar().showMessage("Sending the request…", 4000)
 
     def _on_controller_job_changed(self, job: Job) -> None:
@@ -238,10 +242,19 @@ class MainWindow(QMainWindow):
         if job.state is JobState.DONE:
             self._want_thumbnail(job)
 
-    def _on_controller_jobs_reloaded(self, jobs: list[Job]) -> None:
-        self.services.model.replace_all(jobs)
-        for job in jobs:
-            if job.state is JobState.DONE:
+    def _on_controller_job_troubled(self, job: Job, sentence: str) -> None:
+        self.services.model.set_trouble(job, sentence)
+        self.statusBar().showMessage(f"Job {job.id}: {sentence}", 15000)
+
+    def _want_thumbnails(
+        self, _parent: object = None, first: int = 0, last: int | None = None
+    ) -> None:
+        """Make thumbnails for the done jobs in rows first..last (all rows by default)."""
+        model = self.services.model
+        for row in range(first, model.rowCount() if last is None else last + 1):
+            job = model.job_at(row)
+            if job.state is JobState.DONE and job.id not in self._thumbnail_checked:
+                self._thumbnail_checked.add(job.id)
                 self._want_thumbnail(job)
 
     def _want_thumbnail(self, job: Job) -> None:
@@ -260,9 +273,7 @@ class MainWindow(QMainWindow):
         self.services.thumbnails.mkdir(parents=True, exist_ok=True)
         facts.thumbnail.save(str(self.services.thumbnails / f"{job_id}.png"))
         self.jobs.delegate.forget_thumbnail(job_id)
-        row = self.services.model.row_of(job_id)
-        if row is not None:
-            self.services.model.upsert(self.services.model.job_at(row))
+        self.services.model.refresh(job_id)
 
     def _on_jobs_forget_requested(self, job_id: str, delete_file: bool) -> None:
         self.controller.forget(job_id, delete_file=delete_file)
@@ -295,6 +306,5 @@ class MainWindow(QMainWindow):
         state.sync()
         self.player.player.stop()
         self.services.grabber.cancel()
-        self.references.cancel_checks()
         super().closeEvent(event)
         self.closed.emit()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.request import SEED_MAX, AspectRatio
+from desktop_app.domain.request import SEED_MAX, AspectRatio
 
 
 def frame_icon(ratio: AspectRatio, colour: QColor, size: int = 32) -> QIcon:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from desktop_app.models.prompt_check import TAG
+from desktop_app.domain.prompt import TAG
 
 SLOT_COLOURS = {1: "#2a9d8f", 2: "#e76f51", 3: "#8e7dbe"}
 EMPTY_SLOT_COLOUR = "#d62828"

@@ -7,10 +7,8 @@ is checked without the API key; checks warn and never block a submit.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
@@ -36,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.request import MAX_REFERENCES, reference_url_problem
+from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
 from desktop_app.jobs.references import ReferenceCheck
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.tasks import TaskGroup
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
@@ -112,13 +111,14 @@ class ReferenceList(QWidget):
         self,
         check_reference: CheckReference,
         grabber: FrameGrabber,
+        tasks: TaskGroup,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._check_reference = check_reference
         self._checks: dict[str, ReferenceCheck] = {}
         self._facts: dict[str, ClipFacts] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = tasks
         self._grabber = grabber
         grabber.grabbed.connect(self._on_grabber_grabbed)
         grabber.failed.connect(self._on_grabber_failed)
@@ -229,19 +229,13 @@ class ReferenceList(QWidget):
 
     def _start_checks(self, url: str) -> None:
         if url not in self._checks:
-            task = asyncio.ensure_future(self._check(url))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._tasks.spawn(self._check(url))
         if url not in self._facts:
             self._grabber.grab(url)
 
     async def _check(self, url: str) -> None:
         self._checks[url] = await self._check_reference(url)
         self._refresh_rows()
-
-    def cancel_checks(self) -> None:
-        for task in self._tasks:
-            task.cancel()
 
     def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
         if facts.url in self.links():

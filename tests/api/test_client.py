@@ -8,6 +8,7 @@ import pytest
 
 from desktop_app.api.client import CLIENT_REQUEST_ID_HEADER, GENERATIONS_PATH
 from desktop_app.api.errors import (
+    ApiError,
     BadResponseError,
     KeyRefusedError,
     NetworkError,
@@ -17,7 +18,7 @@ from desktop_app.api.errors import (
     RequestRejectedError,
     ServerError,
 )
-from desktop_app.api.request import GenerationRequest, InvalidRequestError, Resolution
+from desktop_app.domain.request import GenerationRequest, InvalidRequestError, Resolution
 from desktop_app.simulator import Fault, Simulator
 from tests.conftest import make_client, run
 
@@ -190,40 +191,34 @@ def test_post_that_never_left_is_retried_then_reported() -> None:
     assert len(waits) == 3  # four tries in all
 
 
-def test_get_survives_5xx_bursts_resets_and_garbage(sim: Simulator) -> None:
-    async def scenario() -> None:
+def test_a_poll_is_one_request_and_each_fault_a_typed_error(sim: Simulator) -> None:
+    """The client does not retry polls itself: the job service's one back-off does."""
+    faults = [
+        (Fault("poll", status=502), ServerError),
+        (Fault("poll", drop=True), NetworkError),
+        (Fault("poll", status=200, body="{not json", content_type="application/json"),
+         BadResponseError),
+        (Fault("poll", status=429, retry_after="7"), RateLimitedError),
+    ]  # fmt: skip
+
+    async def scenario() -> list[Exception]:
         client = make_client(sim.base_url)
+        raised = []
         try:
             created = await client.create(REQUEST, "req")
-            sim.add_fault(Fault("poll", status=502, times=2))
-            assert (await client.get(created.id)).id == created.id
-            sim.add_fault(Fault("poll", drop=True))
-            assert (await client.get(created.id)).id == created.id
-            sim.add_fault(
-                Fault("poll", status=200, body="{not json", content_type="application/json")
-            )
-            assert (await client.get(created.id)).id == created.id
-            sim.add_fault(Fault("poll", status=429, retry_after="1"))
+            for fault, _ in faults:
+                sim.add_fault(fault)
+                with pytest.raises(ApiError) as error:
+                    await client.get(created.id)
+                raised.append(error.value)
             assert (await client.get(created.id)).id == created.id
             with pytest.raises(NotFoundError):
                 await client.get("no-such-generation")
         finally:
             await client.aclose()
+        return raised
 
-    run(scenario())
-    assert sim.count("GET", GENERATIONS_PATH) == 2 + 1 + 2 + 2 + 2 + 1
-
-
-def test_get_gives_up_after_its_attempts(sim: Simulator) -> None:
-    sim.add_fault(Fault("poll", status=500, times=10))
-
-    async def scenario() -> None:
-        client = make_client(sim.base_url)
-        try:
-            with pytest.raises(ServerError):
-                await client.get("anything")
-        finally:
-            await client.aclose()
-
-    run(scenario())
-    assert sim.count("GET", GENERATIONS_PATH) == 4
+    raised = run(scenario())
+    assert [type(e) for e in raised] == [kind for _, kind in faults]
+    assert isinstance(raised[3], RateLimitedError) and raised[3].retry_after == 7
+    assert sim.count("GET", GENERATIONS_PATH) == len(faults) + 2

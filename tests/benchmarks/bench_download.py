@@ -24,8 +24,8 @@ from pathlib import Path
 import httpx
 
 from desktop_app.api.client import ApiClient
-from desktop_app.api.request import GenerationRequest
 from desktop_app.api.secret import ApiKey
+from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.download import ClipDownloader
 
 KEY = "bench"

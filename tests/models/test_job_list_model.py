@@ -1,46 +1,101 @@
-"""The job list model: newest first, in-place updates, selection kept on refresh."""
+"""The job list model over a real journal: pages as the view scrolls, new jobs on top,
+rows found by id, filters, and repaints only where something moves."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.api.request import GenerationRequest
-from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
-from desktop_app.store.job import Job, JobState
-
-REQUEST = GenerationRequest(prompt="character1 sings", video_urls=("https://e.com/a.mp4",))
-
-
-def job(job_id: str, created: float, state: JobState = JobState.QUEUED) -> Job:
-    return Job(job_id, f"cr-{job_id}", REQUEST, state, created, created)
+from desktop_app.domain.job import JobState
+from desktop_app.domain.request import GenerationRequest
+from desktop_app.models.job_list_model import JOB_ROLE, PAGE_SIZE, JobListModel
+from desktop_app.store.journal import JobJournal
+from desktop_app.store.queries import HistoryQueries, JobFilter
 
 
-def test_new_jobs_go_on_top_and_changes_update_in_place(qtbot: QtBot) -> None:
-    model = JobListModel()
-    model.replace_all([job("b", 2), job("a", 1)])
-    with qtbot.waitSignal(model.rowsInserted):
-        model.upsert(job("c", 3))
-    assert [model.job_at(r).id for r in range(model.rowCount())] == ["c", "b", "a"]
-    with qtbot.waitSignal(model.dataChanged):
-        model.upsert(replace(job("b", 2), state=JobState.DONE))
-    assert model.index(1).data(JOB_ROLE).state is JobState.DONE
-    assert "done" in model.index(1).data(Qt.ItemDataRole.DisplayRole)
-    model.remove("a")
-    assert model.rowCount() == 2
+def request(prompt: str) -> GenerationRequest:
+    return GenerationRequest(prompt=prompt, video_urls=("https://e.com/a.mp4",))
 
 
-def test_a_refresh_with_the_same_jobs_keeps_the_selection(qtbot: QtBot) -> None:
-    model = JobListModel()
-    model.replace_all([job("b", 2), job("a", 1)])
+def open_journal(tmp_path: Path) -> tuple[JobJournal, HistoryQueries]:
+    journal = JobJournal(tmp_path / "journal.sqlite3")
+    return journal, HistoryQueries(tmp_path / "journal.sqlite3")
+
+
+def ids(model: JobListModel) -> list[str]:
+    return [model.job_at(r).id for r in range(model.rowCount())]
+
+
+def test_rows_load_a_page_at_a_time_as_the_view_asks(tmp_path: Path) -> None:
+    journal, history = open_journal(tmp_path)
+    made = [journal.create(request(f"character1 take {n}")).id for n in range(PAGE_SIZE * 2 + 50)]
+    model = JobListModel(history)
+    model.reload()
+    assert model.rowCount() == PAGE_SIZE and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == len(made)
+    assert not model.canFetchMore(QModelIndex())
+    assert ids(model) == made[::-1]  # newest first
+    assert all(model.row_of(job_id) == row for row, job_id in enumerate(ids(model)))
+
+
+def test_new_jobs_go_on_top_and_changes_repaint_only_their_row(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    journal, history = open_journal(tmp_path)
+    first = journal.create(request("character1 sings"))
+    second = journal.create(request("character1 dances"))
+    model = JobListModel(history)
+    model.reload()
     selection = QItemSelectionModel(model)
     selection.setCurrentIndex(model.index(1), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-    with qtbot.assertNotEmitted(model.modelReset):
-        model.replace_all([job("b", 2), replace(job("a", 1), state=JobState.GENERATING)])
-    assert selection.currentIndex().row() == 1
-    assert model.job_at(1).state is JobState.GENERATING
+    newest = journal.create(request("character1 bows"))
+    with qtbot.waitSignal(model.rowsInserted):
+        model.upsert(newest)
+    assert ids(model) == [newest.id, second.id, first.id]
+    assert model.row_of(first.id) == 2 and model.row_of(newest.id) == 0
+    assert selection.currentIndex().data(JOB_ROLE).id == first.id  # the selection moved along
+
+    changed = journal.update(first.id, state=JobState.QUEUED, generation_id="g1")
+    rows: list[int] = []
+    model.dataChanged.connect(lambda top, bottom: rows.append(top.row()))
+    model.upsert(changed)
+    model.upsert(changed)  # the same job again: nothing to repaint
+    assert rows == [2]
+    assert "queued" in model.index(2).data(Qt.ItemDataRole.DisplayRole)
+
+    model.remove(second.id)
+    assert ids(model) == [newest.id, first.id] and model.row_of(first.id) == 1
+
+
+def test_a_filter_lists_only_what_it_selects_even_as_jobs_arrive(tmp_path: Path) -> None:
+    journal, history = open_journal(tmp_path)
+    beach = journal.create(request("character1 on a sunny beach"))
+    journal.create(request("character1 in the snow"))
+    model = JobListModel(history)
+    model.set_filter(JobFilter(text="beach"))
+    assert ids(model) == [beach.id]
+    model.upsert(journal.create(request("character1 in a forest")))
+    assert ids(model) == [beach.id]
+    another = journal.create(request("character2 builds a beach castle"))
+    model.upsert(another)
+    assert ids(model) == [another.id, beach.id]
+
+
+def test_each_tick_repaints_only_the_rows_of_running_jobs(tmp_path: Path) -> None:
+    journal, history = open_journal(tmp_path)
+    finished = journal.create(request("character1 waits"))
+    journal.update(finished.id, state=JobState.REJECTED)
+    running = journal.create(request("character1 runs"))
+    model = JobListModel(history)
+    model.reload()
+    rows: list[int] = []
+    model.dataChanged.connect(lambda top, bottom: rows.append(top.row()))
+    model.tick()
+    assert rows == [model.row_of(running.id)]

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.api.request import GenerationRequest
-from desktop_app.store.job import JobError, JobState
-from desktop_app.store.journal import AmbiguousJobError, JobJournal, JobNotFoundError
+from desktop_app.domain.job import ForbiddenTransitionError, JobError, JobState
+from desktop_app.domain.request import GenerationRequest
+from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
+from desktop_app.store.journal import JobJournal
+from desktop_app.store.queries import HistoryQueries
 from desktop_app.store.schema import MIGRATIONS, NewerSchemaError
 
 REQUEST = GenerationRequest(prompt="character1 runs", video_urls=("https://example.com/a.mp4",))
@@ -40,29 +42,42 @@ def test_changes_are_recorded_in_the_history(tmp_path: Path) -> None:
     job = journal.get(job.id)
     assert job.state is JobState.FAILED
     assert job.error == JobError("X", "it broke", 500, "rid")
-    kinds = [(e["kind"], e["state"]) for e in journal.events(job.id)]
+    history = HistoryQueries(tmp_path / "j.sqlite3")
+    kinds = [(e["kind"], e["state"]) for e in history.events(job.id)]
     assert kinds == [
         ("state", "submitting"),
         ("state", "queued"),
         ("poll", None),
         ("state", "failed"),
     ]
-    assert journal.events(job.id)[1]["detail"]["generation_id"] == "gen-1"
+    assert history.events(job.id)[1]["detail"]["generation_id"] == "gen-1"
+
+
+def test_a_change_of_state_outside_the_table_is_refused_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    journal = JobJournal(tmp_path / "j.sqlite3")
+    job = journal.create(REQUEST)
+    with pytest.raises(ForbiddenTransitionError, match="from submitting to done"):
+        journal.update(job.id, state=JobState.DONE, file_size=1)
+    unchanged = journal.get(job.id)
+    assert unchanged.state is JobState.SUBMITTING and unchanged.file_size is None
 
 
 def test_find_by_prefix_and_generation_id(tmp_path: Path) -> None:
     journal = JobJournal(tmp_path / "j.sqlite3")
+    history = HistoryQueries(tmp_path / "j.sqlite3")
     first = journal.create(REQUEST)
     journal.update(first.id, generation_id="F4ydZjZhuZFinNQMnQleh")
-    assert journal.find(first.id[:6]).id == first.id
-    assert journal.find("F4ydZ").id == first.id
+    assert history.find(first.id[:6]).id == first.id
+    assert history.find("F4ydZ").id == first.id
     with pytest.raises(JobNotFoundError):
-        journal.find("zzzz")
+        history.find("zzzz")
     second = journal.create(REQUEST)
     journal.update(second.id, generation_id="F4ydZjZhuZzzzz")
     with pytest.raises(AmbiguousJobError):
-        journal.find("F4ydZjZhuZ")
-    assert [j.id for j in journal.jobs()] == [second.id, first.id]
+        history.find("F4ydZjZhuZ")
+    assert [j.id for j in history.all()] == [second.id, first.id]
 
 
 def test_an_old_journal_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> None:
@@ -94,7 +109,7 @@ def test_a_dead_process_does_not_hold_its_lease(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     code = (
         "import sys; from pathlib import Path; from desktop_app.store.journal import JobJournal;"
-        "from desktop_app.api.request import GenerationRequest as R;"
+        "from desktop_app.domain.request import GenerationRequest as R;"
         "j = JobJournal(Path(sys.argv[1]), lease_seconds=3600);"
         "print(j.create(R(prompt='p', video_urls=('https://e.com/a.mp4',))).id)"
     )

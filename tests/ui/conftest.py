@@ -17,12 +17,13 @@ import qasync  # type: ignore[import-untyped]
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import build_window
+from desktop_app.app import build_window, shut_down
+from desktop_app.domain.job import Job, JobState
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
+from desktop_app.tasks import TaskGroup
 from desktop_app.simulator import Simulator
-from desktop_app.store.job import Job, JobState
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES, TEST_KEY
 
@@ -37,21 +38,29 @@ def gc_on_gui_thread(qapp: QApplication) -> Iterator[None]:
     collector.deleteLater()
 
 
-@pytest.fixture
-def loop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop marked running, so qtbot's waits drive asyncio tasks (TECH.md)."""
+@pytest.fixture(scope="session")
+def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the whole run, marked running, so qtbot's waits drive asyncio
+    tasks (TECH.md). It is never stopped (loop.stop() would quit the QApplication); its
+    worker threads (asyncio.to_thread) are finished at the end."""
     event_loop = qasync.QEventLoop(qapp, already_running=True)
+    executor = qasync.QThreadExecutor(2)
+    event_loop.set_default_executor(executor)
     asyncio.set_event_loop(event_loop)
     yield event_loop
-    pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
+    executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def loop(
+    session_loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> Iterator[asyncio.AbstractEventLoop]:
+    """The loop, with every task a test left behind cancelled and finished afterwards."""
+    yield session_loop
+    pending = [t for t in asyncio.all_tasks(session_loop) if not t.done()]
     for task in pending:
         task.cancel()
     qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
-    # Not loop.stop(): it would quit the QApplication for the tests that follow.
-    asyncio.events._set_running_loop(None)
-    event_loop._QEventLoop__is_running = False
-    event_loop.close()
-    asyncio.set_event_loop(None)
 
 
 def run_in_loop(qtbot: QtBot, coro: Any, timeout: int = 10_000) -> Any:
@@ -68,36 +77,36 @@ class WindowFactory:
         self.home = home
         self.base_url = base_url
         self.environ = environ
-        self.open: list[tuple[MainWindow, Runtime]] = []
+        self.open: list[tuple[MainWindow, Runtime, TaskGroup]] = []
 
     def __call__(self, *, key_store: KeyStore | None = None, start: bool = True) -> MainWindow:
-        options = RuntimeOptions(home=str(self.home), base_url=self.base_url, poll_interval=0.1)
+        options = RuntimeOptions(
+            home=str(self.home), base_url=self.base_url, poll_interval=0.1, keep_trying=True
+        )
         store = key_store or KeyStore(environ=self.environ)
         runtime = Runtime(options, self.environ, store)
-        window = build_window(runtime)
+        tasks = TaskGroup()
+        window = build_window(runtime, tasks)
         # Not qtbot.addWidget: pytest-qt deletes its widgets before fixtures tear down, and
-        # the controller must first cancel its tasks and the runtime close its clients.
+        # the task group must first finish its tasks and the runtime close its clients.
         window.show()
         if start:
             window.controller.start()
-        self.open.append((window, runtime))
+        self.open.append((window, runtime, tasks))
         return window
 
+    def runtime_of(self, window: MainWindow) -> Runtime:
+        return next(r for w, r, _ in self.open if w is window)
+
     def close(self, window: MainWindow) -> None:
-        """Close a window as the app does at exit: cancel its tasks, close its clients."""
-        runtime = next(r for w, r in self.open if w is window)
-        self.open.remove((window, runtime))
-        window.close()
-
-        async def shut() -> None:
-            await window.controller.shutdown()
-            await runtime.aclose()
-
-        run_in_loop(self.qtbot, shut())
+        """Close a window as the app does at exit (app.shut_down)."""
+        entry = next(e for e in self.open if e[0] is window)
+        self.open.remove(entry)
+        run_in_loop(self.qtbot, shut_down(*entry))
         window.deleteLater()
 
     def close_all(self) -> None:
-        for window, _ in list(self.open):
+        for window, _, _ in list(self.open):
             self.close(window)
 
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiAppli
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop_app.api.request import AspectRatio, Resolution, ShotType
+from desktop_app.domain.request import AspectRatio, Resolution, ShotType
 from tests.ui.conftest import WindowFactory
 
 

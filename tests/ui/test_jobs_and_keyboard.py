@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import install_exception_hook
+from desktop_app.domain.job import JobState
 from desktop_app.meta import APP_ID
+from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import ACCOUNT, KeyStore
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.store.job import JobState
 from desktop_app.ui.dialogs import KeyDialog, SettingsDialog
 from tests.conftest import TEST_KEY
 from tests.ui.conftest import WindowFactory, compose_and_generate, first_job, wait_for_state
@@ -76,7 +77,9 @@ def test_key_dialog_checks_and_stores_in_a_real_secret_service(
 ) -> None:
     window = windows()
     store = KeyStore(backend=secret_service, environ={})
-    dialog = KeyDialog(store, window.services.verify_key, welcome=True, parent=window)
+    keys = ActiveKey(store, environ={})
+    services = window.services
+    dialog = KeyDialog(keys, services.verify_key, services.tasks, welcome=True, parent=window)
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.keyClicks(dialog.field, "sk-not-the-right-key")
@@ -88,15 +91,17 @@ def test_key_dialog_checks_and_stores_in_a_real_secret_service(
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.save_button.click()
     assert secret_service.get_password(APP_ID, ACCOUNT) == TEST_KEY
-    assert store.status().describe() == "The API key is stored in the system keyring."
+    assert keys.status().describe() == "The API key is stored in the system keyring."
+    assert keys().reveal() == TEST_KEY
 
 
 def test_without_a_keyring_the_key_can_serve_this_session(
     qtbot: QtBot, windows: WindowFactory
 ) -> None:
     window = windows()
-    store = KeyStore(backend=fail.Keyring(), environ={})
-    dialog = KeyDialog(store, window.services.verify_key, welcome=False, parent=window)
+    keys = ActiveKey(KeyStore(backend=fail.Keyring(), environ={}), environ={})
+    services = window.services
+    dialog = KeyDialog(keys, services.verify_key, services.tasks, welcome=False, parent=window)
     qtbot.addWidget(dialog)
     dialog.open()
     assert dialog.session_button.isVisible()
@@ -105,8 +110,7 @@ def test_without_a_keyring_the_key_can_serve_this_session(
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.session_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.choice.session_only
-    assert dialog.choice.key is not None and dialog.choice.key.reveal() == TEST_KEY
+    assert keys().reveal() == TEST_KEY
 
 
 def test_settings_dialog_saves_what_was_chosen(qtbot: QtBot, windows: WindowFactory) -> None:

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QVideoFrame
 from pytestqt.qtbot import QtBot
 
-from desktop_app.api.request import GenerationRequest
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import GenerationRequest
 from desktop_app.simulator import Simulator
-from desktop_app.store.job import Job, JobState
-from tests.conftest import engine_on
+from tests.conftest import service_on
 from tests.ui.conftest import (
     WindowFactory,
     compose_and_generate,
@@ -35,7 +35,7 @@ def test_generate_follow_save_and_play(
     job = wait_for_state(qtbot, window, JobState.DONE)
     assert job.file_path is not None and job.file_path.exists()
     assert JobState.QUEUED in seen and JobState.DOWNLOADING in seen
-    assert "3,150,000 credits ($1.57)" in window.composer.cost.text()
+    assert "$1.57 (3,150,000 credits)" in window.composer.cost.text()
 
     frames: list[QVideoFrame] = []
     window.player.video.videoSink().videoFrameChanged.connect(
@@ -71,7 +71,7 @@ def test_a_job_another_process_submitted_shows_up_and_is_followed(
     assert window.services.model.rowCount() == 0
 
     async def submit_elsewhere() -> Job:
-        async with engine_on(tmp_path / "home", sim.base_url) as cli:
+        async with service_on(tmp_path / "home", sim.base_url) as cli:
             return await cli.submit(
                 GenerationRequest(
                     prompt="character1 naps", video_urls=("https://example.com/a.mp4",)

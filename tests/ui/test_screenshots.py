@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from desktop_app.domain.job import JobState
 from desktop_app.simulator import Simulator
-from desktop_app.store.job import JobState
 from tests.conftest import TEST_KEY
 from tests.ui.conftest import WindowFactory, first_job, wait_for_state
 

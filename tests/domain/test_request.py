@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.api.request import (
+from desktop_app.domain.request import (
     MODEL_ID,
     AspectRatio,
     GenerationRequest,

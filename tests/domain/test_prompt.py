@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.models.prompt_check import mentioned_slots, prompt_notes
+from desktop_app.domain.prompt import mentioned_slots, prompt_notes
 
 
 def test_tags_are_found_as_whole_words() -> None:

@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from desktop_app.domain.errors import InvalidInputError
+
 MODEL_ID = "alibaba/wan-2-6-r2v"
 MAX_REFERENCES = 3
 PROMPT_LIMIT = 1500
@@ -49,7 +51,7 @@ class Problem:
         return f"{self.field}: {self.rule}"
 
 
-class InvalidRequestError(ValueError):
+class InvalidRequestError(InvalidInputError):
     """The request breaks local rules; nothing was sent."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:

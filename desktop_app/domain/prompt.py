@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from desktop_app.api.request import MAX_REFERENCES, PROMPT_LIMIT
+from desktop_app.domain.request import MAX_REFERENCES, PROMPT_LIMIT
 
 TAG = re.compile(r"\bcharacter([1-9])\b")
 SOFT_PROMPT_LIMIT = 800

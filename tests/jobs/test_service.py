@@ -1,4 +1,4 @@
-"""The engine end to end against the simulator: submit, follow, save, and every fault a
+"""The job service end to end against the simulator: submit, follow, save, and every fault a
 creator must not pay for twice or lose a clip to."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
-from desktop_app.api.request import GenerationRequest, Resolution
-from desktop_app.jobs.engine import FollowInterruptedError, FollowSettings, JobBusyError
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import GenerationRequest, Resolution
+from desktop_app.jobs.backoff import FollowSettings
+from desktop_app.jobs.service import FollowInterruptedError, JobBusyError
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
-from desktop_app.store.job import Job, JobState
-from desktop_app.store.journal import JobJournal
-from tests.conftest import FAST_SIM, TEST_KEY, engine_on, run
+from desktop_app.store.queries import HistoryQueries
+from tests.conftest import FAST_SIM, TEST_KEY, on_jobs, run, service_on
 
 REQUEST = GenerationRequest(
     prompt="character1 waves at character2",
@@ -30,10 +31,10 @@ REQUEST = GenerationRequest(
 
 def generate(home: Path, sim: Simulator, **kw: object) -> Job:
     async def scenario() -> Job:
-        async with engine_on(home, sim.base_url, **kw) as engine:  # type: ignore[arg-type]
-            job = await engine.submit(REQUEST)
+        async with service_on(home, sim.base_url, **kw) as service:  # type: ignore[arg-type]
+            job = await service.submit(REQUEST)
             if job.state.is_followable:
-                job = await engine.follow(job.id)
+                job = await service.follow(job.id)
             return job
 
     return run(scenario())
@@ -43,7 +44,7 @@ def test_round_trip_to_a_verified_file_and_sidecar(
     tmp_path: Path, sim: Simulator, demo_clip: bytes
 ) -> None:
     seen: list[JobState] = []
-    job = generate(tmp_path, sim, listener=lambda j: seen.append(j.state))
+    job = generate(tmp_path, sim, listener=on_jobs(lambda j: seen.append(j.state)))
     assert job.state is JobState.DONE
     assert job.file_path is not None
     assert job.file_path.parent == tmp_path / "library"
@@ -112,9 +113,9 @@ def test_ambiguous_post_becomes_unknown_and_is_never_resent(tmp_path: Path, sim:
     assert job.error is not None and "may or may not" in job.error.message
 
     async def resume() -> list[Job]:
-        async with engine_on(tmp_path, sim.base_url) as engine:
-            engine.recover_interrupted()
-            return engine.followable()
+        async with service_on(tmp_path, sim.base_url) as service:
+            service.recover_interrupted()
+            return service.followable()
 
     assert run(resume()) == []
     assert sim.count("POST", GENERATIONS_PATH) == 1
@@ -157,8 +158,8 @@ def test_expired_link_is_refreshed_by_polling_again(
     job = generate(tmp_path, sim)
     assert job.state is JobState.DONE
     assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
-    journal = JobJournal(tmp_path / "journal.sqlite3")
-    assert "link_refreshed" in [e["kind"] for e in journal.events(job.id)]
+    history = HistoryQueries(tmp_path / "journal.sqlite3")
+    assert "link_refreshed" in [e["kind"] for e in history.events(job.id)]
 
 
 def test_clip_whose_link_never_works_again_is_lost(tmp_path: Path) -> None:
@@ -175,27 +176,27 @@ def test_poll_errors_back_off_then_recover(tmp_path: Path, sim: Simulator) -> No
     sim.add_fault(Fault("poll", status=503, times=5))  # more than the client's own retries
     job = generate(tmp_path, sim)
     assert job.state is JobState.DONE
-    journal = JobJournal(tmp_path / "journal.sqlite3")
-    assert "poll_error" in [e["kind"] for e in journal.events(job.id)]
+    history = HistoryQueries(tmp_path / "journal.sqlite3")
+    assert "follow_error" in [e["kind"] for e in history.events(job.id)]
 
 
 def test_unknown_status_is_kept_raw_and_polling_goes_on(tmp_path: Path, sim: Simulator) -> None:
     weird = json.dumps({"id": "x", "status": "paused_for_review", "video": None})
     sim.add_fault(Fault("poll", status=200, body=weird, content_type="application/json"))
     details: list[str | None] = []
-    job = generate(tmp_path, sim, listener=lambda j: details.append(j.status_detail))
+    job = generate(tmp_path, sim, listener=on_jobs(lambda j: details.append(j.status_detail)))
     assert "paused_for_review" in details
     assert job.state is JobState.DONE
 
 
 def test_a_restarted_simulator_still_knows_the_job(tmp_path: Path, demo_clip: bytes) -> None:
     async def submit(base_url: str) -> Job:
-        async with engine_on(tmp_path, base_url) as engine:
-            return await engine.submit(REQUEST)
+        async with service_on(tmp_path, base_url) as service:
+            return await service.submit(REQUEST)
 
     async def follow(base_url: str, job_id: str) -> Job:
-        async with engine_on(tmp_path, base_url) as engine:
-            return await engine.follow(job_id)
+        async with service_on(tmp_path, base_url) as service:
+            return await service.follow(job_id)
 
     with Simulator(FAST_SIM) as first:
         job = run(submit(first.base_url))
@@ -207,11 +208,11 @@ def test_a_restarted_simulator_still_knows_the_job(tmp_path: Path, demo_clip: by
 
 def test_a_job_followed_elsewhere_is_not_followed_twice(tmp_path: Path, sim: Simulator) -> None:
     async def scenario() -> Job:
-        async with engine_on(tmp_path, sim.base_url) as window:
+        async with service_on(tmp_path, sim.base_url) as window:
             job = await window.submit(REQUEST)
             following = asyncio.create_task(window.follow(job.id))
             await asyncio.sleep(0)  # let the window's follow start and take the lease
-            async with engine_on(tmp_path, sim.base_url) as cli:
+            async with service_on(tmp_path, sim.base_url) as cli:
                 assert cli.followable() == []
                 with pytest.raises(JobBusyError):
                     await cli.follow(job.id)
@@ -236,11 +237,11 @@ def test_stop_following_ends_polling_and_keeps_the_job(tmp_path: Path) -> None:
                 if polls() >= 2:
                     polled.set()
 
-            async with engine_on(tmp_path, slow.base_url, listener=on_change) as engine:
-                job = await engine.submit(REQUEST)
-                following = asyncio.create_task(engine.follow(job.id))
+            async with service_on(tmp_path, slow.base_url, listener=on_jobs(on_change)) as service:
+                job = await service.submit(REQUEST)
+                following = asyncio.create_task(service.follow(job.id))
                 await polled.wait()
-                engine.stop_following(job.id)
+                service.stop_following(job.id)
                 return await following
 
         job = run(scenario())
@@ -255,11 +256,11 @@ def test_give_up_leaves_the_job_resumable(tmp_path: Path, sim: Simulator) -> Non
     settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.01, give_up_after=0.3)
 
     async def scenario() -> None:
-        async with engine_on(tmp_path, sim.base_url, settings=settings) as engine:
-            job = await engine.submit(REQUEST)
+        async with service_on(tmp_path, sim.base_url, settings=settings) as service:
+            job = await service.submit(REQUEST)
             with pytest.raises(FollowInterruptedError) as raised:
-                await engine.follow(job.id)
+                await service.follow(job.id)
             assert "problem on its side" in str(raised.value)
-            assert [j.id for j in engine.followable()] == [job.id]
+            assert [j.id for j in service.followable()] == [job.id]
 
     run(scenario())

@@ -1,0 +1,208 @@
+"""A job, the states it moves through, which moves are allowed, and what a creator may do
+with it in each state.
+
+The transition table is the single statement of a job's life: the journal refuses any
+change of state it does not list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain.errors import ErrorCategory, InvalidInputError, WanStudioError
+from desktop_app.domain.money import credits_to_usd
+from desktop_app.domain.request import GenerationRequest
+
+
+class JobState(StrEnum):
+    SUBMITTING = "submitting"
+    """Journaled; the POST is in flight."""
+    UNKNOWN = "unknown"
+    """The POST may or may not have reached the server. Never resent by itself."""
+    REJECTED = "rejected"
+    """The server refused the POST, or it provably never arrived; nothing was charged."""
+    QUEUED = "queued"
+    GENERATING = "generating"
+    DOWNLOADING = "downloading"
+    """The server said completed; the clip is being saved."""
+    DONE = "done"
+    FAILED = "failed"
+    LOST = "lost"
+    """Completed, but the clip can no longer be fetched."""
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATES
+
+    @property
+    def is_followable(self) -> bool:
+        """The service can take this job further without a person deciding."""
+        return self in FOLLOWABLE_STATES
+
+
+TERMINAL_STATES = frozenset({JobState.REJECTED, JobState.DONE, JobState.FAILED, JobState.LOST})
+FOLLOWABLE_STATES = frozenset({JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING})
+UNFINISHED_STATES = FOLLOWABLE_STATES | {JobState.SUBMITTING}
+
+_S = JobState
+TRANSITIONS: Mapping[JobState, frozenset[JobState]] = {
+    _S.SUBMITTING: frozenset({_S.QUEUED, _S.GENERATING, _S.DOWNLOADING, _S.REJECTED, _S.UNKNOWN}),
+    # An unknown submission is settled by what the provider's request log says about it.
+    _S.UNKNOWN: frozenset({_S.QUEUED, _S.GENERATING, _S.DOWNLOADING, _S.REJECTED}),
+    _S.QUEUED: frozenset({_S.GENERATING, _S.DOWNLOADING, _S.FAILED}),
+    # Servers have been seen to report `queued` again after `generating`.
+    _S.GENERATING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.FAILED}),
+    _S.DOWNLOADING: frozenset({_S.DONE, _S.LOST}),
+    # Download again: a deleted file, or a lost clip whose link works again.
+    _S.DONE: frozenset({_S.DOWNLOADING}),
+    _S.LOST: frozenset({_S.DOWNLOADING}),
+    _S.FAILED: frozenset(),
+    _S.REJECTED: frozenset(),
+}
+
+
+class ForbiddenTransitionError(InvalidInputError):
+    """A job was asked to move between two states its life does not connect."""
+
+    def __init__(self, old: JobState, new: JobState) -> None:
+        self.old, self.new = old, new
+        super().__init__(f"A job cannot go from {old.value} to {new.value}.")
+
+
+def check_transition(old: JobState, new: JobState) -> None:
+    """Raise ForbiddenTransitionError unless the table allows `old` -> `new`."""
+    if new is not old and new not in TRANSITIONS[old]:
+        raise ForbiddenTransitionError(old, new)
+
+
+class JobAction(StrEnum):
+    """What a creator may do with a job."""
+
+    PLAY = "play"
+    STOP_FOLLOWING = "stop_following"
+    FOLLOW_AGAIN = "follow_again"
+    SEND_AGAIN = "send_again"
+    DOWNLOAD_AGAIN = "download_again"
+    FORGET = "forget"
+
+
+@dataclass(frozen=True)
+class JobError:
+    """What went wrong, in the words shown to a creator, plus what support needs."""
+
+    kind: str
+    message: str
+    status: int | None = None
+    request_id: str | None = None
+    category: ErrorCategory | None = None
+
+    @classmethod
+    def of(cls, error: WanStudioError) -> JobError:
+        return cls(
+            type(error).__name__, error.explain(), error.status, error.request_id, error.category
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "status": self.status,
+            "request_id": self.request_id,
+            "category": self.category.value if self.category else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> JobError:
+        status, request_id, category = (
+            data.get("status"),
+            data.get("request_id"),
+            data.get("category"),
+        )
+        return cls(
+            kind=str(data.get("kind", "")),
+            message=str(data.get("message", "")),
+            status=status if isinstance(status, int) else None,
+            request_id=str(request_id) if request_id else None,
+            category=ErrorCategory(category) if category in set(ErrorCategory) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    client_request_id: str
+    request: GenerationRequest
+    state: JobState
+    created_at: float
+    updated_at: float
+    generation_id: str | None = None
+    status_detail: str | None = None
+    error: JobError | None = None
+    credits_used: int | None = None
+    charged_credits: int | None = None
+    """What the provider's ledger says it charged, once known."""
+    video_url: str | None = None
+    file_path: Path | None = None
+    file_size: int | None = None
+    file_sha256: str | None = None
+    bytes_done: int = 0
+    bytes_total: int | None = None
+    submitted_at: float | None = None
+    completed_at: float | None = None
+    finished_at: float | None = None
+    followed: bool = True
+    follower: str | None = None
+    batch_id: str | None = None
+
+    @property
+    def cost_credits(self) -> int | None:
+        """The best known cost: the ledger's charge, else what the service reported."""
+        return self.charged_credits if self.charged_credits is not None else self.credits_used
+
+    def actions(self) -> frozenset[JobAction]:
+        """What a creator may do with this job now."""
+        allowed = {JobAction.FORGET}
+        if (self.state is JobState.DONE and self.file_path is not None) or (
+            self.state is JobState.DOWNLOADING and self.video_url is not None
+        ):
+            allowed.add(JobAction.PLAY)
+        if self.state.is_followable:
+            allowed.add(JobAction.STOP_FOLLOWING if self.followed else JobAction.FOLLOW_AGAIN)
+        if self.state in (JobState.UNKNOWN, JobState.REJECTED, JobState.FAILED):
+            allowed.add(JobAction.SEND_AGAIN)
+        if self.generation_id and self.state in (JobState.DONE, JobState.LOST):
+            allowed.add(JobAction.DOWNLOAD_AGAIN)
+        return frozenset(allowed)
+
+    def to_json(self) -> dict[str, Any]:
+        """The job object the CLI's --json prints and the window can export."""
+        return {
+            "id": self.id,
+            "generation_id": self.generation_id,
+            "state": self.state.value,
+            "status_detail": self.status_detail,
+            "error": self.error.to_json() if self.error else None,
+            "file": str(self.file_path) if self.file_path and self.state is JobState.DONE else None,
+            "file_size": self.file_size,
+            "file_sha256": self.file_sha256,
+            "credits_used": self.credits_used,
+            "charged_credits": self.charged_credits,
+            "charged_usd": (
+                credits_to_usd(self.charged_credits) if self.charged_credits is not None else None
+            ),
+            "client_request_id": self.client_request_id,
+            "batch_id": self.batch_id,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "submitted_at": self.submitted_at,
+            "completed_at": self.completed_at,
+            "finished_at": self.finished_at,
+            "bytes_done": self.bytes_done,
+            "bytes_total": self.bytes_total,
+            "followed": self.followed,
+            "request": self.request.to_json(),
+        }

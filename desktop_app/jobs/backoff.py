@@ -1,0 +1,53 @@
+"""How a follow paces itself: the poll interval, and the one back-off policy it uses when
+polls or downloads keep failing (growing waits, capped, one jitter, Retry-After obeyed)."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FollowSettings:
+    poll_interval: float = 15.0
+    first_poll_delay: float = 5.0
+    max_backoff: float = 300.0
+    """No wait after failures is longer than this (a few minutes)."""
+    give_up_after: float | None = 900.0
+    """Seconds of failures in a row before a follow stops (None: never)."""
+    keep_trying: bool = False
+    """Back off and retry through a refused key and failed downloads too (the window,
+    where a creator can fix the key while the job waits), instead of stopping."""
+    link_refreshes: int = 3
+    progress_every: float = 0.5
+    """Seconds between journal writes of download progress."""
+
+
+class Backoff:
+    """Failures in a row for one follow: how long each earns, and when to give up."""
+
+    def __init__(self, settings: FollowSettings) -> None:
+        self._settings = settings
+        self._failures = 0
+        self._since: float | None = None
+
+    def failed(self, retry_after: float | None = None) -> float:
+        """Count a failure; the seconds to wait before the next try."""
+        self._failures += 1
+        if self._since is None:
+            self._since = time.monotonic()
+        grown = self._settings.poll_interval * 2.0 ** min(self._failures, 10)
+        wait = min(grown, self._settings.max_backoff) * random.uniform(0.9, 1.1)
+        return max(wait, retry_after or 0.0)
+
+    def succeeded(self) -> None:
+        self._failures, self._since = 0, None
+
+    def gives_up(self) -> bool:
+        limit = self._settings.give_up_after
+        return (
+            limit is not None
+            and self._since is not None
+            and time.monotonic() - self._since >= limit
+        )

@@ -1,0 +1,119 @@
+"""ActiveKey: the API key this process sends, asked for by every request.
+
+AIMLAPI_KEY, when set, is the key, and the keyring is then never touched (a locked keyring
+would otherwise prompt before the window appears). Otherwise the keyring is read once, on
+the first request that needs it. A key replaced or removed in the window applies to the
+very next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from desktop_app.api.secret import ApiKey
+from desktop_app.domain.errors import InvalidInputError
+from desktop_app.logs import SecretRedactor
+from desktop_app.secrets.keystore import (
+    ENV_VAR,
+    KeyringUnavailableError,
+    KeySource,
+    KeyStatus,
+    KeyStore,
+)
+
+_DEMO_HINT = (
+    "Keys are made at https://aimlapi.com/app/keys. To try Wan Studio without one, add --demo."
+)
+
+
+class MissingKeyError(InvalidInputError):
+    """There is no API key to send; nothing was sent."""
+
+
+class ActiveKey:
+    def __init__(
+        self,
+        store: KeyStore,
+        environ: Mapping[str, str],
+        redactor: SecretRedactor | None = None,
+        *,
+        demo_key: ApiKey | None = None,
+    ) -> None:
+        self._store = store
+        self._redactor = redactor
+        self._demo = demo_key is not None
+        from_env = environ.get(ENV_VAR, "").strip()
+        self._from_env = demo_key or (ApiKey(from_env) if from_env else None)
+        self._key: ApiKey | None = self._from_env
+        self._read = self._from_env is not None
+        self._keyring_problem: str | None = None
+        self._listeners: list[Callable[[], None]] = []
+        if self._from_env is not None:
+            self._redact(self._from_env)
+
+    def __call__(self) -> ApiKey:
+        """The key to send now; raises MissingKeyError (saying what to do) without one."""
+        if not self._read:
+            # Read once: a keyring that fails is not asked again until a key is given.
+            self._read = True
+            try:
+                self._key = self._store.get()
+            except KeyringUnavailableError as error:
+                self._keyring_problem = str(error)
+            if self._key is not None:
+                self._redact(self._key)
+        if self._key is None and self._keyring_problem:
+            raise MissingKeyError(f"No API key is set. {self._keyring_problem} {_DEMO_HINT}")
+        if self._key is None:
+            raise MissingKeyError(
+                "No API key is set. Store one with `wan-studio key set`, or set the "
+                f"{ENV_VAR} environment variable. {_DEMO_HINT}"
+            )
+        return self._key
+
+    def available(self) -> bool:
+        try:
+            self()
+        except MissingKeyError:
+            return False
+        return True
+
+    @property
+    def from_environment(self) -> bool:
+        """The key is fixed for this process (AIMLAPI_KEY, or demo mode)."""
+        return self._from_env is not None
+
+    def status(self) -> KeyStatus:
+        if self._demo:
+            return KeyStatus(KeySource.DEMO)
+        if self._from_env is not None:
+            return KeyStatus(KeySource.ENVIRONMENT)
+        return self._store.status()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever the key is replaced or removed."""
+        self._listeners.append(listener)
+
+    def use(self, key: ApiKey, *, remember: bool) -> None:
+        """Send `key` from the next request on; with `remember`, store it in the keyring
+        (raises KeyringUnavailableError, and then nothing changes)."""
+        if remember:
+            self._store.set(key)
+        self._redact(key)
+        self._key, self._read = key, True
+        self._changed()
+
+    def remove(self) -> bool:
+        """Remove the stored key and stop sending it; False when none was stored."""
+        removed = self._store.clear()
+        self._key, self._read = self._from_env, True
+        self._changed()
+        return removed
+
+    def _redact(self, key: ApiKey) -> None:
+        if self._redactor is not None:
+            self._redactor.add(key.reveal())
+
+    def _changed(self) -> None:
+        for listener in self._listeners:
+            listener()

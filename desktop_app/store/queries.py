@@ -1,0 +1,209 @@
+"""History as prepared, indexed queries: pages of jobs by filter and sort, counts, cost
+sums, one job by id or prefix, a job's events, and the feed of changed jobs.
+
+Read-only: it has its own connection, in `query_only` mode, so nothing here can change a
+job. Every page is bounded by LIMIT; the window fetches more as it scrolls.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import AspectRatio, Resolution
+from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
+from desktop_app.store.rows import job_from_row
+
+UNCHARGED_STATES = (JobState.REJECTED.value, JobState.FAILED.value)
+"""The provider never charges these (API.md section 4)."""
+
+
+class JobSort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    COST_HIGH = "cost_high"
+    COST_LOW = "cost_low"
+
+
+_ORDER = {
+    JobSort.NEWEST: "created_at DESC, rowid DESC",
+    JobSort.OLDEST: "created_at ASC, rowid ASC",
+    # Jobs with no known cost sort last either way.
+    JobSort.COST_HIGH: "COALESCE(charged_credits, credits_used) IS NULL,"
+    " COALESCE(charged_credits, credits_used) DESC, created_at DESC",
+    JobSort.COST_LOW: "COALESCE(charged_credits, credits_used) IS NULL,"
+    " COALESCE(charged_credits, credits_used) ASC, created_at DESC",
+}
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """Which jobs to list. Every field left empty matches every job."""
+
+    states: frozenset[JobState] = field(default_factory=frozenset)
+    since: float | None = None
+    until: float | None = None
+    resolution: Resolution | None = None
+    duration: int | None = None
+    aspect_ratio: AspectRatio | None = None
+    text: str = ""
+    """Words that must all appear in the prompt or negative prompt (prefixes match)."""
+    batch_id: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.states:
+            clauses.append(f"state IN ({','.join('?' * len(self.states))})")
+            params += sorted(s.value for s in self.states)
+        for column, op, value in (
+            ("created_at", ">=", self.since),
+            ("created_at", "<", self.until),
+            ("resolution", "=", self.resolution and self.resolution.value),
+            ("duration", "=", self.duration),
+            ("aspect_ratio", "=", self.aspect_ratio and self.aspect_ratio.value),
+            ("batch_id", "=", self.batch_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} {op} ?")
+                params.append(value)
+        match = fts_query(self.text)
+        if match:
+            clauses.append("rowid IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH ?)")
+            params.append(match)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def fts_query(text: str) -> str:
+    """Search words as an FTS5 query: each word quoted (so no word is syntax), as a prefix,
+    all required."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"*' for word in words[:16])
+
+
+@dataclass(frozen=True)
+class JobChange:
+    """One job changed since the last look: its row now, or None when it was forgotten."""
+
+    job_id: str
+    job: Job | None
+
+
+class HistoryQueries:
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA query_only = ON")
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def page(
+        self,
+        where: JobFilter | None = None,
+        sort: JobSort = JobSort.NEWEST,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[Job]:
+        clause, params = (where or JobFilter()).where()
+        rows = self._db.execute(
+            f"SELECT * FROM jobs{clause} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [job_from_row(r) for r in rows]
+
+    def all(self, where: JobFilter | None = None, sort: JobSort = JobSort.NEWEST) -> list[Job]:
+        return self.page(where, sort, limit=-1)
+
+    def count(self, where: JobFilter | None = None) -> int:
+        clause, params = (where or JobFilter()).where()
+        return int(self._db.execute(f"SELECT COUNT(*) FROM jobs{clause}", params).fetchone()[0])
+
+    def contains(self, job_id: str, where: JobFilter | None = None) -> bool:
+        """The job exists and `where` matches it."""
+        clause, params = (where or JobFilter()).where()
+        glue = " AND " if clause else " WHERE "
+        row = self._db.execute(f"SELECT 1 FROM jobs{clause}{glue}id = ?", [*params, job_id])
+        return row.fetchone() is not None
+
+    def spent_credits(self, since: float | None = None) -> int:
+        """Credits spent on jobs created since `since` (all time when None): the ledger's
+        charge where known, else what the service reported; never rejected or failed jobs."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(COALESCE(charged_credits, credits_used)), 0) FROM jobs"
+            " WHERE state NOT IN (?, ?) AND created_at >= ?",
+            (*UNCHARGED_STATES, since if since is not None else float("-inf")),
+        ).fetchone()
+        return int(row[0])
+
+    # -- one job ---------------------------------------------------------------------------
+
+    def get(self, job_id: str) -> Job:
+        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(f"No job {job_id!r} in the journal.")
+        return job_from_row(row)
+
+    def find(self, ref: str) -> Job:
+        """A job by its id, generation id or client request id, or a unique prefix of the
+        first two."""
+        rows = self._db.execute(
+            "SELECT * FROM jobs WHERE id = ? OR generation_id = ? OR client_request_id = ?",
+            (ref, ref, ref),
+        ).fetchall()
+        if not rows and ref:
+            pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = self._db.execute(
+                "SELECT * FROM jobs"
+                " WHERE id LIKE ? ESCAPE '\\' OR generation_id LIKE ? ESCAPE '\\' LIMIT 2",
+                (pattern, pattern),
+            ).fetchall()
+        if not rows:
+            raise JobNotFoundError(f"No job matches {ref!r}. `wan-studio jobs` lists them.")
+        if len(rows) > 1:
+            raise AmbiguousJobError(f"{ref!r} matches more than one job; give more of the id.")
+        return job_from_row(rows[0])
+
+    def events(self, job_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT at, kind, state, detail_json FROM events WHERE job_id = ? ORDER BY seq",
+            (job_id,),
+        )
+        return [
+            {
+                "at": r["at"],
+                "kind": r["kind"],
+                "state": r["state"],
+                "detail": json.loads(r["detail_json"]) if r["detail_json"] else None,
+            }
+            for r in rows
+        ]
+
+    # -- the feed --------------------------------------------------------------------------
+
+    def last_change(self) -> int:
+        """The feed's newest sequence number: start reading `changes_since` from here."""
+        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM job_changes").fetchone()[0])
+
+    def changes_since(self, seq: int, limit: int = 500) -> tuple[list[JobChange], int]:
+        """Jobs created, changed or forgotten (by any process) after `seq`, and the sequence
+        number to ask from next time."""
+        rows = self._db.execute(
+            "SELECT c.seq AS change_seq, c.job_id AS change_job, j.* FROM job_changes c"
+            " LEFT JOIN jobs j ON j.id = c.job_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        changes = [
+            JobChange(r["change_job"], job_from_row(r) if r["id"] is not None else None)
+            for r in rows
+        ]
+        return changes, (rows[-1]["change_seq"] if rows else seq)

@@ -1,0 +1,59 @@
+"""How a job is stored in a row of the `jobs` table, and read back from one."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain.job import Job, JobError, JobState
+from desktop_app.domain.request import GenerationRequest
+
+
+def dumps(value: Any) -> str:
+    """Compact, stable JSON for the journal's text columns."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def request_columns(request: GenerationRequest) -> dict[str, Any]:
+    """The typed columns people filter and sort on, with the service's defaults filled in."""
+    return {
+        "prompt": request.prompt,
+        "negative_prompt": request.negative_prompt,
+        "aspect_ratio": str(request.aspect_ratio or "16:9"),
+        "resolution": request.effective_resolution.value,
+        "duration": request.effective_duration,
+        "seed": request.seed,
+        "shot_type": request.shot_type.value if request.shot_type else None,
+        "enhance_prompt": int(request.enhance_prompt is not False),
+        "reference_count": len(request.video_urls),
+    }
+
+
+def job_from_row(row: sqlite3.Row) -> Job:
+    return Job(
+        id=row["id"],
+        client_request_id=row["client_request_id"],
+        request=GenerationRequest.from_json(json.loads(row["request_json"])),
+        state=JobState(row["state"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        generation_id=row["generation_id"],
+        status_detail=row["status_detail"],
+        error=JobError.from_json(json.loads(row["error_json"])) if row["error_json"] else None,
+        credits_used=row["credits_used"],
+        charged_credits=row["charged_credits"],
+        video_url=row["video_url"],
+        file_path=Path(row["file_path"]) if row["file_path"] else None,
+        file_size=row["file_size"],
+        file_sha256=row["file_sha256"],
+        bytes_done=row["bytes_done"],
+        bytes_total=row["bytes_total"],
+        submitted_at=row["submitted_at"],
+        completed_at=row["completed_at"],
+        finished_at=row["finished_at"],
+        followed=bool(row["followed"]),
+        follower=row["follower"],
+        batch_id=row["batch_id"],
+    )

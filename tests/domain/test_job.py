@@ -1,0 +1,93 @@
+"""A job's life: every move the transition table allows works in a real journal, every
+other one is refused, and each state offers the actions a creator expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_app.domain.job import (
+    TRANSITIONS,
+    ForbiddenTransitionError,
+    Job,
+    JobAction,
+    JobState,
+    check_transition,
+)
+from desktop_app.domain.request import GenerationRequest
+from desktop_app.store.journal import JobJournal
+
+REQUEST = GenerationRequest(prompt="character1 jumps", video_urls=("https://e.com/a.mp4",))
+
+# How to bring a fresh job (submitting) to each state along allowed moves.
+PATHS = {
+    JobState.SUBMITTING: [],
+    JobState.UNKNOWN: [JobState.UNKNOWN],
+    JobState.REJECTED: [JobState.REJECTED],
+    JobState.QUEUED: [JobState.QUEUED],
+    JobState.GENERATING: [JobState.GENERATING],
+    JobState.DOWNLOADING: [JobState.DOWNLOADING],
+    JobState.DONE: [JobState.DOWNLOADING, JobState.DONE],
+    JobState.FAILED: [JobState.QUEUED, JobState.FAILED],
+    JobState.LOST: [JobState.DOWNLOADING, JobState.LOST],
+}
+ALLOWED = [(old, new) for old, targets in TRANSITIONS.items() for new in targets]
+FORBIDDEN = [
+    (old, new)
+    for old in JobState
+    for new in JobState
+    if new is not old and new not in TRANSITIONS[old]
+]
+
+
+def job_in(journal: JobJournal, state: JobState) -> Job:
+    job = journal.create(REQUEST)
+    for step in PATHS[state]:
+        job = journal.update(job.id, state=step)
+    assert job.state is state
+    return job
+
+
+def test_the_table_names_every_state() -> None:
+    assert set(TRANSITIONS) == set(JobState)
+    assert all(not TRANSITIONS[s] for s in (JobState.FAILED, JobState.REJECTED))
+
+
+@pytest.mark.parametrize(("old", "new"), ALLOWED, ids=lambda s: s.value)
+def test_every_allowed_move_is_made(tmp_path: Path, old: JobState, new: JobState) -> None:
+    journal = JobJournal(tmp_path / "j.sqlite3")
+    job = job_in(journal, old)
+    assert journal.update(job.id, state=new).state is new
+
+
+@pytest.mark.parametrize(("old", "new"), FORBIDDEN, ids=lambda s: s.value)
+def test_every_other_move_is_refused(tmp_path: Path, old: JobState, new: JobState) -> None:
+    journal = JobJournal(tmp_path / "j.sqlite3")
+    job = job_in(journal, old)
+    with pytest.raises(ForbiddenTransitionError):
+        journal.update(job.id, state=new)
+    assert journal.get(job.id).state is old
+    with pytest.raises(ForbiddenTransitionError):
+        check_transition(old, new)
+
+
+def make(state: JobState, **fields: object) -> Job:
+    return Job("j1", "cr", REQUEST, state, 1.0, 1.0, **fields)  # type: ignore[arg-type]
+
+
+def test_each_state_offers_what_a_creator_can_do() -> None:
+    done = make(JobState.DONE, generation_id="g", file_path=Path("/clips/a.mp4"))
+    assert done.actions() == {JobAction.PLAY, JobAction.DOWNLOAD_AGAIN, JobAction.FORGET}
+    assert make(JobState.QUEUED).actions() == {JobAction.STOP_FOLLOWING, JobAction.FORGET}
+    unfollowed = make(JobState.GENERATING, followed=False)
+    assert unfollowed.actions() == {JobAction.FOLLOW_AGAIN, JobAction.FORGET}
+    streaming = make(JobState.DOWNLOADING, video_url="https://cdn/x.mp4")
+    assert JobAction.PLAY in streaming.actions()
+    for state in (JobState.UNKNOWN, JobState.REJECTED, JobState.FAILED):
+        assert make(state).actions() == {JobAction.SEND_AGAIN, JobAction.FORGET}
+    assert make(JobState.LOST, generation_id="g").actions() == {
+        JobAction.DOWNLOAD_AGAIN,
+        JobAction.FORGET,
+    }
+    assert make(JobState.SUBMITTING).actions() == {JobAction.FORGET}

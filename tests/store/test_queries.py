@@ -1,0 +1,121 @@
+"""History queries on a real SQLite file: search, filters, sorts, counts, sums and the
+feed of changes another process made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_app.domain.job import JobState
+from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
+from desktop_app.store.journal import JobJournal
+from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def request(prompt: str, **fields: object) -> GenerationRequest:
+    return GenerationRequest(prompt=prompt, video_urls=("https://e.com/a.mp4",), **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> tuple[JobJournal, HistoryQueries, dict[str, str], Clock]:
+    """Four jobs made an hour apart: their ids by a word of their prompt."""
+    clock = Clock()
+    journal = JobJournal(tmp_path / "journal.sqlite3", clock=clock)
+    made: dict[str, str] = {}
+    for word, fields, state, credits in (
+        ("beach", {"resolution": Resolution.HD, "duration": 5}, JobState.DONE, 1_000_000),
+        ("forest", {"aspect_ratio": AspectRatio.SQUARE}, JobState.FAILED, 3_000_000),
+        ("Beachside café", {"duration": 15}, JobState.QUEUED, 4_000_000),
+        ("mountain", {}, JobState.REJECTED, None),
+    ):
+        job = journal.create(request(f"character1 at the {word}", **fields))
+        steps = {
+            JobState.DONE: [JobState.DOWNLOADING, JobState.DONE],
+            JobState.FAILED: [JobState.QUEUED, JobState.FAILED],
+        }.get(state, [state])
+        for step in steps:
+            journal.update(job.id, state=step)
+        if credits is not None:
+            journal.update(job.id, credits_used=credits)
+        made[word.split()[0].lower()] = job.id
+        clock.now += 3600
+    return journal, HistoryQueries(tmp_path / "journal.sqlite3"), made, clock
+
+
+def found(queries: HistoryQueries, where: JobFilter, sort: JobSort = JobSort.NEWEST) -> list[str]:
+    return [job.id for job in queries.all(where, sort)]
+
+
+def test_search_finds_words_and_word_beginnings_in_any_case(history) -> None:  # type: ignore[no-untyped-def]
+    _, queries, made, _ = history
+    assert found(queries, JobFilter(text="beach")) == [made["beachside"], made["beach"]]
+    assert found(queries, JobFilter(text="BEACHS")) == [made["beachside"]]
+    assert found(queries, JobFilter(text="cafe")) == [made["beachside"]]  # accents folded
+    assert found(queries, JobFilter(text='moun"*( -')) == [made["mountain"]]  # no syntax
+    assert found(queries, JobFilter(text="volcano")) == []
+
+
+def test_filters_combine(history) -> None:  # type: ignore[no-untyped-def]
+    _, queries, made, _ = history
+    assert found(queries, JobFilter(states=frozenset({JobState.DONE, JobState.FAILED}))) == [
+        made["forest"],
+        made["beach"],
+    ]
+    assert found(queries, JobFilter(resolution=Resolution.HD)) == [made["beach"]]
+    assert found(queries, JobFilter(duration=10)) == [made["mountain"], made["forest"]]
+    assert found(queries, JobFilter(aspect_ratio=AspectRatio.SQUARE)) == [made["forest"]]
+    assert found(queries, JobFilter(since=1_000 + 3600, until=1_000 + 3 * 3600)) == [
+        made["beachside"],
+        made["forest"],
+    ]
+    assert found(queries, JobFilter(text="beach", duration=15)) == [made["beachside"]]
+    assert queries.count(JobFilter(text="beach")) == 2 and queries.count() == 4
+
+
+def test_sorts_by_date_and_by_cost_with_unknown_costs_last(history) -> None:  # type: ignore[no-untyped-def]
+    journal, queries, made, _ = history
+    everything = JobFilter()
+    assert found(queries, everything, JobSort.OLDEST)[0] == made["beach"]
+    assert found(queries, everything, JobSort.COST_HIGH) == [
+        made["beachside"], made["forest"], made["beach"], made["mountain"],
+    ]  # fmt: skip
+    journal.update(made["beach"], charged_credits=9_000_000)  # the ledger's word wins
+    assert found(queries, everything, JobSort.COST_HIGH)[0] == made["beach"]
+    assert found(queries, everything, JobSort.COST_LOW)[-1] == made["mountain"]
+    page = queries.page(everything, JobSort.NEWEST, offset=1, limit=2)
+    assert [j.id for j in page] == [made["beachside"], made["forest"]]
+
+
+def test_sums_count_what_was_spent_and_never_failed_or_rejected_jobs(history) -> None:  # type: ignore[no-untyped-def]
+    journal, queries, made, _ = history
+    assert queries.spent_credits() == 1_000_000 + 4_000_000
+    assert queries.spent_credits(since=1_000 + 3600) == 4_000_000
+    journal.update(made["beach"], charged_credits=1_200_000)
+    assert queries.spent_credits() == 1_200_000 + 4_000_000
+
+
+def test_the_feed_brings_what_another_process_changed(history, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, queries, made, _ = history
+    seen = queries.last_change()
+    other = JobJournal(tmp_path / "journal.sqlite3")  # a CLI next to the window
+    new = other.create(request("character1 in the rain"))
+    other.update(made["beachside"], state=JobState.GENERATING)
+    other.update(made["beachside"], bytes_done=0)
+    other.forget(made["mountain"])
+    assert other.claim(new.id) and other.renew(new.id)  # leases alone are not news
+    changes, seen = queries.changes_since(seen)
+    assert [(c.job_id, c.job.state if c.job else None) for c in changes] == [
+        (new.id, JobState.SUBMITTING),
+        (made["beachside"], JobState.GENERATING),
+        (made["mountain"], None),
+    ]
+    assert queries.changes_since(seen) == ([], seen)
