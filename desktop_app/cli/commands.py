@@ -1,4 +1,5 @@
-"""What each `wan-studio` command does, in terms of the engine. Returns exit codes."""
+"""What each `wan-studio` command does, in terms of the job service and the history
+queries. Returns exit codes, decided by the kind of error."""
 
 from __future__ import annotations
 

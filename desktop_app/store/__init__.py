@@ -1,1 +1,2 @@
-"""The durable job journal (SQLite). No Qt and no network here."""
+"""The durable job journal (SQLite, its single writer) and the history queries over it.
+No Qt and no network here."""

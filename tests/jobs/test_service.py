@@ -15,7 +15,7 @@ from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.jobs.backoff import FollowSettings
-from desktop_app.jobs.service import FollowInterruptedError, JobBusyError
+from desktop_app.jobs.service import FollowInterruptedError, JobBusyError, JobEvent, JobTrouble
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
 from desktop_app.store.queries import HistoryQueries
 from tests.conftest import FAST_SIM, TEST_KEY, on_jobs, run, service_on
@@ -264,3 +264,32 @@ def test_give_up_leaves_the_job_resumable(tmp_path: Path, sim: Simulator) -> Non
             assert [j.id for j in service.followable()] == [job.id]
 
     run(scenario())
+
+
+def test_a_download_that_keeps_failing_backs_off_and_is_told_once(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    sim.add_fault(Fault("cdn", status=500, times=10_000))
+    settings = FollowSettings(poll_interval=0.1, first_poll_delay=0.01, keep_trying=True,
+                              give_up_after=None, max_backoff=1.0)  # fmt: skip
+    events: list[JobEvent] = []
+
+    async def scenario() -> Job:
+        async with service_on(
+            tmp_path, sim.base_url, settings=settings, listener=events.append
+        ) as service:
+            job = await service.submit(REQUEST)
+            following = asyncio.create_task(service.follow(job.id))
+            await asyncio.sleep(3.0)
+            assert not following.done()  # it keeps trying, by itself
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
+            return job
+
+    job = run(scenario())
+    cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
+    # Each round is the downloader's own 4 tries; rounds are 0.2, 0.4, 0.8, 1, 1 s apart.
+    assert 2 * 4 <= len(cdn) <= 7 * 4, len(cdn)
+    troubles = [e for e in events if isinstance(e, JobTrouble)]
+    assert len(troubles) == 1 and troubles[0].job.id == job.id
+    assert "HTTP 500" in troubles[0].error.message

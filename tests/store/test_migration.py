@@ -87,9 +87,7 @@ def test_a_version_1_journal_keeps_every_job_and_fills_the_new_columns(tmp_path:
     assert history.get("aaaa00000001").state is JobState.DONE
     assert [e["state"] for e in history.events("aaaa00000001")] == ["done"]
     assert [j.id for j in history.all(JobFilter(text="wave"))] == ["aaaa00000001"]
-    assert [j.id for j in history.all(JobFilter(resolution=Resolution.FULL_HD))] == [
-        "aaaa00000002"
-    ]
+    assert [j.id for j in history.all(JobFilter(resolution=Resolution.FULL_HD))] == ["aaaa00000002"]
     assert [j.id for j in history.all(JobFilter(aspect_ratio=AspectRatio.PORTRAIT))] == [
         "aaaa00000001"
     ]

@@ -22,8 +22,8 @@ from desktop_app.domain.job import Job, JobState
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
-from desktop_app.tasks import TaskGroup
 from desktop_app.simulator import Simulator
+from desktop_app.tasks import TaskGroup
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES, TEST_KEY
 
