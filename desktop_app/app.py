@@ -186,6 +186,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         poll_interval=args.poll_interval,
         demo=args.demo,
         keep_trying=True,
+        reconcile_grace=args.reconcile_grace,
     )
     runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
     collector = MainThreadGarbageCollector(app)

@@ -28,6 +28,11 @@ class AppPaths:
         return self.data / "journal.sqlite3"
 
     @property
+    def cache(self) -> Path:
+        """Answers kept to be revalidated (price catalogue, deprecation feed)."""
+        return self.data / "cache"
+
+    @property
     def settings_file(self) -> Path:
         return self.config / "settings.json"
 

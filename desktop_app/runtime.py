@@ -7,6 +7,7 @@ opens, `aclose()` closes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +17,12 @@ import httpx
 
 from desktop_app.api.client import ApiClient, default_timeout
 from desktop_app.api.secret import ApiKey
+from desktop_app.billing.balance import BalanceWatch
+from desktop_app.billing.catalogue import PriceCatalogue
+from desktop_app.billing.charges import ChargeFinder
+from desktop_app.billing.health import ModelHealth
+from desktop_app.billing.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
+from desktop_app.billing.spending import Spending
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.references import ReferenceProbe
@@ -44,6 +51,8 @@ class RuntimeOptions:
     keep_trying: bool = False
     """Follows never give up and wait out a refused key (the window); the command line
     stops and reports instead."""
+    reconcile_grace: float = DEFAULT_GRACE
+    """Seconds after a submission before "not in the request log" means "never received"."""
 
 
 def demo_simulator() -> Simulator:
@@ -75,6 +84,7 @@ class Runtime:
         self.journal = JobJournal(self.paths.journal)
         self.history = HistoryQueries(self.paths.journal)
         self._http_clients: list[httpx.AsyncClient] = []
+        self._started = time.time()
 
     @property
     def base_url(self) -> str:
@@ -114,15 +124,22 @@ class Runtime:
         return ReferenceProbe(self._http(follow_redirects=True))
 
     @cached_property
+    def client(self) -> ApiClient:
+        """The one client of the API base URL: the only thing that carries the key."""
+        return ApiClient(self.base_url, self.keys, http=self._http())
+
+    @cached_property
     def service(self) -> JobService:
         """The job service, built on first use."""
         # The downloader's client has no key: the CDN and reference hosts never see it.
         service = JobService(
             self.journal,
-            ApiClient(self.base_url, self.keys, http=self._http()),
+            self.client,
             ClipDownloader(self._http(follow_redirects=True)),
             self.library,
             keys=self.keys,
+            price=self.catalogue.quote,
+            guard=self.spending.guard,
             settings=FollowSettings(
                 poll_interval=self.poll_interval,
                 first_poll_delay=min(5.0, self.poll_interval),
@@ -132,6 +149,33 @@ class Runtime:
         )
         self.keys.on_change(service.retry_now)
         return service
+
+    @cached_property
+    def catalogue(self) -> PriceCatalogue:
+        return PriceCatalogue(self.client, self.paths.cache / "catalogue.json", self.history)
+
+    @cached_property
+    def spending(self) -> Spending:
+        return Spending(self.history, self.settings_file, session_start=self._started)
+
+    @cached_property
+    def balance(self) -> BalanceWatch:
+        return BalanceWatch(self.client)
+
+    @cached_property
+    def charges(self) -> ChargeFinder:
+        return ChargeFinder(self.client, self.service, self.history)
+
+    @cached_property
+    def recovery(self) -> SubmissionRecovery:
+        grace = self.options.reconcile_grace
+        return SubmissionRecovery(
+            self.client, self.service, self.history, RecoverySettings(grace=grace)
+        )
+
+    @cached_property
+    def health(self) -> ModelHealth:
+        return ModelHealth(self.client, self.paths.cache / "deprecations.json")
 
     async def aclose(self) -> None:
         for http in self._http_clients:

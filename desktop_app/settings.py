@@ -24,6 +24,10 @@ class Settings:
     poll_interval: float = 15.0
     library: str = ""
     """Folder for saved clips; empty means the default one for this home."""
+    daily_spend_limit_usd: float = 0.0
+    """No submission may take today's spending past this (USD); 0 turns it off."""
+    confirm_above_usd: float = 5.0
+    """Ask before a Generate that costs more than this (USD); 0 asks every time."""
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -10,17 +10,25 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import httpx
 
+from desktop_app.api.account import (
+    LedgerPage,
+    LogRow,
+    balance_usd,
+    ledger_page,
+    log_rows,
+    query_pairs,
+)
 from desktop_app.api.errors import (
     ApiError,
     BadResponseError,
     NetworkError,
-    NotFoundError,
     RateLimitedError,
-    RequestRejectedError,
     error_from_response,
 )
 from desktop_app.api.response import Generation, MalformedBodyError
@@ -31,9 +39,13 @@ from desktop_app.domain.request import GenerationRequest
 log = logging.getLogger(__name__)
 
 GENERATIONS_PATH = "/v2/video/generations"
+CATALOGUE_PATH = "/v1/models"
+DEPRECATIONS_PATH = "/v1/models/deprecations"
+BALANCE_PATH = "/v2/billing"
+LEDGER_PATH = "/v2/billing/transactions"
+LOGS_PATH = "/v2/logs"
 DEFAULT_BASE_URL = "https://api.aimlapi.com"
 CLIENT_REQUEST_ID_HEADER = "X-Client-Request-Id"
-KEY_CHECK_ID = "wan-studio-key-check"
 
 Sleep = Callable[[float], Awaitable[None]]
 KeyProvider = Callable[[], ApiKey]
@@ -50,6 +62,14 @@ _NEVER_SENT = (
 
 def default_timeout() -> httpx.Timeout:
     return httpx.Timeout(30.0, connect=10.0)
+
+
+@dataclass(frozen=True)
+class Cached:
+    """An answer to a conditional GET: its body, or None when unchanged (304)."""
+
+    body: Any
+    etag: str | None
 
 
 class ApiClient:
@@ -111,15 +131,66 @@ class ApiClient:
         return _generation(response)
 
     async def verify_key(self) -> None:
-        """Check the key with a request that costs nothing: a status query for a generation
-        that does not exist. Raises KeyRefusedError (401) or the error that stopped it."""
-        try:
-            await self._send("GET", GENERATIONS_PATH, params={"generation_id": KEY_CHECK_ID})
-        except (NotFoundError, RequestRejectedError):
-            return  # the key passed; only the made-up id was refused
+        """Check the key with a free, documented call (the balance). Raises
+        KeyRefusedError (401) or the error that stopped it."""
+        await self.balance()
 
-    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self._key().reveal()}", **kwargs.pop("headers", {})}
+    # -- the account (API.md section 4) ----------------------------------------------------
+
+    async def catalogue(self, model_id: str, etag: str | None) -> Cached:
+        """The model's catalogue entry with pricing; no key is sent."""
+        params = {"id": model_id, "include": "pricing"}
+        return await self._conditional(CATALOGUE_PATH, params, etag)
+
+    async def deprecations(self, etag: str | None) -> Cached:
+        return await self._conditional(DEPRECATIONS_PATH, {}, etag)
+
+    async def _conditional(self, path: str, params: dict[str, str], etag: str | None) -> Cached:
+        headers = {"If-None-Match": etag} if etag else {}
+        response = await self._send(
+            "GET", path, params=params, headers=headers, authorized=False, not_modified_ok=True
+        )
+        new_etag = response.headers.get("etag") or etag
+        if response.status_code == 304:
+            return Cached(None, new_etag)
+        return Cached(_json(response), new_etag)
+
+    async def balance(self) -> float:
+        """The account's balance in USD."""
+        return _parsed(await self._send("GET", BALANCE_PATH), balance_usd)
+
+    async def ledger(self, *, since: float, cursor: str | None, limit: int = 100) -> LedgerPage:
+        """One page of the ledger, newest first, from `since` on."""
+        params = query_pairs({"from": iso8601(since), "limit": str(limit), "cursor": cursor})
+        return _parsed(await self._send("GET", LEDGER_PATH, params=params), ledger_page)
+
+    async def request_log(
+        self, *, model: str, start: float, end: float, offset: int = 0, limit: int = 100
+    ) -> list[LogRow]:
+        """One page of the request log for `model` between `start` and `end`."""
+        params = query_pairs(
+            {
+                "model": [model],
+                "start": iso8601(start),
+                "end": iso8601(end),
+                "limit": str(limit),
+                "offset": str(offset),
+            }
+        )
+        return _parsed(await self._send("GET", LOGS_PATH, params=params), log_rows)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        authorized: bool = True,
+        not_modified_ok: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if authorized:
+            headers["Authorization"] = f"Bearer {self._key().reveal()}"
         if method == "POST":
             headers["Content-Type"] = "application/json"
         url = self.base_url + path
@@ -130,22 +201,38 @@ class ApiClient:
                 raise NetworkError(_network_detail(error, sent=False), sent=False) from None
             except httpx.TransportError as error:
                 raise NetworkError(_network_detail(error, sent=True), sent=True) from None
-        if response.is_success:
+        if response.is_success or (not_modified_ok and response.status_code == 304):
             return response
         raise error_from_response(response.status_code, response.text, response.headers)
 
 
 def _generation(response: httpx.Response) -> Generation:
-    request_id = response.headers.get("x-request-id")
+    generation = _parsed(response, Generation.from_json)
+    return generation.with_usage_headers(response.headers)
+
+
+T = TypeVar("T")
+
+
+def _json(response: httpx.Response) -> Any:
+    return _parsed(response, lambda body: body)
+
+
+def _parsed(response: httpx.Response, parse: Callable[[Any], T]) -> T:
+    """The answer's JSON through `parse`; BadResponseError when it is not what was promised."""
     try:
-        return Generation.from_json(response.json())
+        return parse(response.json())
     except (ValueError, MalformedBodyError) as error:
         snippet = " ".join(response.text.split())[:120]
         raise BadResponseError(
             f"Its answer could not be read ({error}): {snippet!r}",
             status=response.status_code,
-            request_id=request_id,
+            request_id=response.headers.get("x-request-id"),
         ) from None
+
+
+def iso8601(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _network_detail(error: httpx.TransportError, *, sent: bool) -> str:

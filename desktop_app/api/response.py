@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +35,26 @@ class Generation:
     video_url: str | None = None
     failure: GenerationFailure | None = None
     credits_used: int | None = None
+    inference_id: str | None = None
+    """`x-inference-id`: the same id as `id` for an async generation."""
+    usd_spent: float | None = None
+    """`x-aimlapi-usd-spent`, when the answer carried it."""
+
+    def with_usage_headers(self, headers: Mapping[str, str]) -> Generation:
+        """Add what the usage headers say (credits only where the body had none)."""
+        credits = _credits({"usage": {"credits_used": headers.get("x-aimlapi-credits-used")}})
+        usd = headers.get("x-aimlapi-usd-spent", "")
+        try:
+            usd_spent = float(usd) if usd and len(usd) < 32 else None
+        except ValueError:
+            usd_spent = None
+        inference_id = headers.get("x-inference-id")
+        return replace(
+            self,
+            credits_used=self.credits_used if self.credits_used is not None else credits,
+            inference_id=inference_id[:256] if inference_id else None,
+            usd_spent=usd_spent,
+        )
 
     @property
     def known_status(self) -> GenerationStatus | None:

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+import time
 from collections.abc import Awaitable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from desktop_app.cli.output import (
 )
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.money import format_usd, usd_to_credits
 from desktop_app.domain.request import (
     AspectRatio,
     GenerationRequest,
@@ -33,6 +35,7 @@ from desktop_app.logs import SecretRedactor
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
 from desktop_app.simulator import Simulator, SimulatorConfig
+from desktop_app.store.queries import JobFilter
 
 EXIT_OK = 0
 EXIT_FOR_CATEGORY = {
@@ -99,6 +102,14 @@ async def run(args: argparse.Namespace, runtime: Runtime) -> int:
     try:
         if args.command == "generate":
             return await generate(args, runtime)
+        if args.command == "estimate":
+            return await estimate(args, runtime)
+        if args.command == "balance":
+            return await balance(args, runtime)
+        if args.command == "reconcile":
+            return await reconcile(args, runtime)
+        if args.command == "key":
+            return await check_key(runtime)
         if args.command == "jobs":
             return list_jobs(args, runtime)
         if args.command == "show":
@@ -125,13 +136,127 @@ async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
+    runtime.keys()  # no key: say so before anything is sent anywhere
+    await refresh_account_facts(runtime)
     service = runtime.service
     service.subscribe(ProgressPrinter())
+    print(f"Price: {service.quote([request]).explain()}.", file=sys.stderr)
     job = await service.submit(request)
-    if job.state.is_followable and args.wait:
-        return await follow_one(service, job, as_json=args.json)
+    if args.wait and (job.state.is_followable or job.state is JobState.UNKNOWN):
+        return await settle_and_follow(runtime, job, as_json=args.json)
     report(job, as_json=args.json)
     return exit_code(job)
+
+
+async def refresh_account_facts(runtime: Runtime) -> None:
+    """The price list (hourly) and the deprecation feed (daily), both cached; say when the
+    model is going away. Failures are quiet: the price is then an estimate or unknown."""
+    await asyncio.gather(runtime.catalogue.refresh(), runtime.health.refresh())
+    warning = runtime.health.warning()
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr)
+
+
+async def settle_and_follow(runtime: Runtime, job: Job, *, as_json: bool) -> int:
+    """Follow a job to its end; an `unknown` one is first looked up in the service's
+    request log (never sent again)."""
+    if job.state is JobState.UNKNOWN:
+        print(
+            f"[{job.id}] The answer to the request was lost; looking for it in the service's "
+            "request log (it is never sent twice)…",
+            file=sys.stderr,
+        )
+        job = await runtime.recovery.settle(job.id)
+        if job.recovered_at is not None:
+            print(f"[{job.id}] Recovered from the service's request log.", file=sys.stderr)
+    if not job.state.is_followable:
+        report(job, as_json=as_json)
+        return exit_code(job)
+    return await follow_one(runtime.service, job, as_json=as_json)
+
+
+async def estimate(args: argparse.Namespace, runtime: Runtime) -> int:
+    request = request_from(args)
+    try:
+        request.validate()
+    except InvalidRequestError as error:
+        print("The request is not valid:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    await refresh_account_facts(runtime)
+    quote = runtime.service.quote([request] * args.count)
+    if args.json:
+        print_json(
+            {
+                "usd": None if quote.usd is None else round(quote.usd, 6),
+                "credits": None if quote.usd is None else usd_to_credits(quote.usd),
+                "source": quote.source.value,
+                "count": quote.count,
+            }
+        )
+    else:
+        print(quote.explain()[:1].upper() + quote.explain()[1:] + ".")
+    return EXIT_OK
+
+
+async def balance(args: argparse.Namespace, runtime: Runtime) -> int:
+    usd = await runtime.client.balance()
+    if args.json:
+        print_json({"usd": usd})
+    else:
+        print(f"Balance: {format_usd(usd)} (your AI/ML API account).")
+    return EXIT_OK
+
+
+async def check_key(runtime: Runtime) -> int:
+    """`key status --check`: where the key comes from, and whether the service takes it."""
+    print(runtime.keys.status().describe())
+    usd = await runtime.client.balance()
+    print(f"The service accepts the key. Balance: {format_usd(usd)}.")
+    return EXIT_OK
+
+
+async def reconcile(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Settle unknown submissions from the request log (following those found), and look
+    up the charges of recently finished jobs in the ledger, once each."""
+    service = runtime.service
+    service.subscribe(ProgressPrinter())
+    if args.job:
+        targets = [runtime.history.find(args.job)]
+    else:
+        targets = [
+            *runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN}))),
+            *(j for j in runtime.history.all(JobFilter(since=time.time() - 3600))
+              if runtime.charges.wanted(j)),
+        ]  # fmt: skip
+    if not targets:
+        print("Nothing to reconcile: no unknown job, no charge to look up.", file=sys.stderr)
+        return EXIT_OK
+    codes, settled = [], []
+    for job in targets:
+        if job.state is JobState.UNKNOWN:
+            job = await runtime.recovery.settle(job.id, wait=False)
+            if job.state is JobState.UNKNOWN:
+                left = max(0, runtime.recovery.deadline(job) - time.time())
+                print(
+                    f"[{job.id}] Not in the service's request log yet; it can still appear "
+                    f"for {left:.0f} s. Run reconcile again later.",
+                    file=sys.stderr,
+                )
+            elif job.recovered_at is not None:
+                print(f"[{job.id}] Recovered from the service's request log.", file=sys.stderr)
+                job = await service.follow(job.id)
+        elif runtime.charges.wanted(job):
+            job = await runtime.charges.find(job.id, wait=False)
+        settled.append(job)
+        codes.append(exit_code(job))
+    if args.json:
+        print_json([job.to_json() for job in settled])
+    else:
+        for job in settled:
+            print(f"{summary_line(job)}  {cost(job)}")
+    return max(codes)
 
 
 async def follow_one(service: JobService, job: Job, *, as_json: bool) -> int:
@@ -180,8 +305,21 @@ async def resume(args: argparse.Namespace, runtime: Runtime) -> int:
     service.subscribe(ProgressPrinter())
     for job in service.recover_interrupted():
         report(job, as_json=False)
+    unknown = runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
+    if not args.job and unknown:
+        codes = await asyncio.gather(
+            *(settle_and_follow(runtime, job, as_json=args.json) for job in unknown)
+        )
+        return max([*codes, await resume_followable(args, runtime)])
+    return await resume_followable(args, runtime)
+
+
+async def resume_followable(args: argparse.Namespace, runtime: Runtime) -> int:
+    service = runtime.service
     if args.job:
         job = runtime.history.find(args.job)
+        if job.state is JobState.UNKNOWN:
+            return await settle_and_follow(runtime, job, as_json=args.json)
         if not job.state.is_followable:
             report(job, as_json=args.json)
             return exit_code(job)

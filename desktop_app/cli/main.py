@@ -37,10 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = AppPaths.resolve(args.home, environ)
     redactor = configure_logging(paths.log_file, verbose=args.verbose)
     key_store = KeyStore(environ=environ)
-    if args.command == "key":
+    if args.command == "key" and not (args.key_command == "status" and args.check):
         return commands.run_key(args, key_store, redactor)
     options = RuntimeOptions(
-        home=args.home, base_url=args.base_url, poll_interval=args.poll_interval, demo=args.demo
+        home=args.home,
+        base_url=args.base_url,
+        poll_interval=args.poll_interval,
+        demo=args.demo,
+        reconcile_grace=args.reconcile_grace,
     )
     try:
         runtime = Runtime(options, environ, key_store, redactor)

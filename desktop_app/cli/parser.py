@@ -15,6 +15,30 @@ def positive_float(text: str) -> float:
     return value
 
 
+def add_request_options(parser: argparse.ArgumentParser) -> None:
+    """The options that make a generation request (generate, estimate)."""
+    parser.add_argument(
+        "--prompt", required=True, help="the scene; name references character1..character3"
+    )
+    parser.add_argument(
+        "--ref",
+        action="append",
+        required=True,
+        metavar="URL",
+        dest="refs",
+        help="public URL of a reference clip (1 to 3, in character order)",
+    )
+    parser.add_argument("--aspect-ratio", choices=[a.value for a in AspectRatio])
+    parser.add_argument("--resolution", choices=[r.value for r in Resolution])
+    parser.add_argument("--duration", type=int, choices=(5, 10, 15))
+    parser.add_argument("--negative-prompt", metavar="TEXT")
+    parser.add_argument("--shot-type", choices=[s.value for s in ShotType])
+    parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--no-enhance-prompt", action="store_true", help="turn prompt expansion off"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=COMMAND,
@@ -39,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--verbose", action="store_true", help="debug output on the console")
     parser.add_argument(
+        "--reconcile-grace",
+        metavar="SECONDS",
+        type=positive_float,
+        default=900.0,
+        help="how long after a submission whose answer was lost it may still appear in the "
+        "service's request log (default 900)",
+    )
+    parser.add_argument(
         "--screenshot", metavar="FILE", help="window: open, settle, save a PNG of it, exit"
     )
     parser.add_argument(
@@ -49,28 +81,32 @@ def build_parser() -> argparse.ArgumentParser:
     gen = commands.add_parser(
         "generate", help="submit a generation (and with --wait, save its clip)"
     )
-    gen.add_argument(
-        "--prompt", required=True, help="the scene; name references character1..character3"
-    )
-    gen.add_argument(
-        "--ref",
-        action="append",
-        required=True,
-        metavar="URL",
-        dest="refs",
-        help="public URL of a reference clip (1 to 3, in character order)",
-    )
-    gen.add_argument("--aspect-ratio", choices=[a.value for a in AspectRatio])
-    gen.add_argument("--resolution", choices=[r.value for r in Resolution])
-    gen.add_argument("--duration", type=int, choices=(5, 10, 15))
-    gen.add_argument("--negative-prompt", metavar="TEXT")
-    gen.add_argument("--shot-type", choices=[s.value for s in ShotType])
-    gen.add_argument("--seed", type=int)
-    gen.add_argument("--no-enhance-prompt", action="store_true", help="turn prompt expansion off")
+    add_request_options(gen)
     gen.add_argument(
         "--wait", action="store_true", help="follow the job to its end and save the clip"
     )
     gen.add_argument("--json", action="store_true", help="print the job as JSON")
+
+    estimate = commands.add_parser(
+        "estimate", help="what a generation would cost, and where the price comes from"
+    )
+    add_request_options(estimate)
+    estimate.add_argument(
+        "--count", type=int, default=1, choices=range(1, 5), metavar="N",
+        help="how many variations (1 to 4)",
+    )  # fmt: skip
+    estimate.add_argument("--json", action="store_true")
+
+    balance = commands.add_parser("balance", help="the AI/ML API account's balance")
+    balance.add_argument("--json", action="store_true")
+
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="settle unknown submissions from the service's request log, and look up "
+        "charges of finished jobs in its ledger",
+    )
+    reconcile.add_argument("job", metavar="JOB", nargs="?", help="only this job")
+    reconcile.add_argument("--json", action="store_true")
 
     jobs = commands.add_parser("jobs", help="list every job, newest first")
     jobs.add_argument("--json", action="store_true")
@@ -104,7 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     key = commands.add_parser("key", help="the API key in the system keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     key_commands.add_parser("set", help="store a key (read from standard input or a hidden prompt)")
-    key_commands.add_parser("status", help="where the key comes from")
+    status = key_commands.add_parser("status", help="where the key comes from")
+    status.add_argument(
+        "--check", action="store_true", help="also ask the service (the balance, free) if it works"
+    )
     key_commands.add_parser("clear", help="remove the stored key")
 
     sim = commands.add_parser("simulator", help="run the local API simulator")

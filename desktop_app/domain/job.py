@@ -15,6 +15,7 @@ from typing import Any
 
 from desktop_app.domain.errors import ErrorCategory, InvalidInputError, WanStudioError
 from desktop_app.domain.money import credits_to_usd
+from desktop_app.domain.pricing import PriceSource
 from desktop_app.domain.request import GenerationRequest
 
 
@@ -157,6 +158,15 @@ class Job:
     followed: bool = True
     follower: str | None = None
     batch_id: str | None = None
+    estimate_usd: float | None = None
+    """The price quoted for this one clip before it was sent."""
+    estimate_source: PriceSource | None = None
+    recovered_at: float | None = None
+    """When its lost submission was found in the provider's request log."""
+
+    @property
+    def charged_usd(self) -> float | None:
+        return credits_to_usd(self.charged_credits) if self.charged_credits is not None else None
 
     @property
     def cost_credits(self) -> int | None:
@@ -191,9 +201,10 @@ class Job:
             "file_sha256": self.file_sha256,
             "credits_used": self.credits_used,
             "charged_credits": self.charged_credits,
-            "charged_usd": (
-                credits_to_usd(self.charged_credits) if self.charged_credits is not None else None
-            ),
+            "charged_usd": self.charged_usd,
+            "estimate_usd": self.estimate_usd,
+            "estimate_source": self.estimate_source.value if self.estimate_source else None,
+            "recovered": self.recovered_at is not None,
             "client_request_id": self.client_request_id,
             "batch_id": self.batch_id,
             "created_at": self.created_at,

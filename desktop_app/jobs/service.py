@@ -28,8 +28,9 @@ from desktop_app.api.errors import (
     ServerError,
 )
 from desktop_app.api.response import Generation, GenerationStatus, link_expiry
-from desktop_app.domain.errors import InvalidInputError, WanStudioError
+from desktop_app.domain.errors import ErrorCategory, InvalidInputError, WanStudioError
 from desktop_app.domain.job import Job, JobAction, JobError, JobState
+from desktop_app.domain.pricing import Pricer, PriceSource, Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.backoff import Backoff, FollowSettings
 from desktop_app.jobs.download import ClipDownloader, DownloadError, LinkExpiredError
@@ -67,6 +68,8 @@ class JobTrouble:
 
 JobEvent = JobChanged | JobForgotten | JobTrouble
 Listener = Callable[[JobEvent], None]
+SpendingGuard = Callable[[Quote], None]
+"""Raises SpendingLimitError when a submission of that price must not be sent."""
 
 
 class JobBusyError(WanStudioError):
@@ -97,6 +100,8 @@ class JobService:
         *,
         keys: KeyProvider,
         settings: FollowSettings | None = None,
+        price: Pricer | None = None,
+        guard: SpendingGuard | None = None,
     ) -> None:
         self._journal = journal
         self._client = client
@@ -104,6 +109,8 @@ class JobService:
         self._library = library
         self._keys = keys
         self._settings = settings or FollowSettings()
+        self._price = price or (lambda request, count: Quote.unknown(count))
+        self._guard = guard
         self._listeners: list[Listener] = []
         self._following: set[str] = set()
         self._troubled: dict[str, JobState] = {}
@@ -135,23 +142,37 @@ class JobService:
 
     # -- submitting ------------------------------------------------------------------------
 
-    async def submit(self, request: GenerationRequest, *, batch_id: str | None = None) -> Job:
+    def quote(self, requests: Sequence[GenerationRequest]) -> Quote:
+        """What sending `requests` would cost, and where the number comes from."""
+        quotes = [self._price(request, 1) for request in requests]
+        if not quotes or any(q.usd is None for q in quotes):
+            return Quote.unknown(len(requests))
+        source = max((q.source for q in quotes), key=list(PriceSource).index)
+        return Quote(sum(q.usd or 0.0 for q in quotes), source, len(requests))
+
+    async def submit(self, request: GenerationRequest) -> Job:
         """Journal the job, then POST it once. Returns it in queued, rejected or unknown."""
-        request.validate()
-        self._keys()  # no key: say so before anything is journaled or sent
-        job = self._journal.create(request, batch_id=batch_id)
-        self._publish(JobChanged(job))
-        try:
-            return await self._post(job)
-        finally:
-            self._journal.release(job.id)
+        return (await self.submit_batch([request]))[0]
 
     async def submit_batch(self, requests: Sequence[GenerationRequest]) -> list[Job]:
-        """Submit several requests as one batch (variations), one POST each, in order."""
+        """Submit requests (several: one batch of variations), each journaled, then POSTed
+        once, in order. Nothing is sent when a request is invalid, there is no key, or the
+        daily spending limit would be passed (SpendingLimitError)."""
         for request in requests:
             request.validate()
+        self._keys()  # no key: say so before anything is journaled or sent
+        if self._guard is not None:
+            self._guard(self.quote(requests))
         batch_id = uuid.uuid4().hex[:12] if len(requests) > 1 else None
-        return [await self.submit(request, batch_id=batch_id) for request in requests]
+        jobs = []
+        for request in requests:
+            job = self._journal.create(request, batch_id=batch_id, estimate=self._price(request, 1))
+            self._publish(JobChanged(job))
+            try:
+                jobs.append(await self._post(job))
+            finally:
+                self._journal.release(job.id)
+        return jobs
 
     async def _post(self, job: Job) -> Job:
         try:
@@ -173,6 +194,7 @@ class JobService:
             )
             raise
         status = generation.known_status or GenerationStatus.QUEUED
+        usage = {"inference_id": generation.inference_id, "usd_spent": generation.usd_spent}
         return self._update(
             job.id,
             state=_STATE_FOR_STATUS.get(status, JobState.QUEUED),
@@ -180,6 +202,7 @@ class JobService:
             status_detail=generation.status or "queued",
             credits_used=generation.credits_used,
             submitted_at=time.time(),
+            event=("accepted", usage),
         )
 
     # -- following -------------------------------------------------------------------------
@@ -445,6 +468,35 @@ class JobService:
             return job
         job = self._update(job.id, state=JobState.DOWNLOADING, followed=True)
         return await self.follow(job.id, first_poll_delay=0.0)
+
+    # -- what the provider's request log and ledger say --------------------------------
+
+    def settle_found(self, job_id: str, generation_id: str) -> Job:
+        """An `unknown` submission was found in the provider's request log: it reached the
+        service, and `generation_id` is its generation. It is followed like any other."""
+        return self._update(
+            job_id,
+            state=JobState.QUEUED,
+            generation_id=generation_id,
+            status_detail="found in the request log",
+            submitted_at=time.time(),
+            recovered_at=time.time(),
+            clear_error=True,
+            event=("recovered", {"generation_id": generation_id}),
+        )
+
+    def settle_not_accepted(self, job_id: str, reason: str) -> Job:
+        """An `unknown` submission the provider's request log shows was not accepted
+        (absent after the grace period, or failed): nothing is charged, and sending it
+        again is safe. `reason` says which, to the creator."""
+        error = JobError("NotAccepted", reason, category=ErrorCategory.NETWORK)
+        return self._update(job_id, state=JobState.REJECTED, error=error, finished_at=time.time())
+
+    def record_charge(self, job_id: str, credits: int) -> Job:
+        """What the provider's ledger charged for the job (0: confirmed not charged)."""
+        return self._update(
+            job_id, charged_credits=credits, event=("charged", {"credits": credits})
+        )
 
     def _require(self, job_id: str, action: JobAction) -> Job:
         job = self._journal.get(job_id)

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
+from desktop_app.simulator.account import CATALOGUE, Accepted, etag_of
 from desktop_app.simulator.ids import decode_id, encode_id, link_signature
 from desktop_app.simulator.records import (
     CREDITS_PER_SECOND,
     GENERATIONS_PATH,
     Fault,
     RecordedRequest,
+    Route,
 )
 from desktop_app.simulator.validation import body_problems
 
@@ -112,7 +114,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def _apply_fault(self, fault: Fault | None) -> bool:
         """Answer as the fault says; True when it fully answered."""
-        if fault is None:
+        if fault is None or fault.accept_then_drop:
             return False
         if fault.drop:
             self._drop()
@@ -142,7 +144,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if path != GENERATIONS_PATH:
             self._error(404, f"Cannot POST {path}")
             return
-        if self._apply_fault(self.sim.take_fault("create")) or not self._authorized():
+        fault = self.sim.take_fault("create")
+        if self._apply_fault(fault) or not self._authorized():
             return
         try:
             body = json.loads(raw)
@@ -153,17 +156,26 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if problems:
             self._error(400, "Body validation error\n" + "\n".join(problems))
             return
-        generation_id = encode_id(self.sim.new_generation(body))
+        record = self.sim.new_generation(body)
+        generation_id = encode_id(record)
+        client_request_id = self.headers.get("X-Client-Request-Id")
+        self.sim.account.accept(Accepted(time.time(), generation_id, client_request_id, record))
+        if fault is not None and fault.accept_then_drop:
+            self._drop()
+            return
         credits = CREDITS_PER_SECOND[body.get("resolution", "1080p")] * body.get("duration", 10)
         self._json(
             201,
             {"id": generation_id, "status": "queued", "meta": {"usage": {"credits_used": credits}}},
+            _usage_headers(generation_id, credits),
         )
 
     def do_GET(self) -> None:
         path, query, _ = self._read_and_record()
         if path == GENERATIONS_PATH:
             self._poll(query)
+        elif path in _ACCOUNT_ROUTES:
+            self._account(path, query)
         elif path.startswith("/cdn/"):
             self._cdn(path, query)
         elif path.startswith("/samples/"):
@@ -187,7 +199,42 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             self._error(404, "Generation not found")
             return
         host = self.headers.get("Host", f"127.0.0.1:{self.sim.port}")
-        self._json(200, self.sim.describe(generation_id, record, host))
+        answer = self.sim.describe(generation_id, record, host)
+        credits = ((answer.get("meta") or {}).get("usage") or {}).get("credits_used") or 0
+        self._json(200, answer, _usage_headers(generation_id, credits))
+
+    def _account(self, path: str, query: dict[str, list[str]]) -> None:
+        route, needs_key = _ACCOUNT_ROUTES[path]
+        if self._apply_fault(self.sim.take_fault(route)):
+            return
+        if needs_key and not self._authorized():
+            return
+        account = self.sim.account
+        if route == "catalogue":
+            wanted = set(query.get("id", []))
+            entries = [
+                e for e in CATALOGUE["data"] if not wanted or wanted & {e["id"], *e["aliases"]}
+            ]
+            self._cacheable({"data": entries})
+        elif route == "deprecations":
+            self._cacheable(account.deprecations(), {"Cache-Control": "max-age=300"})
+        elif route == "balance":
+            self._json(200, account.balance())
+        elif route == "ledger":
+            self._json(200, account.ledger(query))
+        else:
+            self._json(200, account.log(query))
+
+    def _cacheable(self, body: Any, headers: dict[str, str] | None = None) -> None:
+        """Answer with an ETag, or 304 when the client already has this version."""
+        etag = etag_of(body)
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self._json(200, body, {"ETag": etag, **(headers or {})})
 
     def _cdn(self, path: str, query: dict[str, list[str]]) -> None:
         fault = self.sim.take_fault("cdn")
@@ -259,3 +306,21 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 # Pace the stream like a slow network link (the simulated CDN's bandwidth).
                 time.sleep(max(0.0, started + sent / rate - time.monotonic()))
+
+
+_ACCOUNT_ROUTES: dict[str, tuple[Route, bool]] = {
+    "/v1/models": ("catalogue", False),
+    "/v1/models/deprecations": ("deprecations", False),
+    "/v2/billing": ("balance", True),
+    "/v2/billing/transactions": ("ledger", True),
+    "/v2/logs": ("logs", True),
+}
+"""Path: (fault route, whether the key is required)."""
+
+
+def _usage_headers(generation_id: str, credits: int) -> dict[str, str]:
+    return {
+        "x-inference-id": generation_id,
+        "x-aimlapi-credits-used": str(credits),
+        "x-aimlapi-usd-spent": f"{credits / 2_000_000:.6f}",
+    }

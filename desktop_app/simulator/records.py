@@ -7,7 +7,10 @@ from typing import Literal
 
 GENERATIONS_PATH = "/v2/video/generations"
 CREDITS_PER_SECOND = {"720p": 210_000, "1080p": 315_000}
-Route = Literal["create", "poll", "cdn", "generation"]
+Route = Literal[
+    "create", "poll", "cdn", "generation", "catalogue", "balance", "ledger", "logs",
+    "deprecations",
+]  # fmt: skip
 
 
 @dataclass
@@ -25,7 +28,11 @@ class Fault:
     body: str | None = None
     content_type: str = "text/html"
     drop: bool = False
-    """Read the request, then close the connection without an answer."""
+    """Read the request, then close the connection without an answer (for a POST: the
+    service never got it, so it is not in the request log)."""
+    accept_then_drop: bool = False
+    """For a POST: the service accepts and logs it, then the connection drops before the
+    answer, so the client cannot know."""
     drop_after_bytes: int | None = None
     ignore_range: bool = False
     times: int = 1

@@ -1,6 +1,8 @@
 """Simulator: the generation endpoints (API.md) and a CDN, on 127.0.0.1, over real HTTP.
 
-Timing is configurable (seconds instead of minutes) and faults can be scripted per route:
+It also keeps an account (simulator/account.py): price catalogue, balance, request log,
+ledger and deprecation feed. Timing is configurable (seconds instead of minutes) and
+faults can be scripted per route:
 error statuses with their bodies, Retry-After, dropped connections, garbage bodies,
 downloads cut mid-way, ignored Range headers. Every request is recorded for tests.
 """
@@ -15,6 +17,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from desktop_app.simulator.account import Account
 from desktop_app.simulator.handler import SimulatorHandler
 from desktop_app.simulator.ids import GenerationRecord, link_signature
 from desktop_app.simulator.records import CREDITS_PER_SECOND, Fault, RecordedRequest, Route
@@ -32,6 +35,13 @@ class SimulatorConfig:
     clip: Path | None = None
     cdn_bytes_per_second: int | None = None
     samples: tuple[Path, ...] = ()
+    starting_balance: float = 100.0
+    ledger_delay_seconds: float = 2.0
+    """How long after completing a generation its charge lands in the ledger."""
+    log_delay_seconds: float = 0.0
+    """How long an accepted request takes to show in the request log."""
+    deprecation: dict[str, Any] | None = None
+    """The deprecation feed's entry for the model, when it is to be deprecated."""
 
 
 @dataclass
@@ -57,6 +67,12 @@ class Simulator:
             config = replace(config, clip=resource("demo.mp4"))
         self.config = config
         self._state = _State()
+        self.account = Account(
+            starting_balance=config.starting_balance,
+            ledger_delay=config.ledger_delay_seconds,
+            log_delay=config.log_delay_seconds,
+            deprecation=config.deprecation,
+        )
         handler = type("Handler", (SimulatorHandler,), {"sim": self})
         self._server = _Server((host, port), handler)
         self._thread: threading.Thread | None = None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.job import UNFINISHED_STATES, Job, JobError, JobState, check_transition
+from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.store.errors import JobNotFoundError
 from desktop_app.store.rows import dumps, job_from_row, request_columns
@@ -30,7 +31,7 @@ _UPDATABLE = frozenset(
     {
         "generation_id", "status_detail", "credits_used", "video_url", "file_path",
         "file_size", "file_sha256", "bytes_done", "bytes_total", "submitted_at",
-        "completed_at", "finished_at", "followed", "charged_credits",
+        "completed_at", "finished_at", "followed", "charged_credits", "recovered_at",
     }
 )  # fmt: skip
 
@@ -106,7 +107,13 @@ class JobJournal:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def create(self, request: GenerationRequest, *, batch_id: str | None = None) -> Job:
+    def create(
+        self,
+        request: GenerationRequest,
+        *,
+        batch_id: str | None = None,
+        estimate: Quote | None = None,
+    ) -> Job:
         """Journal a new job in `submitting`, leased to this process, before its POST."""
         now = self._clock()
         job_id = uuid.uuid4().hex[:12]
@@ -121,6 +128,8 @@ class JobJournal:
             "follower": self.owner,
             "lease_expires": now + self.lease_seconds,
             "batch_id": batch_id,
+            "estimate_usd": estimate.usd if estimate else None,
+            "estimate_source": estimate.source.value if estimate else None,
             **request_columns(request),
         }
         with self._transaction() as db:
@@ -139,6 +148,7 @@ class JobJournal:
         *,
         state: JobState | None = None,
         error: JobError | None = None,
+        clear_error: bool = False,
         event: tuple[str, dict[str, Any]] | None = None,
         **fields: Any,
     ) -> Job:
@@ -154,6 +164,8 @@ class JobJournal:
             values["state"] = state.value
         if error is not None:
             values["error_json"] = dumps(error.to_json())
+        elif clear_error:
+            values["error_json"] = None
         values["updated_at"] = self._clock()
         assignments = ", ".join(f"{k} = ?" for k in values)
         with self._transaction() as db:

@@ -135,6 +135,30 @@ class HistoryQueries:
         row = self._db.execute(f"SELECT 1 FROM jobs{clause}{glue}id = ?", [*params, job_id])
         return row.fetchone() is not None
 
+    def spent_usd(self, since: float | None = None) -> float:
+        """Dollars spent or committed since `since`: the ledger's charge where known, else
+        the price quoted before sending, else what the service reported; never rejected or
+        failed jobs."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(COALESCE(charged_credits / 2000000.0, estimate_usd,"
+            " credits_used / 2000000.0)), 0) FROM jobs WHERE state NOT IN (?, ?)"
+            " AND created_at >= ?",
+            (*UNCHARGED_STATES, since if since is not None else float("-inf")),
+        ).fetchone()
+        return float(row[0])
+
+    def average_cost_usd(self, resolution: str, duration: int) -> float | None:
+        """What finished jobs with this resolution and duration cost on average (the
+        ledger's charge where known), from the newest 50; None without any."""
+        row = self._db.execute(
+            "SELECT AVG(cost) FROM (SELECT COALESCE(charged_credits, credits_used) AS cost"
+            " FROM jobs WHERE state = 'done' AND resolution = ? AND duration = ?"
+            " AND COALESCE(charged_credits, credits_used) > 0"
+            " ORDER BY created_at DESC LIMIT 50)",
+            (resolution, duration),
+        ).fetchone()
+        return None if row[0] is None else float(row[0]) / 2_000_000
+
     def spent_credits(self, since: float | None = None) -> int:
         """Credits spent on jobs created since `since` (all time when None): the ledger's
         charge where known, else what the service reported; never rejected or failed jobs."""

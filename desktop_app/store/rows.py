@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.job import Job, JobError, JobState
+from desktop_app.domain.pricing import PriceSource
 from desktop_app.domain.request import GenerationRequest
 
 
@@ -56,4 +57,11 @@ def job_from_row(row: sqlite3.Row) -> Job:
         followed=bool(row["followed"]),
         follower=row["follower"],
         batch_id=row["batch_id"],
+        estimate_usd=row["estimate_usd"],
+        estimate_source=_source(row["estimate_source"]),
+        recovered_at=row["recovered_at"],
     )
+
+
+def _source(text: str | None) -> PriceSource | None:
+    return PriceSource(text) if text in set(PriceSource) else None

@@ -111,6 +111,21 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT OR REPLACE INTO job_changes (job_id) VALUES (old.id);
     END;
     """,
+    # 3: the price quoted before sending (and where it came from), and when a submission
+    # whose answer was lost was found again in the provider's request log.
+    """
+    ALTER TABLE jobs ADD COLUMN estimate_usd REAL;
+    ALTER TABLE jobs ADD COLUMN estimate_source TEXT;
+    ALTER TABLE jobs ADD COLUMN recovered_at REAL;
+    DROP TRIGGER job_changes_update;
+    CREATE TRIGGER job_changes_update AFTER UPDATE OF
+        state, generation_id, status_detail, error_json, credits_used, charged_credits,
+        video_url, file_path, file_size, file_sha256, bytes_done, bytes_total, submitted_at,
+        completed_at, finished_at, followed, batch_id, estimate_usd, recovered_at
+        ON jobs BEGIN
+        INSERT OR REPLACE INTO job_changes (job_id) VALUES (new.id);
+    END;
+    """,
 )
 
 

@@ -47,7 +47,7 @@ def wan(
 
 
 def command(home: Path, base_url: str | None) -> list[str]:
-    prefix = ["--home", str(home), "--poll-interval", "0.2"]
+    prefix = ["--home", str(home), "--poll-interval", "0.2", "--reconcile-grace", "1.5"]
     return prefix + (["--base-url", base_url] if base_url else [])
 
 
@@ -223,21 +223,37 @@ def test_failed_generation_exits_4(tmp_path: Path, sim: Simulator) -> None:
     assert "Reference 1 shows two people" in result.stderr
 
 
-def test_ambiguous_post_exits_5_with_the_request_id_and_no_resend(
+def test_a_post_the_service_never_received_ends_rejected_after_the_grace_period(
     tmp_path: Path, sim: Simulator
 ) -> None:
-    sim.add_fault(Fault("create", drop=True))
+    sim.add_fault(Fault("create", drop=True))  # sent, but it never reached the service
     result = wan(
         tmp_path, "generate", "--prompt", PROMPT, "--ref", REF, "--wait", base_url=sim.base_url
     )
-    assert result.returncode == 5
-    assert "unknown" in result.stderr
-    assert "may or may not" in result.stderr
+    assert result.returncode == 5, result.stderr
+    assert "request log" in result.stderr and "never sent twice" in result.stderr
+    assert "never received it" in result.stderr and "Send again is safe" in result.stderr
     resumed = wan(tmp_path, "resume", base_url=sim.base_url)
     assert resumed.returncode == 0
     assert sim.count("POST", GENERATIONS_PATH) == 1
     row = journal_row(tmp_path)
-    assert row is not None and row["state"] == "unknown"
+    assert row is not None and row["state"] == "rejected"
+    assert sim.count("GET", "/v2/logs") >= 2  # looked, then looked again after the grace
+
+
+def test_a_post_whose_answer_was_lost_is_recovered_from_the_request_log(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    sim.add_fault(Fault("create", accept_then_drop=True))
+    result = wan(tmp_path, "generate", "--prompt", PROMPT, "--ref", REF, "--wait", "--json",
+                 base_url=sim.base_url)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Recovered from the service's request log" in result.stderr
+    job = json.loads(result.stdout)
+    assert job["state"] == "done" and job["recovered"] is True
+    assert Path(job["file"]).read_bytes() == demo_clip
+    assert Path(job["file"]).with_suffix(".json").exists()
+    assert sim.count("POST", GENERATIONS_PATH) == 1
 
 
 def start_generate_wait(home: Path, sim: Simulator) -> subprocess.Popen[str]:

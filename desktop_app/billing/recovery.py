@@ -1,0 +1,108 @@
+"""SubmissionRecovery: settles an `unknown` submission (its answer was lost) from the
+provider's request log, matched by the X-Client-Request-Id it was sent with.
+
+Found: its `inference_id` is the generation id, and the job is followed like any other.
+Not found once a grace period after the submission has passed (the log can lag): the
+service never received it, and the job becomes `rejected`, so sending it again is safe.
+A log that cannot be read proves nothing: the job stays `unknown`. Nothing is ever
+POSTed again here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from desktop_app.api.account import LogRow
+from desktop_app.api.client import ApiClient
+from desktop_app.api.errors import RateLimitedError
+from desktop_app.domain.errors import WanStudioError
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import MODEL_ID
+from desktop_app.jobs.service import JobService
+from desktop_app.store.queries import HistoryQueries
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = 900.0
+NEVER_RECEIVED = (
+    "The service never received it (it is not in the service's request log), so nothing "
+    "was charged. Send again is safe."
+)
+REFUSED = (
+    "The service received it and refused it (its request log says it failed), so nothing "
+    "was charged. Send again is safe once the request is fixed."
+)
+MAX_PAGES = 5
+MAX_ID = 256
+
+
+@dataclass(frozen=True)
+class RecoverySettings:
+    grace: float = DEFAULT_GRACE
+    """Seconds after a submission before "not in the log" means "never received"."""
+    first_wait: float = 2.0
+    max_wait: float = 60.0
+
+
+class SubmissionRecovery:
+    def __init__(
+        self,
+        client: ApiClient,
+        service: JobService,
+        history: HistoryQueries,
+        settings: RecoverySettings | None = None,
+    ) -> None:
+        self._client = client
+        self._service = service
+        self._history = history
+        self._settings = settings or RecoverySettings()
+
+    def deadline(self, job: Job) -> float:
+        return job.created_at + self._settings.grace
+
+    async def settle(self, job_id: str, *, wait: bool = True) -> Job:
+        """Look the job up in the request log: until it is settled (with `wait`), or once."""
+        pause = self._settings.first_wait
+        while True:
+            job = self._history.get(job_id)
+            if job.state is not JobState.UNKNOWN:
+                return job
+            try:
+                row = await self._look(job)
+            except WanStudioError as error:
+                log.info("request log not readable now: %s", error.explain())
+                if isinstance(error, RateLimitedError) and error.retry_after:
+                    pause = max(pause, error.retry_after)
+            else:
+                if row is not None and row.status == "failed":
+                    return self._service.settle_not_accepted(job.id, REFUSED)
+                if row is not None and row.inference_id:
+                    return self._service.settle_found(job.id, row.inference_id)
+                if time.time() >= self.deadline(job):
+                    return self._service.settle_not_accepted(job.id, NEVER_RECEIVED)
+            if not wait:
+                return job
+            left = self.deadline(job) - time.time()
+            await asyncio.sleep(min(pause, left) if left > 0.2 else pause)
+            pause = min(pause * 2, self._settings.max_wait)
+
+    async def _look(self, job: Job) -> LogRow | None:
+        start = job.created_at - 120
+        end = max(time.time(), job.created_at) + 120
+        for page in range(MAX_PAGES):
+            rows = await self._client.request_log(
+                model=MODEL_ID, start=start, end=end, offset=page * 100, limit=100
+            )
+            for row in rows:
+                if row.client_request_id == job.client_request_id:
+                    inference_id = row.inference_id
+                    usable = row.status == "failed" or (
+                        inference_id and len(inference_id) <= MAX_ID
+                    )
+                    return row if usable else None
+            if len(rows) < 100:
+                return None
+        return None

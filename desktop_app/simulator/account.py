@@ -1,0 +1,177 @@
+"""The simulator's account side (API.md section 4): the price catalogue, the balance, the
+request log and the ledger of charges, and the deprecation feed.
+
+What was accepted is kept in memory: a restarted simulator starts with a fresh account.
+Charges land in the ledger some seconds after a generation completes, at the catalogue's
+price, which is not what `meta.usage` said (as on the real service, the ledger is the
+word that counts). Log rows appear after a delay, like the provider's analytics pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop_app.simulator.ids import GenerationRecord
+
+MODEL_ID = "alibaba/wan-2-6-r2v"
+USD_PER_SECOND = {"720p": 0.10, "1080p": 0.15}
+"""What the ledger charges (the catalogue's price table)."""
+CREDITS_PER_USD = 2_000_000
+
+CATALOGUE: dict[str, Any] = {
+    "data": [
+        {
+            "id": MODEL_ID,
+            "aliases": ["wan-2.6-r2v", "wan2.6-r2v"],
+            "type": "video",
+            "info": {"name": "Wan 2.6 Reference-to-Video", "developer": "Alibaba"},
+            "tags": ["video", "reference-to-video"],
+            "pricing": {
+                "kind": "variants",
+                "dimensions": ["resolution"],
+                "variants": [
+                    {"when": {"resolution": r}, "price": p, "unit": "second", "per": 1}
+                    for r, p in USD_PER_SECOND.items()
+                ],
+            },
+        }
+    ]
+}
+
+
+def iso(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_iso(text: str) -> float | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def etag_of(body: Any) -> str:
+    return '"' + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16] + '"'
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A POST the service accepted (and logged): what the log and the ledger know of it."""
+
+    at: float
+    generation_id: str
+    client_request_id: str | None
+    record: GenerationRecord
+
+    @property
+    def completes_at(self) -> float:
+        return self.at + self.record.queued_seconds + self.record.generating_seconds
+
+    @property
+    def charge_usd(self) -> float:
+        return round(USD_PER_SECOND.get(self.record.resolution, 0.15) * self.record.duration, 6)
+
+
+@dataclass
+class Account:
+    starting_balance: float = 100.0
+    ledger_delay: float = 2.0
+    log_delay: float = 0.0
+    deprecation: dict[str, Any] | None = None
+    accepted: list[Accepted] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def accept(self, entry: Accepted) -> None:
+        with self.lock:
+            self.accepted.append(entry)
+
+    def _charged(self, now: float) -> list[Accepted]:
+        with self.lock:
+            return [
+                a
+                for a in self.accepted
+                if a.record.failure is None and a.completes_at + self.ledger_delay <= now
+            ]
+
+    def balance(self) -> dict[str, Any]:
+        spent = sum(a.charge_usd for a in self._charged(time.time()))
+        return {"current_balance": round(self.starting_balance - spent, 6), "currency": "USD"}
+
+    def ledger(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        start = _time_param(query, "from")
+        end = _time_param(query, "to")
+        charged = [
+            a
+            for a in sorted(self._charged(time.time()), key=lambda a: -a.completes_at)
+            if (start is None or a.completes_at + self.ledger_delay >= start)
+            and (end is None or a.completes_at + self.ledger_delay <= end)
+        ]
+        entries: list[dict[str, Any]] = [
+            {
+                "id": f"tx-{a.generation_id[-12:]}",
+                "created_at": iso(a.completes_at + self.ledger_delay),
+                "direction": "CHARGE",
+                "type": "MODEL_USAGE",
+                "amount": {
+                    "usd": a.charge_usd,
+                    "credits": round(a.charge_usd * CREDITS_PER_USD),
+                },
+                "model": MODEL_ID,
+                "reference_id": a.generation_id,
+            }
+            for a in charged
+        ]
+        offset = int((query.get("cursor") or ["0"])[0] or 0)
+        limit = _limit(query)
+        page = entries[offset : offset + limit]
+        more = offset + limit < len(entries)
+        return {
+            "data": page,
+            "pagination": {"has_more": more, "next_cursor": str(offset + limit) if more else None},
+        }
+
+    def log(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        now = time.time()
+        with self.lock:
+            visible = [a for a in self.accepted if a.at + self.log_delay <= now]
+        models = query.get("model") or []
+        start = _time_param(query, "start")
+        period = (query.get("period") or [""])[0]
+        if start is None and period:
+            start = now - {"24h": 86_400, "7d": 7 * 86_400}.get(period, 86_400)
+        rows = [
+            {
+                "created": iso(a.at),
+                "status": "succeeded",
+                "origin": "api",
+                "model": MODEL_ID,
+                "cost": {"usd": 0, "credits": 0},
+                "tokens": None,
+                "request_id": a.generation_id[-16:],
+                "inference_id": a.generation_id,
+                "client_request_id": a.client_request_id,
+            }
+            for a in sorted(visible, key=lambda a: -a.at)
+            if (not models or MODEL_ID in models) and (start is None or a.at >= start)
+        ]
+        offset = int((query.get("offset") or ["0"])[0] or 0)
+        return {"data": rows[offset : offset + _limit(query)]}
+
+    def deprecations(self) -> dict[str, Any]:
+        return {"data": [self.deprecation] if self.deprecation else []}
+
+
+def _limit(query: dict[str, list[str]]) -> int:
+    text = (query.get("limit") or ["50"])[0]
+    return max(1, min(100, int(text))) if text.isdigit() else 50
+
+
+def _time_param(query: dict[str, list[str]], name: str) -> float | None:
+    values = query.get(name)
+    return parse_iso(values[0]) if values else None
