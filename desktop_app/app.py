@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.logs import configure_logging
 from desktop_app.meta import APP_ID, APP_NAME, app_version
+from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
@@ -44,7 +45,13 @@ SMOKE_TIMEOUT_SECONDS = 30.0
 def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
     """The main window over `runtime`, every background task of it owned by `tasks`."""
     paths = runtime.paths
-    controller = JobController(runtime.service, runtime.history, tasks, runtime.keys.available)
+    key_ready = runtime.keys.available
+    controller = JobController(
+        runtime.service, runtime.history, tasks, key_ready, runtime.recovery, runtime.charges
+    )
+    account = AccountWatch(
+        runtime.balance, runtime.catalogue, runtime.health, runtime.spending, tasks, key_ready
+    )
     model = JobListModel(runtime.history)
     grabber = FrameGrabber()
     probe = runtime.reference_probe()
@@ -55,6 +62,8 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
     window_state = QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat)
     services = WindowServices(
         controller=controller,
+        account=account,
+        quote=runtime.service.quote,
         model=model,
         grabber=grabber,
         tasks=tasks,
@@ -143,7 +152,7 @@ async def run(
     window: MainWindow, runtime: Runtime, tasks: TaskGroup, args: argparse.Namespace
 ) -> int:
     window.show()
-    window.controller.start()
+    window.start()
     try:
         if args.screenshot:
             return await take_screenshot(window, args.screenshot)

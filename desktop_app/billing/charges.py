@@ -29,7 +29,7 @@ MAX_PAGES = 10
 
 @dataclass(frozen=True)
 class ChargeSettings:
-    first_wait: float = 10.0
+    first_wait: float = 5.0
     max_wait: float = 300.0
     look_for: float = 3600.0
     """Seconds after the job ended during which its charge is looked for."""

@@ -6,8 +6,8 @@ checked here, and each broken rule is reported with the field it concerns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -186,3 +186,26 @@ class GenerationRequest:
     @property
     def effective_duration(self) -> int:
         return self.duration or 10
+
+
+MAX_VARIATIONS = 4
+
+
+def variations(
+    request: GenerationRequest, count: int, draw: Callable[[], int]
+) -> list[GenerationRequest]:
+    """`count` requests that differ only by seed: consecutive from the request's seed when it
+    has one, else drawn with `draw` (all distinct, so each take can be made again). One
+    request without a seed stays without: the service picks it."""
+    if count <= 1:
+        return [request]
+    if request.seed is not None:
+        seeds = [(request.seed + n) % (SEED_MAX + 1) for n in range(count)]
+    else:
+        drawn: list[int] = []
+        while len(drawn) < count:
+            seed = draw() % (SEED_MAX + 1)
+            if seed not in drawn:
+                drawn.append(seed)
+        seeds = drawn
+    return [replace(request, seed=seed) for seed in seeds]

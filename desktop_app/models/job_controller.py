@@ -5,11 +5,14 @@ reads the journal's feed for what other processes (a CLI next to the window) cha
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_app.billing.charges import ChargeFinder
+from desktop_app.billing.recovery import SubmissionRecovery
 from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
@@ -22,12 +25,13 @@ from desktop_app.jobs.service import (
     JobService,
     JobTrouble,
 )
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.store.queries import HistoryQueries, JobFilter
 from desktop_app.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
 
 KeyReady = Callable[[], bool]
+ENDED = frozenset({JobState.DONE, JobState.FAILED, JobState.LOST})
 
 
 class JobController(QObject):
@@ -39,6 +43,10 @@ class JobController(QObject):
     problem_raised = Signal(str, str)
     """(title, sentence): something a creator must hear about."""
     key_needed = Signal(str)
+    submission_finished = Signal()
+    """A Generate was journaled and sent (or refused): the next one may be asked for."""
+    job_ended = Signal(object)
+    """A job reached done, failed or lost: its charge is looked up, the balance moves."""
 
     def __init__(
         self,
@@ -46,6 +54,8 @@ class JobController(QObject):
         history: HistoryQueries,
         tasks: TaskGroup,
         key_ready: KeyReady,
+        recovery: SubmissionRecovery,
+        charges: ChargeFinder,
         *,
         refresh_ms: int = 1000,
         parent: QObject | None = None,
@@ -55,6 +65,10 @@ class JobController(QObject):
         self._history = history
         self._tasks = tasks
         self._key_ready = key_ready
+        self._recovery = recovery
+        self._charges = charges
+        self._settling: set[str] = set()
+        self._charging: set[str] = set()
         self._seen = history.last_change()
         self._unsubscribe = service.subscribe(self._on_service_event)
         self._timer = QTimer(self)
@@ -69,6 +83,10 @@ class JobController(QObject):
         if self.key_ready():
             self._service.recover_interrupted()
             self._follow_waiting()
+            for job in self._history.all(JobFilter(states=frozenset({JobState.UNKNOWN}))):
+                self._settle(job)
+            for job in self._history.all(JobFilter(since=time.time() - 2 * 3600)):
+                self._look_for_charge(job)
 
     def stop(self) -> None:
         """Stop watching; the task group cancels the work itself."""
@@ -84,6 +102,10 @@ class JobController(QObject):
     def _on_service_event(self, event: JobEvent) -> None:
         if isinstance(event, JobChanged):
             self.job_changed.emit(event.job)
+            self._settle(event.job)
+            if event.job.state in ENDED and event.job.charged_credits is None:
+                self.job_ended.emit(event.job)
+                self._look_for_charge(event.job)
         elif isinstance(event, JobForgotten):
             self.job_removed.emit(event.job_id)
         elif isinstance(event, JobTrouble):
@@ -102,12 +124,40 @@ class JobController(QObject):
         except WanStudioError as error:
             self.problem_raised.emit("Not sent", error.explain())
             return
+        finally:
+            self.submission_finished.emit()
         for job in jobs:
             if job.error is not None and not job.state.is_followable:
                 title = "Not sent" if job.state is JobState.REJECTED else "Outcome unknown"
                 self.problem_raised.emit(title, job.error.message)
             if job.state.is_followable:
                 self._spawn(self._follow(job.id))
+
+    def _settle(self, job: Job) -> None:
+        """An `unknown` submission: look it up in the service's request log, then follow
+        it when found (it is never sent again)."""
+        if job.state is JobState.UNKNOWN and job.id not in self._settling and self.key_ready():
+            self._settling.add(job.id)
+            self._spawn(self._settle_and_follow(job.id))
+
+    async def _settle_and_follow(self, job_id: str) -> None:
+        try:
+            job = await self._recovery.settle(job_id)
+        finally:
+            self._settling.discard(job_id)
+        if job.state.is_followable:
+            await self._follow(job.id)
+
+    def _look_for_charge(self, job: Job) -> None:
+        if job.id not in self._charging and self._charges.wanted(job) and self.key_ready():
+            self._charging.add(job.id)
+            self._spawn(self._find_charge(job.id))
+
+    async def _find_charge(self, job_id: str) -> None:
+        try:
+            await self._charges.find(job_id)
+        finally:
+            self._charging.discard(job_id)
 
     def follow(self, job_id: str) -> None:
         """Follow a job again after a creator stopped following it."""

@@ -3,6 +3,9 @@ disabled with its reason shown while the request is invalid."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,18 +18,23 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.money import format_credits
+from desktop_app.domain.pricing import Quote
 from desktop_app.domain.prompt import prompt_notes, tag
 from desktop_app.domain.request import (
+    MAX_VARIATIONS,
     NEGATIVE_PROMPT_LIMIT,
     PROMPT_LIMIT,
+    SEED_MAX,
     GenerationRequest,
     Resolution,
     ShotType,
+    variations,
 )
 from desktop_app.ui.options import AspectRatioPicker, SeedField
 from desktop_app.ui.prompt_editor import PromptEditor
@@ -46,13 +54,24 @@ def _radio_row(labels: list[tuple[str, str]], group: QButtonGroup) -> QWidget:
     return row
 
 
-class Composer(QWidget):
-    generate_requested = Signal(object)
-    """A valid GenerationRequest the creator asked to generate."""
+QuoteRequests = Callable[[Sequence[GenerationRequest]], Quote]
 
-    def __init__(self, references: ReferenceList, parent: QWidget | None = None) -> None:
+
+def _draw_seed() -> int:
+    return random.SystemRandom().randint(0, SEED_MAX)
+
+
+class Composer(QWidget):
+    generate_requested = Signal(list)
+    """The valid GenerationRequests (one, or the variations) the creator asked for."""
+
+    def __init__(
+        self, references: ReferenceList, quote: QuoteRequests, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.references = references
+        self._quote = quote
+        self._sending = False
         self.prompt = PromptEditor(
             "Describe the scene. Name your references character1, character2, character3.",
             "Prompt",
@@ -98,6 +117,13 @@ class Composer(QWidget):
         self.shot_note = QLabel()
         self.shot_note.setWordWrap(True)
         self.seed = SeedField()
+        self.variations = QSpinBox()
+        self.variations.setRange(1, MAX_VARIATIONS)
+        self.variations.setAccessibleName("Variations")
+        self.variations.setToolTip(
+            "How many takes to make of this request, each with its own seed: consecutive "
+            "from a kept seed, or random. Each take is billed."
+        )
 
         self.generate_button = QPushButton("Generate")
         self.generate_button.setToolTip("Send this request to the service (Ctrl+Enter)")
@@ -108,6 +134,12 @@ class Composer(QWidget):
         self.reason.setAccessibleName("Why Generate is disabled")
         self.cost = QLabel()
         self.cost.setAccessibleName("Cost of the last job")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setStyleSheet("color:#9d0208;font-weight:bold")
+        self.notice.setAccessibleName("Model notice")
+        self.notice.setVisible(False)
 
         form = QFormLayout()
         form.addRow("Aspect ratio", self.aspect)
@@ -117,6 +149,7 @@ class Composer(QWidget):
         form.addRow("Shot type", self.shot_type)
         form.addRow("", self.shot_note)
         form.addRow("Seed", self.seed)
+        form.addRow("Variations", self.variations)
         self.samples_button = QPushButton("Add sample references")
         self.samples_button.setToolTip("Demo: three short sample clips served by the simulator")
         self.samples_button.setVisible(False)
@@ -149,6 +182,7 @@ class Composer(QWidget):
         action.addWidget(self.generate_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
         layout.addWidget(scroll, 1)
         layout.addLayout(action)
         layout.addWidget(self.cost)
@@ -158,6 +192,12 @@ class Composer(QWidget):
         self.negative.textChanged.connect(self.refresh)
         self.enhance.toggled.connect(self.refresh)
         self.seed.changed.connect(self.refresh)
+        self.variations.valueChanged.connect(self.refresh)
+        # Every parameter can change the price on the button.
+        self.aspect.changed.connect(self.refresh)
+        self.resolution.idToggled.connect(lambda *_: self.refresh())
+        self.duration.idToggled.connect(lambda *_: self.refresh())
+        self.shot_type.currentIndexChanged.connect(lambda *_: self.refresh())
         self.generate_button.clicked.connect(self._on_generate_button_clicked)
         self.refresh()
 
@@ -190,6 +230,13 @@ class Composer(QWidget):
         self.shot_type.setCurrentIndex(1 if request.shot_type is ShotType.MULTI else 0)
         self.seed.field.setText("" if request.seed is None else str(request.seed))
 
+    def requests(self) -> list[GenerationRequest]:
+        """The request, once or as its variations (each with its own seed)."""
+        return variations(self.request(), self.variations.value(), _draw_seed)
+
+    def quote(self) -> Quote:
+        return self._quote([self.request()] * self.variations.value())
+
     def problems(self) -> list[str]:
         found = [str(p) for p in self.request().problems()]
         if self.seed.field.text().strip() and self.seed.value() is None:
@@ -212,8 +259,40 @@ class Composer(QWidget):
             "" if expansion else "Shot type only takes effect with prompt expansion on."
         )
         problems = self.problems()
-        self.generate_button.setEnabled(not problems)
+        self.generate_button.setEnabled(not problems and not self._sending)
         self.reason.setText("Cannot generate yet: " + "; ".join(problems) if problems else "")
+        self._label_generate(problems)
+
+    def _label_generate(self, problems: list[str]) -> None:
+        count = self.variations.value()
+        name = "Generate" if count == 1 else f"Generate {count}"
+        if self._sending:
+            self.generate_button.setText("Sending…")
+            return
+        if problems:
+            self.generate_button.setText(name)
+            self.generate_button.setToolTip("Send this request to the service (Ctrl+Enter)")
+            return
+        quote = self.quote()
+        self.generate_button.setText(f"{name} · {quote.short()}")
+        self.generate_button.setToolTip(
+            f"Send this request to the service (Ctrl+Enter). It costs {quote.explain()}."
+        )
+
+    def set_sending(self, sending: bool) -> None:
+        """While a Generate is being journaled and sent, the button says so and is inert."""
+        self._sending = sending
+        self.refresh()
+
+    def show_notice(self, text: str) -> None:
+        """A notice from the provider about the model (deprecated, superseded, withdrawn)."""
+        self.notice.setText(text)
+        self.notice.setAccessibleDescription(text)
+        self.notice.setVisible(bool(text))
+
+    def sent(self) -> None:
+        """The request went out: clear the seed unless it is kept."""
+        self.seed.after_submit()
 
     def show_cost(self, credits: int | None) -> None:
         if credits is None:
@@ -240,8 +319,7 @@ class Composer(QWidget):
         self.refresh()
 
     def _on_generate_button_clicked(self) -> None:
-        if self.problems():
+        if self._sending or self.problems():
             self.refresh()
             return
-        self.generate_requested.emit(self.request())
-        self.seed.after_submit()
+        self.generate_requested.emit(self.requests())

@@ -208,6 +208,15 @@ class SettingsDialog(QDialog):
         self.poll_interval.setSuffix(" s")
         self.poll_interval.setValue(settings.poll_interval)
         self.poll_interval.setAccessibleName("Poll interval")
+        self.daily_limit = _dollars(settings.daily_spend_limit_usd, "Daily spending limit")
+        self.daily_limit.setSpecialValueText("off")
+        self.daily_limit.setToolTip(
+            "No Generate may take today's spending past this amount; it is refused before "
+            "anything is sent. 0 turns the limit off."
+        )
+        self.confirm_above = _dollars(settings.confirm_above_usd, "Confirm above")
+        self.confirm_above.setSpecialValueText("always ask")
+        self.confirm_above.setToolTip("Ask before a Generate that costs more than this.")
         key_row = QHBoxLayout()
         key_row.addWidget(self.replace_key)
         key_row.addWidget(self.remove_key)
@@ -218,6 +227,8 @@ class SettingsDialog(QDialog):
         form.addRow("Base URL", self.base_url)
         form.addRow("Library folder", library_row)
         form.addRow("Check every", self.poll_interval)
+        form.addRow("Daily spending limit", self.daily_limit)
+        form.addRow("Confirm a Generate above", self.confirm_above)
         note = QLabel("Base URL and check interval apply from the next start.")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -239,4 +250,16 @@ class SettingsDialog(QDialog):
             base_url=self.base_url.text().strip() or current.base_url,
             library=self.library.text().strip(),
             poll_interval=float(self.poll_interval.value()),
+            daily_spend_limit_usd=float(self.daily_limit.value()),
+            confirm_above_usd=float(self.confirm_above.value()),
         )
+
+
+def _dollars(value: float, name: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0, 100_000)
+    box.setDecimals(2)
+    box.setPrefix("$")
+    box.setValue(value)
+    box.setAccessibleName(name)
+    return box

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job, JobAction, JobState
-from desktop_app.domain.money import format_credits
+from desktop_app.domain.money import credits_to_usd, format_credits, format_usd
+from desktop_app.domain.pricing import Quote
 from desktop_app.domain.prompt import TYPICAL_SECONDS
 from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
 
@@ -82,8 +83,16 @@ def progress_of(job: Job, now: float) -> float | None:
 
 
 def cost_text(job: Job) -> str:
-    credits = job.cost_credits
-    return "" if credits is None else format_credits(credits)
+    """The job row's money, saying which number it is."""
+    if job.charged_credits == 0:
+        return "not charged"
+    if job.charged_usd is not None:
+        return f"charged {format_usd(job.charged_usd)}"
+    if job.estimate_usd is not None:
+        return f"est. {format_usd(job.estimate_usd)}"
+    if job.credits_used is not None:
+        return f"{format_usd(credits_to_usd(job.credits_used))} reported"
+    return ""
 
 
 class JobDelegate(QStyledItemDelegate):
@@ -192,6 +201,7 @@ class JobPanel(QWidget):
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
         self.details = QLabel("Select a job to see what happened and what you can do.")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setWordWrap(True)
         self.details.setAccessibleName("Job details")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -339,26 +349,45 @@ class JobPanel(QWidget):
 
 
 def describe(job: Job, trouble: str | None = None) -> str:
-    lines = [f"<b>{job.state.value}</b> · job {job.id}"]
+    """What happened to a job and what can be done, as plain text (it holds server text)."""
+    lines = [f"{job.state.value} · job {job.id}"]
     if job.generation_id:
         short = job.generation_id if len(job.generation_id) <= 32 else job.generation_id[:31] + "…"
         lines.append(f"generation {short} (right-click to copy it)")
     if job.state is JobState.UNKNOWN:
         lines.append(
             "The connection failed after the request was sent: the service may or may not have "
-            "received it (and may bill it). Check your AI/ML API dashboard, then either "
-            "<b>Forget</b> it, or <b>Send again</b> knowingly. "
+            "received it. Wan Studio is looking for it in the service's request log and will "
+            "follow it if it is there; it is never sent twice by itself. "
             f"Client request id: {job.client_request_id}"
         )
+    if job.recovered_at is not None:
+        lines.append("Recovered from the service's request log after its answer was lost.")
     if job.error:
         lines.append(job.error.message)
     if trouble:
         lines.append(trouble)
+    lines.extend(money_lines(job))
     if job.state is JobState.DONE and job.file_path:
         lines.append(f"Saved as {job.file_path}")
     if not job.followed and not job.state.is_terminal:
         lines.append("Not followed: the service still renders it; Follow again picks it up.")
-    return "<br>".join(lines)
+    return "\n".join(lines)
+
+
+def money_lines(job: Job) -> list[str]:
+    """The price quoted before sending and the charge, each with where it came from."""
+    lines = []
+    if job.estimate_usd is not None and job.estimate_source is not None:
+        quote = Quote(job.estimate_usd, job.estimate_source)
+        lines.append(f"Price quoted: {quote.explain()}")
+    if job.charged_credits == 0:
+        lines.append("Not charged (the provider's ledger)")
+    elif job.charged_credits is not None:
+        lines.append(f"Charged: {format_credits(job.charged_credits)} (the provider's ledger)")
+    elif job.credits_used is not None:
+        lines.append(f"Reported by the service: {format_credits(job.credits_used)}")
+    return lines
 
 
 def copy_text(text: str) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.meta import APP_NAME
+from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
@@ -25,7 +26,7 @@ from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import SettingsFile
 from desktop_app.tasks import TaskGroup
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.composer import Composer, QuoteRequests
 from desktop_app.ui.dialogs import (
     KEYS_PAGE,
     KeyDialog,
@@ -37,6 +38,7 @@ from desktop_app.ui.dialogs import (
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
 from desktop_app.ui.reference_list import CheckReference, ReferenceList
+from desktop_app.ui.spending import BalanceLabel, confirm_spending
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class WindowServices:
     """What the window needs from the rest of the app, built by app.py."""
 
     controller: JobController
+    account: AccountWatch
+    quote: QuoteRequests
     model: JobListModel
     grabber: FrameGrabber
     tasks: TaskGroup
@@ -67,11 +71,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services = services
         self.controller = services.controller
-        for part in (services.controller, services.model, services.grabber):
+        for part in (services.controller, services.account, services.model, services.grabber):
             part.setParent(self)  # they live and die with the window
         self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
         self.references = ReferenceList(services.check_reference, services.grabber, services.tasks)
-        self.composer = Composer(self.references)
+        self.composer = Composer(self.references, services.quote)
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)
         self._thumbnail_jobs: dict[str, str] = {}
@@ -93,6 +97,9 @@ class MainWindow(QMainWindow):
         self.demo_badge.setAccessibleName("Demo mode")
         self.demo_badge.setVisible(services.demo)
         self.statusBar().addPermanentWidget(self.demo_badge)
+        self.balance = BalanceLabel()
+        self.statusBar().addPermanentWidget(self.balance)
+        self._show_spending()
         setTabOrder = QWidget.setTabOrder
         setTabOrder(self.references.list, self.references.url_field)
         setTabOrder(self.references.url_field, self.composer.prompt)
@@ -112,6 +119,12 @@ class MainWindow(QMainWindow):
         self.controller.job_troubled.connect(self._on_controller_job_troubled)
         self.controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
         self.controller.key_needed.connect(self._on_controller_key_needed)
+        self.controller.submission_finished.connect(self._on_controller_submission_finished)
+        self.controller.job_ended.connect(lambda _job: services.account.refresh_balance())
+        services.account.balance_changed.connect(lambda _balance: self._show_spending())
+        services.account.prices_changed.connect(self.composer.refresh)
+        services.account.health_changed.connect(self.composer.show_notice)
+        self.balance.refresh_requested.connect(services.account.refresh_balance)
         services.grabber.grabbed.connect(self._on_grabber_grabbed)
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000)
@@ -124,6 +137,11 @@ class MainWindow(QMainWindow):
         if services.demo and services.sample_links:
             self.composer.samples_button.setVisible(True)
             self.composer.samples_button.clicked.connect(self.add_sample_references)
+
+    def start(self) -> None:
+        """Follow what is unfinished, and ask for prices, the balance and the model's health."""
+        self.controller.start()
+        self.services.account.start()
 
     # -- menus -------------------------------------------------------------------------------
 
@@ -147,6 +165,7 @@ class MainWindow(QMainWindow):
         )
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), self.jobs.play_selected)
+        view_menu.addAction("Refresh &balance", self.services.account.refresh_balance)
         view_menu.addAction(
             "Focus &references", QKeySequence("Ctrl+1"), self.references.list.setFocus
         )
@@ -225,16 +244,34 @@ class MainWindow(QMainWindow):
 
     # -- jobs --------------------------------------------------------------------------------
 
-    def _on_composer_generate_requested(self, request: GenerationRequest) -> None:
+    def _on_composer_generate_requested(self, requests: list[GenerationRequest]) -> None:
         if not self.controller.key_ready() and not (
             self.ask_for_key(welcome=False) and self.controller.key_ready()
         ):
             return
-        self.controller.submit([request])
-        self.statusBar().showMessage("Sending the request…", 4000)
+        quote = self.services.quote(requests)
+        settings = self.services.settings_file.load()
+        if not confirm_spending(self, quote, self.services.account.balance,
+                                settings.confirm_above_usd):  # fmt: skip
+            return
+        # One activation, one submission: the button is inert until it has been sent.
+        self.composer.set_sending(True)
+        self.controller.submit(requests)
+        self.composer.sent()
+        self.statusBar().showMessage("Sending the request…")
+
+    def _on_controller_submission_finished(self) -> None:
+        self.composer.set_sending(False)
+        self.statusBar().clearMessage()
+        self._show_spending()
+
+    def _show_spending(self) -> None:
+        self.balance.show_text(self.services.account.status_text())
 
     def _on_controller_job_changed(self, job: Job) -> None:
         self.services.model.upsert(job)
+        if job.state is not JobState.DOWNLOADING:  # downloads change many times a second
+            self._show_spending()
         if job.state is JobState.SUBMITTING:
             self.jobs.select(job.id)
         if job.credits_used is not None and job.state is JobState.QUEUED:

@@ -81,7 +81,11 @@ class WindowFactory:
 
     def __call__(self, *, key_store: KeyStore | None = None, start: bool = True) -> MainWindow:
         options = RuntimeOptions(
-            home=str(self.home), base_url=self.base_url, poll_interval=0.1, keep_trying=True
+            home=str(self.home),
+            base_url=self.base_url,
+            poll_interval=0.1,
+            keep_trying=True,
+            reconcile_grace=3.0,
         )
         store = key_store or KeyStore(environ=self.environ)
         runtime = Runtime(options, self.environ, store)
@@ -91,7 +95,7 @@ class WindowFactory:
         # the task group must first finish its tasks and the runtime close its clients.
         window.show()
         if start:
-            window.controller.start()
+            window.start()
         self.open.append((window, runtime, tasks))
         return window
 
@@ -141,9 +145,14 @@ def wait_for_state(qtbot: QtBot, window: MainWindow, state: JobState, timeout: i
     return job
 
 
-def compose_and_generate(window: MainWindow, links: list[str], prompt: str) -> None:
-    """Fill the composer as a creator would and press Generate."""
-    window.references.add_links(links)
+def compose_and_generate(
+    window: MainWindow, links: list[str], prompt: str, qtbot: QtBot | None = None
+) -> None:
+    """Fill the composer as a creator would and press Generate (with `qtbot`: once the
+    previous Generate has been sent)."""
+    window.references.set_links(links)
     window.composer.prompt.setPlainText(prompt)
+    if qtbot is not None:
+        qtbot.waitUntil(window.composer.generate_button.isEnabled)
     assert window.composer.generate_button.isEnabled(), window.composer.reason.text()
     window.composer.generate_button.click()

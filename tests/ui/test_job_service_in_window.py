@@ -80,7 +80,7 @@ def test_a_revoked_key_backs_off_speaks_once_per_job_and_recovers_with_a_new_key
             model = window.services.model
             links = [f"{sim.base_url}/samples/{p.name}" for p in SAMPLES]
             compose_and_generate(window, links[:1], "character1 hops")
-            compose_and_generate(window, links[1:2], "character1 skips")
+            compose_and_generate(window, links[1:2], "character1 skips", qtbot)
             qtbot.waitUntil(
                 lambda: (
                     model.rowCount() == 2

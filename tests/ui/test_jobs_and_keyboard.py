@@ -22,26 +22,28 @@ from tests.conftest import TEST_KEY
 from tests.ui.conftest import WindowFactory, compose_and_generate, first_job, wait_for_state
 
 
-def test_unknown_job_explains_and_offers_both_choices(
+def test_an_unknown_job_is_explained_settled_from_the_log_and_can_be_sent_again(
     qtbot: QtBot, windows: WindowFactory, sample_links: list[str], sim: Simulator
 ) -> None:
-    sim.add_fault(Fault("create", drop=True))
+    sim.add_fault(Fault("create", drop=True))  # sent, but the service never got it
     window = windows()
     compose_and_generate(window, sample_links[:1], "character1 jumps")
     wait_for_state(qtbot, window, JobState.UNKNOWN)
     window.jobs.view.setCurrentIndex(window.services.model.index(0))
     details = window.jobs.details.text()
     assert "may or may not have received it" in details
-    assert "Forget" in details and "Send again" in details
+    assert "request log" in details and "never sent twice" in details
     assert first_job(window).client_request_id in details  # type: ignore[union-attr]
     assert window.jobs.resend_button.isEnabled()
     assert window.jobs.forget_button.isEnabled()
     assert not window.jobs.play_button.isEnabled()
-    assert sim.count("POST", "/v2/video/generations") == 1
 
-    window.jobs.resend_button.click()  # the creator decides to send it again, knowingly
+    wait_for_state(qtbot, window, JobState.REJECTED)  # not in the log after the grace period
+    assert "Send again is safe" in window.jobs.details.text()
+    assert sim.count("POST", "/v2/video/generations") == 1
+    window.jobs.resend_button.click()
     wait_for_state(qtbot, window, JobState.DONE)
-    assert window.services.model.rowCount() == 1
+    assert window.services.model.rowCount() == 2  # the rejected one stays in the history
     assert sim.count("POST", "/v2/video/generations") == 2
 
 

@@ -1,0 +1,144 @@
+"""Money in the window, against the simulator's account: the price on the Generate button,
+one job per activation however fast the clicks, the daily limit, the confirmation above
+a threshold, the balance, the ledger's charge on each job, and a lost answer recovered."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.api.client import GENERATIONS_PATH
+from desktop_app.domain.job import JobState
+from desktop_app.simulator import Fault, Simulator
+from desktop_app.ui.main_window import MainWindow
+from tests.ui.conftest import WindowFactory, first_job, wait_for_state
+
+
+def compose(qtbot: QtBot, window: MainWindow, links: list[str], prompt: str) -> None:
+    window.references.set_links(links)
+    window.composer.prompt.setPlainText(prompt)
+    qtbot.waitUntil(lambda: "$" in window.composer.generate_button.text())
+
+
+def posts(sim: Simulator) -> int:
+    return sim.count("POST", GENERATIONS_PATH)
+
+
+def answer_next_dialog(button_text: str, seen: list[str]) -> None:
+    """Press `button_text` in the next modal dialog, noting its text."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press)
+            return
+        seen.append(box.text())
+        for button in box.buttons():
+            if button.text().startswith(button_text):
+                button.click()
+                return
+
+    QTimer.singleShot(20, press)
+
+
+def test_the_button_shows_the_price_and_variations_multiply_it(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    button = window.composer.generate_button
+    assert button.text() == "Generate · $1.50"  # 10 s at 1080p, $0.15 a second
+    assert "the provider's price list" in button.toolTip()
+    window.composer.variations.setValue(3)
+    assert button.text() == "Generate 3 · $4.50"
+    window.composer.resolution.button(0).click()  # 720p
+    assert button.text() == "Generate 3 · $3.00"
+
+
+def test_a_double_click_and_a_double_ctrl_enter_make_one_job_each(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    button = window.composer.generate_button
+    qtbot.mouseDClick(button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.text() == "Sending…" and not button.isEnabled()
+    qtbot.waitUntil(lambda: posts(sim) == 1 and button.isEnabled())
+    qtbot.keyClick(window.composer.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.composer.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: posts(sim) == 2 and button.isEnabled())
+    qtbot.wait(300)
+    assert posts(sim) == 2 and window.services.model.rowCount() == 2
+
+
+def test_the_daily_limit_refuses_with_the_numbers_and_sends_nothing(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    settings = window.services.settings_file
+    settings.save(settings.load().with_changes(daily_spend_limit_usd=1.0))
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    with qtbot.waitSignal(window.controller.problem_raised) as raised:
+        window.composer.generate_button.click()
+    title, sentence = raised.args
+    assert title == "Not sent"
+    assert "$1.50" in sentence and "$1.00" in sentence and "daily limit" in sentence
+    assert posts(sim) == 0 and window.services.model.rowCount() == 0
+    qtbot.waitUntil(window.composer.generate_button.isEnabled)
+
+
+def test_a_generate_above_the_threshold_asks_first(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    settings = window.services.settings_file
+    settings.save(settings.load().with_changes(confirm_above_usd=1.0))
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    seen: list[str] = []
+    answer_next_dialog("Cancel", seen)
+    window.composer.generate_button.click()
+    assert seen and "$1.50" in seen[0] and "$1.00" in seen[0]
+    assert posts(sim) == 0
+    answer_next_dialog("Send", seen)
+    window.composer.generate_button.click()
+    qtbot.waitUntil(lambda: posts(sim) == 1)
+
+
+def test_the_balance_and_the_ledger_charge_are_shown(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    qtbot.waitUntil(lambda: "balance $100.00" in window.balance.text())
+    assert "today $0.00" in window.balance.text()
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    window.composer.generate_button.click()
+    wait_for_state(qtbot, window, JobState.DONE)
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.charged_credits is not None,
+        timeout=20_000,
+    )
+    job = first_job(window)
+    assert job is not None and job.charged_usd == 1.5  # the ledger, not meta.usage's $1.575
+    window.jobs.view.setCurrentIndex(window.services.model.index(0))
+    assert "Charged: $1.50" in window.jobs.details.text()
+    assert "today $1.50" in window.balance.text()
+
+
+def test_a_lost_answer_becomes_a_finished_clip_by_itself(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    sim.add_fault(Fault("create", accept_then_drop=True))
+    window = windows()
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    window.composer.generate_button.click()
+    job = wait_for_state(qtbot, window, JobState.DONE, timeout=30_000)
+    assert job.recovered_at is not None
+    assert posts(sim) == 1
+    window.jobs.view.setCurrentIndex(window.services.model.index(0))
+    assert "request log" in window.jobs.details.text()
+    sidecar = json.loads(job.file_path.with_suffix(".json").read_text()) if job.file_path else {}
+    assert sidecar.get("generation_id") == job.generation_id
