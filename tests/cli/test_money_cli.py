@@ -107,3 +107,32 @@ def test_the_daily_spending_limit_refuses_before_anything_is_sent(
     assert len(listed) == 1
     assert listed[0]["estimate_usd"] == pytest.approx(1.5)
     assert listed[0]["charged_usd"] is None
+
+
+def test_reconcile_settles_a_lost_answer_on_request(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    sim.add_fault(Fault("create", accept_then_drop=True))
+    sent = wan(tmp_path, "generate", *REQUEST, base_url=sim.base_url)
+    assert sent.returncode == 5 and "unknown" in sent.stderr
+    settled = wan(tmp_path, "reconcile", "--json", base_url=sim.base_url)
+    assert settled.returncode == 0, settled.stderr
+    [job] = json.loads(settled.stdout)
+    assert job["state"] == "done" and job["recovered"] is True
+    assert Path(job["file"]).read_bytes() == demo_clip
+    assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_malformed_account_answers_leave_the_commands_working(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    garbage = '{"data": [{"id": "alibaba/wan-2-6-r2v", "pricing": {"kind": "variants", ' \
+        '"variants": [{"when": "1080p", "price": "lots"}]}}]}'  # fmt: skip
+    sim.add_fault(Fault("catalogue", status=200, body=garbage, content_type="application/json"))
+    assert estimate(tmp_path, sim)["source"] == "unknown"
+    sim.add_fault(Fault("balance", status=200, body="[[[", content_type="application/json"))
+    balance = wan(tmp_path, "balance", base_url=sim.base_url)
+    assert balance.returncode == 5 and "could not be read" in balance.stderr
+    assert "Traceback" not in balance.stderr
+    sent = wan(tmp_path, "generate", *REQUEST, base_url=sim.base_url)
+    assert sent.returncode == 0, sent.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -131,3 +132,12 @@ def test_an_expired_lease_is_taken_over(tmp_path: Path) -> None:
     assert not local.claim(job.id)
     now[0] += 61
     assert local.claim(job.id)
+
+
+def test_the_client_request_id_is_in_the_alphabet_the_provider_keeps(tmp_path: Path) -> None:
+    """Outside 1-128 of A-Z a-z 0-9 . _ : - the provider drops it silently (API.md 4),
+    and a lost answer could then not be found in its request log."""
+    journal = JobJournal(tmp_path / "j.sqlite3")
+    for _ in range(20):
+        job = journal.create(REQUEST)
+        assert re.fullmatch(r"[A-Za-z0-9._:-]{1,128}", job.client_request_id)
