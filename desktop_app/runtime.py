@@ -38,7 +38,7 @@ from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries
 
 BASE_URL_ENV = "AIMLAPI_BASE_URL"
-DEMO_KEY = "demo"
+DEMO_KEY = "wan-studio-demo"
 DEMO_POLL_INTERVAL = 2.0
 
 

@@ -76,11 +76,16 @@ async def service_on(
     key: str = TEST_KEY,
     settings: FollowSettings = FAST_FOLLOW,
     listener: Callable[[JobEvent], None] | None = None,
+    free_space: Callable[[Path], int] | None = None,
 ) -> AsyncIterator[JobService]:
     """A job service on a real journal file and real HTTP clients, closed on exit."""
     api_key = ApiKey(key)
     client = ApiClient(base_url, lambda: api_key, retry=FAST_RETRY)
-    downloader = ClipDownloader(httpx.AsyncClient(), retry=FAST_RETRY)
+    downloader = (
+        ClipDownloader(httpx.AsyncClient(), retry=FAST_RETRY, free_space=free_space)
+        if free_space
+        else ClipDownloader(httpx.AsyncClient(), retry=FAST_RETRY)
+    )
     journal = JobJournal(home / "journal.sqlite3")
     service = JobService(
         journal, client, downloader, home / "library", keys=lambda: api_key, settings=settings

@@ -31,7 +31,7 @@ from desktop_app.api.errors import (
     RateLimitedError,
     error_from_response,
 )
-from desktop_app.api.response import Generation, MalformedBodyError
+from desktop_app.api.response import Generation, MalformedBodyError, bounded
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
 from desktop_app.domain.request import GenerationRequest
@@ -51,12 +51,19 @@ Sleep = Callable[[float], Awaitable[None]]
 KeyProvider = Callable[[], ApiKey]
 """Gives the key to send, asked afresh for every request (a replaced key applies at once)."""
 
-# Errors raised before a single byte of the request was written.
+MAX_ANSWER_BYTES = 1 << 20
+"""No answer of the API is read past this: its JSON is a few hundred bytes."""
+
+# Errors raised before a single byte of the request was written: connecting failed, or the
+# request could not even be built (a header with characters HTTP does not allow).
 _NEVER_SENT = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
     httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+    httpx.InvalidURL,
+    UnicodeEncodeError,
 )
 
 
@@ -196,14 +203,35 @@ class ApiClient:
         url = self.base_url + path
         async with self._in_flight:
             try:
-                response = await self._http.request(method, url, headers=headers, **kwargs)
+                request = self._http.build_request(method, url, headers=headers, **kwargs)
+                response = await self._read_bounded(request)
             except _NEVER_SENT as error:
-                raise NetworkError(_network_detail(error, sent=False), sent=False) from None
+                raise NetworkError(network_sentence(error, sent=False), sent=False) from None
             except httpx.TransportError as error:
-                raise NetworkError(_network_detail(error, sent=True), sent=True) from None
+                raise NetworkError(network_sentence(error, sent=True), sent=True) from None
         if response.is_success or (not_modified_ok and response.status_code == 304):
             return response
         raise error_from_response(response.status_code, response.text, response.headers)
+
+    async def _read_bounded(self, request: httpx.Request) -> httpx.Response:
+        """Send, and read the answer up to MAX_ANSWER_BYTES (BadResponseError beyond)."""
+        response = await self._http.send(request, stream=True)
+        try:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():  # decoded: the cap holds after gzip
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise BadResponseError(
+                        f"Its answer was larger than {MAX_ANSWER_BYTES // 1024} KB, far more "
+                        "than the API ever sends, and was not read.",
+                        status=response.status_code,
+                    )
+        finally:
+            await response.aclose()
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-encoding"]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(body), request=request
+        )
 
 
 def _generation(response: httpx.Response) -> Generation:
@@ -222,8 +250,10 @@ def _parsed(response: httpx.Response, parse: Callable[[Any], T]) -> T:
     """The answer's JSON through `parse`; BadResponseError when it is not what was promised."""
     try:
         return parse(response.json())
-    except (ValueError, MalformedBodyError) as error:
-        snippet = " ".join(response.text.split())[:120]
+    except (ValueError, MalformedBodyError, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            error = MalformedBodyError("it is nested too deeply")
+        snippet = bounded(" ".join(response.text[:400].split()), 120)
         raise BadResponseError(
             f"Its answer could not be read ({error}): {snippet!r}",
             status=response.status_code,
@@ -235,15 +265,34 @@ def iso8601(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _network_detail(error: httpx.TransportError, *, sent: bool) -> str:
-    kind = type(error).__name__
-    reason = str(error) or kind
+_NETWORK_SENTENCES: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.ConnectTimeout, "Connecting to the service took too long"),
+    (httpx.ConnectError, "Could not connect to the service (is the computer online?)"),
+    (httpx.PoolTimeout, "Too many requests were waiting for a connection"),
+    (httpx.UnsupportedProtocol, "The base URL is not an http(s) address"),
+    (httpx.InvalidURL, "The address could not be built from the base URL"),
+    (httpx.LocalProtocolError, "The request could not be built: a header (the API key?) "
+     "holds characters HTTP does not allow"),
+    (UnicodeEncodeError, "The request could not be built: a header (the API key?) holds "
+     "characters HTTP does not allow"),
+    (httpx.ReadTimeout, "The service did not answer in time"),
+    (httpx.WriteTimeout, "Sending the request took too long"),
+    (httpx.RemoteProtocolError, "The connection closed without a proper answer"),
+    (httpx.ReadError, "The connection broke while the answer was coming"),
+    (httpx.WriteError, "The connection broke while the request was being sent"),
+)  # fmt: skip
+
+
+def network_sentence(error: Exception, *, sent: bool) -> str:
+    """What went wrong on the network, in words. Never the library's own text: it can hold
+    header values (the key)."""
+    reason = next(
+        (words for kind, words in _NETWORK_SENTENCES if isinstance(error, kind)),
+        "The connection failed",
+    )
     if sent:
-        return (
-            f"The connection failed after the request was sent ({kind}: {reason}); "
-            "the service may or may not have received it."
-        )
-    return f"The request never left this computer ({kind}: {reason})."
+        return f"{reason} after the request was sent: the service may or may not have received it."
+    return f"{reason}. The request never left this computer."
 
 
 __all__ = ["DEFAULT_BASE_URL", "ApiClient", "ApiError"]

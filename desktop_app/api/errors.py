@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from desktop_app.api.response import bounded
 from desktop_app.domain.errors import (
     NetworkProblemError,
     ServiceRefusedError,
@@ -122,33 +123,51 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - now)
 
 
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = re.compile(r"<[^<>]{0,1000}>")
+_REQUEST_ID = re.compile(r"Request ID is ([\w-]{1,100})", re.I)
+PARSED_BODY_CHARS = 64 * 1024
+"""Error bodies are read this far: a message and a request id are at the start."""
 
 
 def _parse_body(text: str) -> tuple[str | None, str | None]:
-    """(message, request id) from a JSON error body, plain text or an HTML page."""
+    """(message, request id) from a JSON error body, plain text or an HTML page, in time
+    linear in the body's size."""
+    text = text[:PARSED_BODY_CHARS]
     try:
         body = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if isinstance(body, Mapping):
         message = body.get("message") or body.get("error")
         if isinstance(message, Mapping):
             message = message.get("message")
         if isinstance(message, list):
-            message = "\n".join(str(m) for m in message)
+            message = "\n".join(str(m) for m in message[:50])
         request_id = body.get("requestId") or body.get("request_id")
         return (
-            str(message) if message else None,
-            str(request_id) if request_id else None,
+            bounded(str(message)) if message else None,
+            bounded(str(request_id), 100) if request_id else None,
         )
     stripped = text.strip()
     if "<" in stripped and ">" in stripped:
-        title = re.search(r"<title[^>]*>(.*?)</title>", stripped, re.S | re.I)
-        stripped = title.group(1) if title else _TAGS.sub(" ", stripped)
+        stripped = _title(stripped) or _TAGS.sub(" ", stripped)
     stripped = " ".join(stripped.split())
-    request_id = re.search(r"Request ID is ([\w-]+)", stripped, re.I)
-    return (stripped[:300] or None, request_id.group(1) if request_id else None)
+    request_id = _REQUEST_ID.search(stripped)
+    return (bounded(stripped, 300) or None, request_id.group(1) if request_id else None)
+
+
+def _title(page: str) -> str | None:
+    """The text of an HTML page's first <title>, found with plain searches (no regex
+    backtracking over a hostile page)."""
+    lower = page.lower()
+    start = lower.find("<title")
+    if start < 0:
+        return None
+    opened = lower.find(">", start)
+    closed = lower.find("</title>", opened)
+    if opened < 0 or closed < 0:
+        return None
+    return _TAGS.sub(" ", page[opened + 1 : closed]) or None
 
 
 def error_from_response(

@@ -70,27 +70,49 @@ class Generation:
         gen_id = body.get("id") or body.get("generation_id")
         if not isinstance(gen_id, str) or not gen_id:
             raise MalformedBodyError("the answer has no generation id")
+        if len(gen_id) > MAX_ID_LENGTH or not gen_id.isprintable() or " " in gen_id:
+            raise MalformedBodyError(
+                f"its generation id is not a usable id ({len(gen_id)} characters)"
+            )
         status = body.get("status")
         return cls(
             id=gen_id,
-            status=str(status) if status is not None else "",
+            status=bounded(str(status), 60) if status is not None else "",
             video_url=_video_url(body.get("video")),
             failure=_failure(body.get("error")),
             credits_used=_credits(body.get("meta")),
         )
 
 
+MAX_ID_LENGTH = 256
+MAX_URL_LENGTH = 8192
+MAX_MESSAGE = 500
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Outside text cut to `limit` characters, with its control characters made spaces."""
+    cut = text[:limit] + ("…" if len(text) > limit else "")
+    return "".join(c if c.isprintable() or c == "\n" else " " for c in cut)
+
+
 def _video_url(video: Any) -> str | None:
-    if isinstance(video, Mapping) and isinstance(video.get("url"), str) and video["url"]:
-        return str(video["url"])
-    return None
+    if not isinstance(video, Mapping) or not isinstance(video.get("url"), str):
+        return None
+    url = str(video["url"])
+    if not url:
+        return None
+    scheme = urlsplit(url).scheme.lower() if len(url) <= MAX_URL_LENGTH else ""
+    if scheme not in ("http", "https") or not url.isprintable() or " " in url:
+        raise MalformedBodyError("its result link is not a usable http(s) link")
+    return url
 
 
 def _failure(error: Any) -> GenerationFailure | None:
     if isinstance(error, Mapping):
-        return GenerationFailure(str(error.get("name") or ""), str(error.get("message") or ""))
+        name = bounded(str(error.get("name") or ""), 100)
+        return GenerationFailure(name, bounded(str(error.get("message") or "")))
     if isinstance(error, str) and error:
-        return GenerationFailure("", error)
+        return GenerationFailure("", bounded(error))
     return None
 
 

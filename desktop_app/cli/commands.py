@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable
 from pathlib import Path
 
-from desktop_app.api.secret import ApiKey
+from desktop_app.api.secret import ApiKey, InvalidKeyError
 from desktop_app.cli.output import (
     UNKNOWN_ADVICE,
     ProgressPrinter,
@@ -371,9 +371,9 @@ def run_key(args: argparse.Namespace, store: KeyStore, redactor: SecretRedactor)
                 getpass.getpass("AI/ML API key: ") if sys.stdin.isatty() else sys.stdin.readline()
             )
             try:
-                key = ApiKey(text)
-            except ValueError:
-                print("No key was given; nothing was stored.", file=sys.stderr)
+                key = ApiKey(text, source="The key given")
+            except InvalidKeyError as error:
+                print(f"{error} Nothing was stored.", file=sys.stderr)
                 return EXIT_INVALID
             redactor.add(key.reveal())
             store.set(key)

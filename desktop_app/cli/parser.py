@@ -149,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("simulator", help="run the local API simulator")
     sim.add_argument("--port", type=int, default=8765)
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--key", default="demo", help="the API key it accepts (default: demo)")
+    sim.add_argument(
+        "--key", default="wan-studio-demo", help="the API key it accepts (default: wan-studio-demo)"
+    )
     sim.add_argument("--any-key", action="store_true", help="accept any non-empty key")
     sim.add_argument("--queued-seconds", type=float, default=4.0)
     sim.add_argument("--generating-seconds", type=float, default=16.0)

@@ -184,7 +184,8 @@ class Job:
             allowed.add(JobAction.STOP_FOLLOWING if self.followed else JobAction.FOLLOW_AGAIN)
         if self.state in (JobState.UNKNOWN, JobState.REJECTED, JobState.FAILED):
             allowed.add(JobAction.SEND_AGAIN)
-        if self.generation_id and self.state in (JobState.DONE, JobState.LOST):
+        stalled = self.state is JobState.DOWNLOADING and not self.followed
+        if self.generation_id and (self.state in (JobState.DONE, JobState.LOST) or stalled):
             allowed.add(JobAction.DOWNLOAD_AGAIN)
         return frozenset(allowed)
 

@@ -20,6 +20,7 @@ PROMPT_LIMIT = 1500
 NEGATIVE_PROMPT_LIMIT = 500
 SEED_MAX = 2_147_483_647
 DURATIONS = (5, 10, 15)
+MAX_URL_LENGTH = 2048
 
 
 class AspectRatio(StrEnum):
@@ -64,10 +65,18 @@ def reference_url_problem(url: str) -> str | None:
     text = url.strip()
     if not text:
         return "must not be blank"
-    parts = urlsplit(text)
+    if len(text) > MAX_URL_LENGTH:
+        return f"must be at most {MAX_URL_LENGTH} characters long"
+    if not text.isprintable():
+        return "must not contain control characters"
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return "is not a well-formed link (check the brackets and the host)"
     if parts.scheme.lower() not in ("http", "https"):
         return "must be an http(s) URL the service can fetch"
-    if not parts.hostname:
+    if not host:
         return "must name a host"
     if any(ch.isspace() for ch in text):
         return "must not contain spaces"
@@ -125,7 +134,8 @@ class GenerationRequest:
         for slot, url in enumerate(self.video_urls, start=1):
             problem = reference_url_problem(url)
             if problem:
-                found.append(Problem("video_urls", f"reference {slot} ({url!r}) {problem}"))
+                shown = url if len(url) <= 80 else url[:79] + "…"
+                found.append(Problem("video_urls", f"reference {slot} ({shown!r}) {problem}"))
             elif url.strip() in seen:
                 found.append(Problem("video_urls", f"reference {slot} repeats an earlier one"))
             seen.add(url.strip())

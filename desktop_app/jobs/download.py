@@ -6,24 +6,31 @@ It has its own HTTP client with no Authorization header: the CDN never sees the 
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import logging
 import os
 import re
+import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
+from desktop_app.api.client import network_sentence
 from desktop_app.api.retry import RetryPolicy
-from desktop_app.domain.errors import NetworkProblemError
+from desktop_app.domain.errors import NetworkProblemError, StorageError
 from desktop_app.jobs.naming import part_path
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int | None], None]
 """Called with (bytes saved so far, total bytes when known)."""
+FreeSpace = Callable[[Path], int]
+"""Bytes free on the disk that holds a folder."""
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
@@ -36,6 +43,26 @@ class LinkExpiredError(DownloadError):
     """The CDN refused the signed link (403, 404, 410): a fresh one is needed."""
 
 
+class ClipRefusedError(DownloadError):
+    """What the CDN offers cannot be this clip (far too large): it is not saved at all."""
+
+
+class DiskFullError(StorageError):
+    """The clip does not fit on the disk; the part saved so far is kept for later."""
+
+
+class DiskWriteError(StorageError):
+    """The clip could not be written (a read-only or missing folder, no permission)."""
+
+
+MAX_CLIP_BYTES = 2 * 1024**3
+"""These clips are tens of MB; a larger answer is not a clip of this model."""
+FREE_SPACE_MARGIN = 64 * 1024**2
+BASE_DEADLINE = 120.0
+SLOWEST_BYTES_PER_SECOND = 128 * 1024
+"""A download slower than this on average is given up and tried again."""
+
+
 @dataclass(frozen=True)
 class SavedClip:
     path: Path
@@ -44,9 +71,16 @@ class SavedClip:
 
 
 class ClipDownloader:
-    def __init__(self, http: httpx.AsyncClient, *, retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        retry: RetryPolicy | None = None,
+        free_space: FreeSpace = lambda folder: shutil.disk_usage(folder).free,
+    ) -> None:
         self._http = http
         self._retry = retry or RetryPolicy(attempts=6, base_delay=1.0, max_delay=30.0)
+        self._free_space = free_space
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -60,22 +94,27 @@ class ClipDownloader:
             try:
                 total = await self._fetch_into(url, part, progress)
                 break
-            except LinkExpiredError:
+            except (LinkExpiredError, ClipRefusedError):
                 raise
+            except OSError as error:
+                raise _disk_error(error, part) from None
             except (httpx.TransportError, DownloadError) as error:
                 retry_number += 1
                 delay = self._retry.delay(retry_number)
                 have = part.stat().st_size if part.exists() else 0
                 if delay is None:
                     raise DownloadError(
-                        f"The clip download kept failing ({error}); {have} bytes are kept "
-                        "and the download resumes next time."
+                        f"The clip download kept failing ({_why(error)}); {have:,} bytes are "
+                        "kept and the download resumes next time."
                     ) from None
                 log.info(
                     "download interrupted at %d bytes (%s); retry in %.1f s", have, error, delay
                 )
                 await asyncio.sleep(delay)
-        return await asyncio.to_thread(_finish, part, target, total)
+        try:
+            return await asyncio.to_thread(_finish, part, target, total)
+        except OSError as error:
+            raise _disk_error(error, part) from None
 
     async def _fetch_into(self, url: str, part: Path, progress: Progress) -> int:
         """Append the rest of the clip to `part`; return the clip's full length."""
@@ -94,14 +133,25 @@ class ClipDownloader:
             total = _total_length(response, have)
             if response.status_code == 200:
                 have = 0  # the server ignored Range: start from zero
+            _check_room(part, total, have, self._free_space(part.parent))
+            deadline = time.monotonic() + BASE_DEADLINE + (total or 0) / SLOWEST_BYTES_PER_SECOND
             # Unbuffered: every byte reported as saved is already with the OS, so a killed
             # process resumes from exactly what the journal says.
             with part.open("r+b" if have else "wb", buffering=0) as out:
-                out.seek(have)
-                out.truncate()
+                if have:
+                    out.seek(have)
+                    out.truncate()
                 async for chunk in response.aiter_bytes():
                     out.write(chunk)
                     have += len(chunk)
+                    if total is not None and have > total:
+                        raise DownloadError(
+                            f"The server sent more than the {total:,} bytes it announced."
+                        )
+                    if have > MAX_CLIP_BYTES:
+                        raise ClipRefusedError(_too_large(have))
+                    if time.monotonic() > deadline:
+                        raise DownloadError("The download was too slow; it starts again.")
                     progress(have, total)
         if total is not None and have != total:
             raise DownloadError(f"The connection closed after {have} of {total} bytes.")
@@ -110,14 +160,53 @@ class ClipDownloader:
         return total
 
 
+def _check_room(part: Path, total: int | None, have: int, free: int) -> None:
+    """Refuse a clip too large to be one, or one that would not fit on the disk."""
+    if total is None:
+        return
+    if total > MAX_CLIP_BYTES:
+        raise ClipRefusedError(_too_large(total))
+    if total - have + FREE_SPACE_MARGIN > free:
+        raise DiskFullError(
+            f"The disk is full: the clip needs {(total - have) / 1e6:,.0f} MB and "
+            f"{part.parent} has {free / 1e6:,.0f} MB free. Free some space, then Download "
+            "again; what was saved so far is kept."
+        )
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"The clip offered is {size / 1e9:,.1f} GB, far larger than a clip of this model can "
+        f"be (at most {MAX_CLIP_BYTES // 1024**3} GB here); it was not saved."
+    )
+
+
+def _disk_error(error: OSError, part: Path) -> StorageError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(
+            f"The disk is full: the clip could not be saved in {part.parent}. Free some "
+            "space, then Download again; what was saved so far is kept."
+        )
+    return DiskWriteError(
+        f"The clip could not be saved in {part.parent} ({error.strerror or 'write error'}). "
+        "Check that the folder exists and can be written, then Download again."
+    )
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, httpx.TransportError):
+        return network_sentence(error, sent=True).split(" after ")[0].lower()
+    return str(error).rstrip(".")
+
+
 def _total_length(response: httpx.Response, have: int) -> int | None:
     if response.status_code == 206:
-        match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", ""))
+        match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", "")[:100])
         if not match or int(match.group(1)) != have:
             raise DownloadError("The server resumed the clip from the wrong place.")
         return int(match.group(3)) if match.group(3) != "*" else None
-    length = response.headers.get("content-length")
-    return int(length) if length and length.isdigit() else None
+    length = response.headers.get("content-length", "")[:20]
+    return int(length) if length.isdigit() else None
 
 
 def _finish(part: Path, target: Path, total: int) -> SavedClip:
@@ -127,17 +216,39 @@ def _finish(part: Path, target: Path, total: int) -> SavedClip:
         raise DownloadError(f"The saved clip has {size} bytes, expected {total}.")
     digest = hashlib.sha256()
     with part.open("rb") as f:
-        head = f.read(12)
-        if head[4:8] != b"ftyp":
+        if not _boxes_fill(f, size):
             part.unlink()
-            raise DownloadError("The downloaded file is not an MP4 video.")
-        digest.update(head)
+            raise DownloadError("The downloaded file is not a whole MP4 video.")
+        f.seek(0)
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
         os.fsync(f.fileno())
     os.replace(part, target)
     _fsync_dir(target.parent)
     return SavedClip(target, size, digest.hexdigest())
+
+
+def _boxes_fill(f: BinaryIO, size: int) -> bool:
+    """The file is an MP4 whose top-level boxes (ftyp first) fill it exactly: a clip cut
+    short, or padded, fails. Reads only the box headers."""
+    offset, first = 0, True
+    while offset < size:
+        f.seek(offset)
+        header = f.read(16)
+        if len(header) < 8:
+            return False
+        length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        if first and kind != b"ftyp":
+            return False
+        if length == 1 and len(header) == 16:
+            length = int.from_bytes(header[8:16], "big")
+        elif length == 0:
+            length = size - offset  # the last box runs to the end
+        if length < 8:
+            return False
+        offset += length
+        first = False
+    return offset == size and not first
 
 
 def _fsync_dir(folder: Path) -> None:

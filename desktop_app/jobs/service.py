@@ -28,12 +28,22 @@ from desktop_app.api.errors import (
     ServerError,
 )
 from desktop_app.api.response import Generation, GenerationStatus, link_expiry
-from desktop_app.domain.errors import ErrorCategory, InvalidInputError, WanStudioError
+from desktop_app.domain.errors import (
+    ErrorCategory,
+    InvalidInputError,
+    StorageError,
+    WanStudioError,
+)
 from desktop_app.domain.job import Job, JobAction, JobError, JobState
 from desktop_app.domain.pricing import Pricer, PriceSource, Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.backoff import Backoff, FollowSettings
-from desktop_app.jobs.download import ClipDownloader, DownloadError, LinkExpiredError
+from desktop_app.jobs.download import (
+    ClipDownloader,
+    ClipRefusedError,
+    DownloadError,
+    LinkExpiredError,
+)
 from desktop_app.jobs.library import delete_clip_files, write_sidecar
 from desktop_app.jobs.naming import clip_path
 from desktop_app.store.errors import JobNotFoundError
@@ -331,7 +341,7 @@ class JobService:
         return job, min(interval * 2, self._settings.max_backoff)
 
     async def _save_clip(self, job: Job) -> Job:
-        target = job.file_path or clip_path(self._library, job)
+        target = self.clip_target(job)
         if job.file_path is None:
             job = self._update(job.id, file_path=target)
         backoff = Backoff(self._settings)
@@ -344,6 +354,13 @@ class JobService:
                     raise LinkExpiredError("The result link has expired.")
                 saved = await self._downloader.download(url, target, self._progress_writer(job))
                 break
+            except ClipRefusedError as error:
+                return self._lost(job, str(error))
+            except StorageError as error:
+                # The disk, not the network: retrying cannot help until the creator acts.
+                return self._update(
+                    job.id, followed=False, error=JobError.of(error), status_detail="stopped"
+                )
             except LinkExpiredError:
                 refreshes += 1
                 if refreshes > self._settings.link_refreshes:
@@ -369,6 +386,10 @@ class JobService:
         # The sidecar first: a job is only `done` once both files are in place.
         await asyncio.to_thread(write_sidecar, replace(job, **saved_fields))
         return self._update(job.id, state=JobState.DONE, **saved_fields)
+
+    def clip_target(self, job: Job) -> Path:
+        """Where the job's clip is (or will be) saved."""
+        return job.file_path or clip_path(self._library, job)
 
     async def _fresh_link(self, job: Job, backoff: Backoff) -> str | None:
         """Poll again for the result link; None when the service no longer has the clip."""
@@ -466,7 +487,7 @@ class JobService:
         job = self._require(job_id, JobAction.DOWNLOAD_AGAIN)
         if job.state is JobState.DONE and job.file_path and job.file_path.exists():
             return job
-        job = self._update(job.id, state=JobState.DOWNLOADING, followed=True)
+        job = self._update(job.id, state=JobState.DOWNLOADING, followed=True, clear_error=True)
         return await self.follow(job.id, first_poll_delay=0.0)
 
     # -- what the provider's request log and ledger say --------------------------------

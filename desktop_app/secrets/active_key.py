@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from desktop_app.api.secret import ApiKey
+from desktop_app.api.secret import ApiKey, InvalidKeyError
 from desktop_app.domain.errors import InvalidInputError
 from desktop_app.logs import SecretRedactor
 from desktop_app.secrets.keystore import (
@@ -42,8 +42,13 @@ class ActiveKey:
         self._store = store
         self._redactor = redactor
         self._demo = demo_key is not None
+        self._env_problem: InvalidKeyError | None = None
         from_env = environ.get(ENV_VAR, "").strip()
-        self._from_env = demo_key or (ApiKey(from_env) if from_env else None)
+        try:
+            env_key = ApiKey(from_env, source=f"The {ENV_VAR} environment variable")
+        except InvalidKeyError as error:
+            env_key, self._env_problem = None, error if from_env else None
+        self._from_env = demo_key or env_key
         self._key: ApiKey | None = self._from_env
         self._read = self._from_env is not None
         self._keyring_problem: str | None = None
@@ -52,13 +57,16 @@ class ActiveKey:
             self._redact(self._from_env)
 
     def __call__(self) -> ApiKey:
-        """The key to send now; raises MissingKeyError (saying what to do) without one."""
+        """The key to send now; raises MissingKeyError (saying what to do) without one, or
+        InvalidKeyError for a key that breaks the key rules."""
+        if self._env_problem is not None and self._key is None:
+            raise self._env_problem
         if not self._read:
             # Read once: a keyring that fails is not asked again until a key is given.
             self._read = True
             try:
                 self._key = self._store.get()
-            except KeyringUnavailableError as error:
+            except (KeyringUnavailableError, InvalidKeyError) as error:
                 self._keyring_problem = str(error)
             if self._key is not None:
                 self._redact(self._key)
@@ -74,7 +82,7 @@ class ActiveKey:
     def available(self) -> bool:
         try:
             self()
-        except MissingKeyError:
+        except (MissingKeyError, InvalidKeyError):
             return False
         return True
 

@@ -77,9 +77,9 @@ class KeyStore:
         """The key to use: AIMLAPI_KEY first, then the keyring. None when neither has one."""
         from_env = self._environ.get(ENV_VAR, "").strip()
         if from_env:
-            return ApiKey(from_env)
+            return ApiKey(from_env, source=f"The {ENV_VAR} environment variable")
         stored = self._read_keyring()
-        return ApiKey(stored) if stored else None
+        return ApiKey(stored, source="The key in the system keyring") if stored else None
 
     def _read_keyring(self) -> str | None:
         try:

@@ -276,7 +276,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                 return
         self.send_response(206 if start else 200)
         self.send_header("Content-Type", "video/mp4")
-        self.send_header("Content-Length", str(size - start))
+        announced = fault.announce_length if fault and fault.announce_length else None
+        self.send_header("Content-Length", str(announced or size - start))
         self.send_header("Accept-Ranges", "bytes")
         if start:
             self.send_header("Content-Range", f"bytes {start}-{size - 1}/{size}")
@@ -287,7 +288,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         with file.open("rb") as source:
             source.seek(start)
             self._stream(source, size - start if cut is None else min(cut, size - start))
-        if cut is not None:
+        if cut is not None or announced:
             self._drop(reset=False)
 
     def _stream(self, source: BinaryIO, length: int) -> None:

@@ -35,6 +35,8 @@ class Fault:
     answer, so the client cannot know."""
     drop_after_bytes: int | None = None
     ignore_range: bool = False
+    announce_length: int | None = None
+    """For the CDN: the Content-Length to announce, whatever is really sent."""
     times: int = 1
 
 

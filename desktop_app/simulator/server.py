@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SimulatorConfig:
-    api_key: str | None = "demo"
+    api_key: str | None = "wan-studio-demo"
     """The only key accepted; None accepts any non-empty key."""
     queued_seconds: float = 4.0
     generating_seconds: float = 16.0

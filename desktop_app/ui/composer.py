@@ -36,6 +36,7 @@ from desktop_app.domain.request import (
     ShotType,
     variations,
 )
+from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.options import AspectRatioPicker, SeedField
 from desktop_app.ui.prompt_editor import PromptEditor
 from desktop_app.ui.reference_list import ReferenceList, describe_link
@@ -79,9 +80,7 @@ class Composer(QWidget):
         self.chips = QHBoxLayout()
         self.chip_buttons: list[QPushButton] = []
         self.prompt_counter = QLabel()
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.notes.setAccessibleName("Prompt notes")
+        self.notes = InfoLabel("Prompt notes")
         self.negative = PromptEditor("What to keep out of the clip (optional)", "Negative prompt")
         self.negative.setMaximumHeight(60)
         self.negative_counter = QLabel()
@@ -114,8 +113,7 @@ class Composer(QWidget):
         self.shot_type.setAccessibleName("Shot type")
         self.shot_type.addItem("Single shot", ShotType.SINGLE)
         self.shot_type.addItem("Multiple cuts", ShotType.MULTI)
-        self.shot_note = QLabel()
-        self.shot_note.setWordWrap(True)
+        self.shot_note = InfoLabel("Shot type note")
         self.seed = SeedField()
         self.variations = QSpinBox()
         self.variations.setRange(1, MAX_VARIATIONS)
@@ -129,16 +127,10 @@ class Composer(QWidget):
         self.generate_button.setToolTip("Send this request to the service (Ctrl+Enter)")
         self.generate_button.setAccessibleName("Generate")
         self.generate_button.setDefault(True)
-        self.reason = QLabel()
-        self.reason.setWordWrap(True)
-        self.reason.setAccessibleName("Why Generate is disabled")
-        self.cost = QLabel()
-        self.cost.setAccessibleName("Cost of the last job")
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = InfoLabel("Why Generate is disabled")
+        self.cost = InfoLabel("Cost of the last job")
+        self.notice = InfoLabel("Model notice")
         self.notice.setStyleSheet("color:#9d0208;font-weight:bold")
-        self.notice.setAccessibleName("Model notice")
         self.notice.setVisible(False)
 
         form = QFormLayout()
@@ -287,7 +279,6 @@ class Composer(QWidget):
     def show_notice(self, text: str) -> None:
         """A notice from the provider about the model (deprecated, superseded, withdrawn)."""
         self.notice.setText(text)
-        self.notice.setAccessibleDescription(text)
         self.notice.setVisible(bool(text))
 
     def sent(self) -> None:

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.api.errors import ApiError
-from desktop_app.api.secret import ApiKey
+from desktop_app.api.secret import ApiKey, InvalidKeyError
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import Settings
 from desktop_app.tasks import TaskGroup
+from desktop_app.ui.labels import InfoLabel
 
 KEYS_PAGE = "https://aimlapi.com/app/keys"
 
@@ -37,6 +38,7 @@ def show_error(parent: QWidget | None, title: str, sentence: str) -> None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(sentence)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     copy = box.addButton("Copy text", QMessageBox.ButtonRole.ActionRole)
@@ -93,10 +95,7 @@ class KeyDialog(QDialog):
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setAccessibleName("API key")
         self.field.setPlaceholderText("API key")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Key status")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = InfoLabel("Key status")
         self.save_button = QPushButton("Check and save")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -130,10 +129,13 @@ class KeyDialog(QDialog):
         self.session_button.setVisible(True)
 
     def _key(self) -> ApiKey | None:
-        try:
-            return ApiKey(self.field.text())
-        except ValueError:
+        if not self.field.text().strip():
             self.status.setText("Paste a key first.")
+            return None
+        try:
+            return ApiKey(self.field.text(), source="This key")
+        except InvalidKeyError as error:
+            self.status.setText(str(error))
             return None
 
     async def _checked(self, key: ApiKey) -> bool:
@@ -186,8 +188,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.key_status = QLabel(key_status)
-        self.key_status.setWordWrap(True)
+        self.key_status = InfoLabel("API key status", key_status)
         self.replace_key = QPushButton("Replace key…")
         self.remove_key = QPushButton("Remove key")
         self.base_url = QLineEdit(settings.base_url)

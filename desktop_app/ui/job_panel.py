@@ -19,7 +19,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListView,
     QMenu,
     QMessageBox,
@@ -38,6 +37,7 @@ from desktop_app.domain.money import credits_to_usd, format_credits, format_usd
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.prompt import TYPICAL_SECONDS
 from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
+from desktop_app.ui.labels import InfoLabel
 
 STATE_COLOURS = {
     JobState.SUBMITTING: "#6c757d",
@@ -200,11 +200,9 @@ class JobPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
-        self.details = QLabel("Select a job to see what happened and what you can do.")
-        self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.details.setWordWrap(True)
-        self.details.setAccessibleName("Job details")
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = InfoLabel(
+            "Job details", "Select a job to see what happened and what you can do."
+        )
         # Long paths and ids wrap or clip; they never widen the panel.
         self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.buttons = QHBoxLayout()

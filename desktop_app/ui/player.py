@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.labels import InfoLabel
+
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 FRAME_MS = 40  # one frame at 25 fps; the service renders 24-30 fps
 
@@ -42,8 +44,9 @@ class PlayerWidget(QWidget):
         self.video.setMinimumSize(320, 180)
         self.video.setAccessibleName("Video")
         self.player.setVideoOutput(self.video)
-        self.title = QLabel("Nothing loaded. Double-click a job or a reference to play it.")
-        self.title.setWordWrap(True)
+        self.title = InfoLabel(
+            "Now playing", "Nothing loaded. Double-click a job or a reference to play it."
+        )
 
         style = self.style()
         self.play_button = self._button(

@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -38,6 +37,7 @@ from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
 from desktop_app.jobs.references import ReferenceCheck
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.tasks import TaskGroup
+from desktop_app.ui.labels import InfoLabel
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
@@ -145,10 +145,7 @@ class ReferenceList(QWidget):
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Remove the selected reference (Delete)")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Reference message")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = InfoLabel("Reference message")
 
         field_row = QHBoxLayout()
         field_row.addWidget(self.url_field, 1)

@@ -27,10 +27,10 @@ needs_secret_service = pytest.mark.skipif(
 
 
 def test_environment_overrides_and_key_is_never_shown() -> None:
-    store = KeyStore(backend=fail.Keyring(), environ={"AIMLAPI_KEY": " sk-env "})
+    store = KeyStore(backend=fail.Keyring(), environ={"AIMLAPI_KEY": " sk-env-0123 "})
     key = store.get()
-    assert key == ApiKey("sk-env")
-    assert "sk-env" not in repr(key) and "sk-env" not in str(key)
+    assert key == ApiKey("sk-env-0123")
+    assert "sk-env-0123" not in repr(key) and "sk-env-0123" not in str(key)
     status = store.status()
     assert status.source is KeySource.ENVIRONMENT
     assert "environment variable" in status.describe()
@@ -39,7 +39,7 @@ def test_environment_overrides_and_key_is_never_shown() -> None:
 def test_no_keyring_backend_gives_a_clear_message() -> None:
     store = KeyStore(backend=fail.Keyring(), environ={})
     with pytest.raises(KeyringUnavailableError) as raised:
-        store.set(ApiKey("sk-x"))
+        store.set(ApiKey("sk-x-0123456"))
     text = str(raised.value)
     assert "gnome-keyring" in text and "AIMLAPI_KEY" in text
     assert store.status().source is KeySource.NONE
