@@ -7,6 +7,8 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
+import socket
 import sys
 from collections.abc import Mapping
 from types import TracebackType
@@ -15,7 +17,7 @@ from typing import TypeVar
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks its binding from this
 
 import qasync  # type: ignore[import-untyped]
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
@@ -31,13 +33,16 @@ from desktop_app.paths import AppPaths
 from desktop_app.resources import resource, resource_dir
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
+from desktop_app.store.errors import storage_error
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.main_window import MainWindow, WindowServices
+from desktop_app.ui.startup import open_or_explain
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+EXIT_STORAGE = 6
 SETTLE_SECONDS = 2.0
 SMOKE_TIMEOUT_SECONDS = 30.0
 
@@ -79,6 +84,32 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
         sample_links=samples,
     )
     return MainWindow(services)
+
+
+def quit_on_interrupt(
+    app: QApplication, window: MainWindow
+) -> tuple[socket.socket, socket.socket, QSocketNotifier]:
+    """Ctrl+C in the terminal that started the window closes it as File › Quit does.
+
+    Python runs signal handlers only when it runs, and Qt's loop may be asleep: the signal
+    also writes to a socket, and Qt wakes on it."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGINT, lambda *_: None)  # acted on below, on Qt's loop
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def on_wake() -> None:
+        try:
+            received = reader.recv(64)
+        except BlockingIOError:
+            return
+        if signal.SIGINT in received:
+            window.close()
+
+    notifier.activated.connect(on_wake)
+    return reader, writer, notifier  # the caller keeps them for as long as the window runs
 
 
 def install_exception_hook(window: MainWindow, log_file: str) -> None:
@@ -177,7 +208,6 @@ async def shut_down(window: MainWindow, runtime: Runtime, tasks: TaskGroup) -> N
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     paths = AppPaths.resolve(args.home, environ)
-    redactor = configure_logging(paths.log_file, verbose=args.verbose)
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(app_version())
@@ -197,7 +227,19 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         keep_trying=True,
         reconcile_grace=args.reconcile_grace,
     )
-    runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
+
+    def open_runtime() -> Runtime:
+        try:
+            redactor = configure_logging(paths.log_file, verbose=args.verbose)
+        except OSError as error:
+            raise storage_error(error, paths.log_file) from None
+        runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
+        runtime.client  # noqa: B018 (a base URL the key may not travel to is said now)
+        return runtime
+
+    runtime = open_or_explain(open_runtime)
+    if runtime is None:
+        return EXIT_STORAGE
     collector = MainThreadGarbageCollector(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -213,7 +255,9 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
     window.demo_requested.connect(switch_to_demo)
     install_exception_hook(window, str(paths.log_file))
+    interrupt = quit_on_interrupt(app, window) if os.name == "posix" else None
     with loop:
         code: int = loop.run_until_complete(run(window, runtime, tasks, args))
     collector.stop()
+    del interrupt
     return code

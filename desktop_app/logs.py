@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 from pathlib import Path
 
+from desktop_app.files import private_dir, private_file
+
 REDACTED = "[redacted]"
+_SIGNED_QUERY = re.compile(
+    r"(?i)([?&](?:signature|expires|ossaccesskeyid|x-amz-[a-z-]{1,40}|token|sig|key)=)"
+    r"[^&\s\"'<>]{0,4096}"
+)
+"""The parts of a signed result link that let anyone download the clip."""
+
+
+def unsigned(text: str) -> str:
+    """`text` with the signatures of signed links taken out."""
+    return _SIGNED_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only the user can read (they hold prompts and links)."""
+
+    def doRollover(self) -> None:
+        super().doRollover()
+        private_file(Path(self.baseFilename))
 
 
 class SecretRedactor(logging.Filter):
-    """Replaces each registered secret in a record's final text."""
+    """Replaces each registered secret, and the signature of every signed link, in a
+    record's final text."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -21,12 +43,10 @@ class SecretRedactor(logging.Filter):
             self._secrets.add(secret)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        text = record.getMessage()
+        text = unsigned(record.getMessage())
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        exc_text = record.exc_text or ""
+        exc_text = unsigned(record.exc_text or "")
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
             exc_text = exc_text.replace(secret, REDACTED)
@@ -44,8 +64,9 @@ def configure_logging(log_file: Path, *, verbose: bool) -> SecretRedactor:
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    file_handler = logging.handlers.RotatingFileHandler(
+    private_dir(log_file.parent)
+    private_file(log_file)
+    file_handler = PrivateRotatingFileHandler(
         log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
     file_handler.setFormatter(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from desktop_app.api.client import ApiClient, default_timeout
+from desktop_app.api.client import ApiClient, InvalidBaseUrlError, default_timeout
 from desktop_app.api.secret import ApiKey
 from desktop_app.billing.balance import BalanceWatch
 from desktop_app.billing.catalogue import PriceCatalogue
@@ -23,9 +23,10 @@ from desktop_app.billing.charges import ChargeFinder
 from desktop_app.billing.health import ModelHealth
 from desktop_app.billing.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
 from desktop_app.billing.spending import Spending
+from desktop_app.domain.base_url import base_url_problem
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
-from desktop_app.jobs.references import ReferenceProbe
+from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.jobs.service import JobService
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
@@ -113,6 +114,7 @@ class Runtime:
 
     async def verify_key(self, key: ApiKey) -> None:
         """Raises KeyRefusedError when the service refuses `key` (costs nothing)."""
+        self.client  # noqa: B018 (refuses a base URL the key may not travel to)
         client = ApiClient(self.base_url, lambda: key)
         try:
             await client.verify_key()
@@ -120,12 +122,18 @@ class Runtime:
             await client.aclose()
 
     def reference_probe(self) -> ReferenceProbe:
-        """Checks reference links with a client that carries no key."""
-        return ReferenceProbe(self._http(follow_redirects=True))
+        """Checks reference links with a client that carries no key and no cookies."""
+        http = keyless_client(default_timeout())
+        self._http_clients.append(http)
+        return ReferenceProbe(http)
 
     @cached_property
     def client(self) -> ApiClient:
-        """The one client of the API base URL: the only thing that carries the key."""
+        """The one client of the API base URL: the only thing that carries the key.
+        Raises InvalidBaseUrlError for a base URL the key may not travel to."""
+        problem = base_url_problem(self.base_url)
+        if problem:
+            raise InvalidBaseUrlError(f"{problem} (It is now {self.base_url[:200]}.)")
         return ApiClient(self.base_url, self.keys, http=self._http())
 
     @cached_property

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from desktop_app.files import private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,6 @@ class SettingsFile:
         return Settings(**values)
 
     def save(self, settings: Settings) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
-        os.replace(tmp, self.path)
+        """Write atomically (temporary file, fsync, rename), readable by the user only."""
+        private_dir(self.path.parent)
+        write_atomically(self.path, json.dumps(asdict(settings), indent=2).encode())

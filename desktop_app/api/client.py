@@ -34,6 +34,7 @@ from desktop_app.api.errors import (
 from desktop_app.api.response import Generation, MalformedBodyError, bounded
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
+from desktop_app.domain.errors import InvalidInputError
 from desktop_app.domain.request import GenerationRequest
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,10 @@ _NEVER_SENT = (
     httpx.InvalidURL,
     UnicodeEncodeError,
 )
+
+
+class InvalidBaseUrlError(InvalidInputError):
+    """The configured base URL may not carry the key; nothing was sent."""
 
 
 def default_timeout() -> httpx.Timeout:

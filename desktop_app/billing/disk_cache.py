@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from desktop_app.files import private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,6 @@ def load(path: Path) -> CachedAnswer | None:
 
 def save(path: Path, answer: CachedAnswer) -> None:
     """Write atomically (a temporary file, fsync, rename): never a half-written cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    private_dir(path.parent)
     data = {"body": answer.body, "etag": answer.etag, "checked_at": answer.checked_at}
-    with tmp.open("w", encoding="utf-8") as f:
-        json.dump(data, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(data).encode())

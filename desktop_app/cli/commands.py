@@ -32,10 +32,12 @@ from desktop_app.domain.request import (
 )
 from desktop_app.jobs.service import FollowInterruptedError, JobBusyError, JobService
 from desktop_app.logs import SecretRedactor
+from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.queries import JobFilter
+from desktop_app.store.repair import set_aside
 
 EXIT_OK = 0
 EXIT_FOR_CATEGORY = {
@@ -272,8 +274,8 @@ async def finish(following: Awaitable[Job], *, as_json: bool) -> int:
         print("It stays in the journal; `wan-studio resume` continues it.", file=sys.stderr)
         return error_code(error)
     except JobBusyError as error:
-        print(error, file=sys.stderr)
-        return EXIT_FOR_CATEGORY[ErrorCategory.NETWORK]
+        print(f"{error} Its progress shows in `wan-studio jobs`.", file=sys.stderr)
+        return EXIT_OK
     report(job, as_json=as_json)
     return exit_code(job)
 
@@ -327,7 +329,16 @@ async def resume_followable(args: argparse.Namespace, runtime: Runtime) -> int:
     else:
         targets = service.followable()
     if not targets:
-        print("Nothing to resume: no unfinished job is waiting.", file=sys.stderr)
+        elsewhere = service.followed_elsewhere()
+        if elsewhere:
+            print(
+                f"Nothing to resume here: {len(elsewhere)} unfinished job(s) are followed by "
+                "another Wan Studio process (the window?). Their progress shows in "
+                "`wan-studio jobs`.",
+                file=sys.stderr,
+            )
+        else:
+            print("Nothing to resume: no unfinished job is waiting.", file=sys.stderr)
         return EXIT_OK
     codes = await asyncio.gather(*(follow_one(service, job, as_json=args.json) for job in targets))
     return max(codes)
@@ -385,6 +396,15 @@ def run_key(args: argparse.Namespace, store: KeyStore, redactor: SecretRedactor)
     except KeyringUnavailableError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def set_aside_journal(paths: AppPaths) -> int:
+    if not paths.journal.exists():
+        print(f"There is no journal at {paths.journal}; nothing to do.")
+        return EXIT_OK
+    aside = set_aside(paths.journal)
+    print(f"The journal was moved to {aside} (kept, not deleted). A new one starts now.")
     return EXIT_OK
 
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from desktop_app.cli import commands
+from desktop_app.cli.output import TerminalSafe
 from desktop_app.cli.parser import build_parser
 from desktop_app.display import display_problem
-from desktop_app.domain.errors import WanStudioError
-from desktop_app.logs import configure_logging
+from desktop_app.domain.errors import ErrorCategory, WanStudioError
+from desktop_app.logs import SecretRedactor, configure_logging
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
+from desktop_app.store.errors import BrokenJournalError, storage_error
 
 EXIT_INTERRUPTED = 130
 
@@ -35,7 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_window(args, environ)
     paths = AppPaths.resolve(args.home, environ)
-    redactor = configure_logging(paths.log_file, verbose=args.verbose)
+    if args.command == "set-aside-journal":
+        return commands.set_aside_journal(paths.demo() if args.demo else paths)
+    try:
+        redactor = configure_logging(paths.log_file, verbose=args.verbose)
+    except OSError as error:
+        print(storage_error(error, paths.log_file).explain(), file=sys.stderr)
+        return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
     key_store = KeyStore(environ=environ)
     if args.command == "key" and not (args.key_command == "status" and args.check):
         return commands.run_key(args, key_store, redactor)
@@ -46,6 +57,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo=args.demo,
         reconcile_grace=args.reconcile_grace,
     )
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    # Server text reaches the terminal with its escape sequences neutralised.
+    sys.stdout, sys.stderr = TerminalSafe(real_stdout), TerminalSafe(real_stderr)
+    try:
+        return run_command(args, options, environ, key_store, redactor)
+    except BrokenPipeError:
+        # The reader went away (`wan-studio jobs | head`): nothing more to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), real_stdout.fileno())
+        return 0
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+
+
+def run_command(
+    args: argparse.Namespace,
+    options: RuntimeOptions,
+    environ: dict[str, str],
+    key_store: KeyStore,
+    redactor: SecretRedactor,
+) -> int:
     try:
         runtime = Runtime(options, environ, key_store, redactor)
         return asyncio.run(commands.run(args, runtime))
@@ -58,7 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except WanStudioError as error:
         print(error.explain(), file=sys.stderr)
+        if isinstance(error, BrokenJournalError):
+            home = f" --home {args.home}" if args.home else ""
+            print(f"To do so: wan-studio{home} set-aside-journal", file=sys.stderr)
         return commands.error_code(error)
+    except sqlite3.DatabaseError as error:
+        # Damage found after opening (a page deep in the file).
+        print(storage_error(error, options_journal(options, environ)).explain(), file=sys.stderr)
+        return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
+
+
+def options_journal(options: RuntimeOptions, environ: dict[str, str]) -> Path:
+    paths = AppPaths.resolve(options.home, environ)
+    return (paths.demo() if options.demo else paths).journal
 
 
 if __name__ == "__main__":

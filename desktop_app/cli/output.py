@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -65,6 +66,36 @@ UNKNOWN_ADVICE = (
     "  Check your AI/ML API dashboard. Then either `wan-studio forget JOB`, or submit it\n"
     "  again knowingly with the same `wan-studio generate` command."
 )
+
+
+class TerminalSafe(io.TextIOBase):
+    """A text stream for a terminal that neutralises what outside text could smuggle in:
+    escape sequences and other control characters (a line break and a tab stay)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._stream.write(text.translate(_NEUTRALISE))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
+_NEUTRALISE = {
+    code: "?" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (9, 10)
+}
 
 
 def print_json(data: Any, out: TextIO = sys.stdout) -> None:

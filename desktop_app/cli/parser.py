@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("job", metavar="JOB")
     forget.add_argument("--delete-file", action="store_true", help="also delete its saved clip")
 
+    commands.add_parser(
+        "set-aside-journal",
+        help="move a damaged job journal aside (kept, never deleted) and start a new one",
+    )
+
     key = commands.add_parser("key", help="the API key in the system keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     key_commands.add_parser("set", help="store a key (read from standard input or a hidden prompt)")

@@ -23,6 +23,7 @@ import httpx
 from desktop_app.api.client import network_sentence
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.domain.errors import NetworkProblemError, StorageError
+from desktop_app.files import fsync_dir
 from desktop_app.jobs.naming import part_path
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,7 @@ def _finish(part: Path, target: Path, total: int) -> SavedClip:
             digest.update(block)
         os.fsync(f.fileno())
     os.replace(part, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return SavedClip(target, size, digest.hexdigest())
 
 
@@ -249,13 +250,3 @@ def _boxes_fill(f: BinaryIO, size: int) -> bool:
         offset += length
         first = False
     return offset == size and not first
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from desktop_app.domain.job import Job
+from desktop_app.files import write_atomically
 from desktop_app.jobs.naming import part_path, sidecar_path
 
 
@@ -38,10 +38,5 @@ def write_sidecar(job: Job) -> Path:
         "size": job.file_size,
         "sha256": job.file_sha256,
     }
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(data, indent=2).encode())
     return path

@@ -7,11 +7,23 @@ a link this computer cannot reach may still work for the service.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from desktop_app.jobs.addresses import Classify, classify_host, may_follow
+
 LARGE_BYTES = 100 * 1024 * 1024
 VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
+MAX_REDIRECTS = 5
+
+
+def keyless_client(timeout: httpx.Timeout) -> httpx.AsyncClient:
+    """An HTTP client for hosts that are not the API: no key, no cookies kept or sent,
+    redirects only as ReferenceProbe allows them."""
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, cookies=no_cookies)
 
 
 @dataclass(frozen=True)
@@ -22,37 +34,75 @@ class ReferenceCheck:
     content_type: str | None = None
     size: int | None = None
     warnings: tuple[str, ...] = field(default=())
+    final_url: str | None = None
+    """Where the link leads after the redirects that may be followed (None: nowhere safe)."""
 
 
 class ReferenceProbe:
-    """Checks reference links with an HTTP client that must carry no credentials."""
+    """Checks reference links with an HTTP client that must carry no credentials (see
+    `keyless_client`), following only redirects that stay as public as where they began."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, classify: Classify = classify_host) -> None:
         self._http = http
+        self._classify = classify
 
     async def check(self, url: str) -> ReferenceCheck:
+        current = url
         try:
-            response = await self._http.head(url)
-            if response.status_code in (403, 405, 501):
-                # Some hosts refuse HEAD (signed S3/OSS links): ask for one byte instead.
-                async with self._http.stream("GET", url, headers={"Range": "bytes=0-0"}) as got:
-                    response = got
-        except httpx.HTTPError as error:
-            reason = type(error).__name__
+            for _ in range(MAX_REDIRECTS + 1):
+                response = await self._ask(current)
+                location = response.headers.get("location")
+                if not (response.is_redirect and location):
+                    return _judge(url, response, current)
+                target = urljoin(current, location[:2048])
+                if not await self._allowed(current, target):
+                    return _refused(url, target)
+                current = target
+        except (httpx.HTTPError, ValueError):
             return ReferenceCheck(
                 url,
                 reachable=False,
                 warnings=(
-                    f"Not reachable from this computer ({reason}); "
-                    "the service may still be able to fetch it.",
+                    "Not reachable from this computer; the service may still be able to fetch it.",
                 ),
             )
-        return _judge(url, response)
+        return ReferenceCheck(url, reachable=False, warnings=("The link redirects too often.",))
+
+    async def _ask(self, url: str) -> httpx.Response:
+        response = await self._http.head(url)
+        if response.status_code in (403, 405, 501):
+            # Some hosts refuse HEAD (signed S3/OSS links): ask for one byte instead. The
+            # body is never read past that byte.
+            async with self._http.stream("GET", url, headers={"Range": "bytes=0-0"}) as got:
+                response = got
+        return response
+
+    async def _allowed(self, origin: str, target: str) -> bool:
+        origin_host, target_host = urlsplit(origin).hostname, urlsplit(target).hostname
+        if not origin_host or not target_host:
+            return False
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            return False
+        return may_follow(await self._classify(origin_host), await self._classify(target_host))
 
 
-def _judge(url: str, response: httpx.Response) -> ReferenceCheck:
+def _refused(url: str, target: str) -> ReferenceCheck:
+    host = urlsplit(target).hostname or "?"
+    return ReferenceCheck(
+        url,
+        reachable=False,
+        warnings=(
+            f"The link redirects to a local or private address ({host[:80]}); Wan Studio "
+            "does not follow it, and does not preview it.",
+        ),
+    )
+
+
+def _judge(url: str, response: httpx.Response, final_url: str) -> ReferenceCheck:
     status = response.status_code
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower() or None
+    content_type = (
+        response.headers.get("content-type", "")[:100].split(";")[0].strip().lower() or None
+    )
     size = _size(response)
     warnings = []
     if status >= 400:
@@ -62,7 +112,7 @@ def _judge(url: str, response: httpx.Response) -> ReferenceCheck:
     if size is not None and size > LARGE_BYTES:
         megabytes = size / 1_048_576
         warnings.append(f"The clip is large ({megabytes:.0f} MB); the service may refuse it.")
-    return ReferenceCheck(url, status < 400, status, content_type, size, tuple(warnings))
+    return ReferenceCheck(url, status < 400, status, content_type, size, tuple(warnings), final_url)
 
 
 def _size(response: httpx.Response) -> int | None:

@@ -449,6 +449,16 @@ class JobService:
             and self._journal.holder(j.id) is None
         ]
 
+    def followed_elsewhere(self) -> list[Job]:
+        """Unfinished jobs another live Wan Studio process follows now."""
+        return [
+            j
+            for j in self._journal.unfinished()
+            if j.id not in self._following
+            and (holder := self._journal.holder(j.id)) is not None
+            and holder != self._journal.owner
+        ]
+
     # -- a creator's actions ---------------------------------------------------------------
 
     def stop_following(self, job_id: str) -> Job:

@@ -180,13 +180,17 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             self._cdn(path, query)
         elif path.startswith("/samples/"):
             self._sample(path)
+        elif path == "/redirect":
+            self._redirect(query)
         else:
             self._error(404, f"Cannot GET {path}")
 
     def do_HEAD(self) -> None:
-        path, _, _ = self._read_and_record()
+        path, query, _ = self._read_and_record()
         if path.startswith("/samples/"):
             self._sample(path)
+        elif path == "/redirect":
+            self._redirect(query)
         else:
             self._error(404)
 
@@ -254,6 +258,13 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             return
         assert self.sim.config.clip is not None
         self._serve_file(self.sim.config.clip, fault)
+
+    def _redirect(self, query: dict[str, list[str]]) -> None:
+        """A host that sends its visitor elsewhere (`/redirect?to=URL`), with a cookie."""
+        self._send(
+            302, b"", "text/plain",
+            {"Location": (query.get("to") or ["/"])[0], "Set-Cookie": "visitor=1; Path=/"},
+        )  # fmt: skip
 
     def _sample(self, path: str) -> None:
         name = path.removeprefix("/samples/")

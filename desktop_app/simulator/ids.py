@@ -7,7 +7,8 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import asdict, dataclass
+import zlib
+from dataclasses import astuple, dataclass
 from typing import Any
 
 SECRET = b"wan-studio-simulator"
@@ -29,7 +30,9 @@ def _sign(data: bytes) -> str:
 
 
 def encode_id(record: GenerationRecord) -> str:
-    payload = json.dumps(asdict(record), separators=(",", ":")).encode()
+    """A short id (well under the 256 characters a client accepts): the record's fields as
+    a compressed JSON array, and a signature."""
+    payload = zlib.compress(json.dumps(astuple(record), separators=(",", ":")).encode(), 9)
     text = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     return f"{text}.{_sign(payload)}"
 
@@ -40,9 +43,9 @@ def decode_id(generation_id: str) -> GenerationRecord | None:
         payload = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         if not hmac.compare_digest(_sign(payload), signature):
             return None
-        data: dict[str, Any] = json.loads(payload)
-        return GenerationRecord(**data)
-    except (ValueError, TypeError):
+        fields: list[Any] = json.loads(zlib.decompress(payload))
+        return GenerationRecord(*fields)
+    except (ValueError, TypeError, zlib.error):
         return None
 
 

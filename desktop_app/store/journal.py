@@ -21,7 +21,8 @@ from typing import Any
 from desktop_app.domain.job import UNFINISHED_STATES, Job, JobError, JobState, check_transition
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.errors import JobNotFoundError
+from desktop_app.files import private_dir, private_file
+from desktop_app.store.errors import JobNotFoundError, storage_error
 from desktop_app.store.rows import dumps, job_from_row, request_columns
 from desktop_app.store.schema import migrate
 
@@ -64,30 +65,47 @@ class JobJournal:
         lease_seconds: float = 90.0,
         clock: Clock = time.time,
     ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.owner = owner or new_owner_token()
         self.lease_seconds = lease_seconds
         self._clock = clock
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        migrate(self._db)
+        try:
+            self._db = self._open(path)
+        except (OSError, sqlite3.DatabaseError) as error:
+            raise storage_error(error, path) from None
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        private_dir(path.parent)
+        private_file(path)  # its -wal and -shm files take the same permissions
+        db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self._db
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # a failed COMMIT may have ended it already
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as error:
+            raise storage_error(error, self.path) from None
 
     # -- reading ---------------------------------------------------------------------------
 

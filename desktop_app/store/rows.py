@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from desktop_app.domain.errors import ErrorCategory, StorageError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.pricing import PriceSource
 from desktop_app.domain.request import GenerationRequest
@@ -33,11 +35,44 @@ def request_columns(request: GenerationRequest) -> dict[str, Any]:
 
 
 def job_from_row(row: sqlite3.Row) -> Job:
+    """The job in `row`. A row holding a value this version does not know (a resolution
+    of "4k", a state from the future) is read as far as it can be and says so; it never
+    stops the other rows from listing."""
+    try:
+        return _job(
+            row,
+            GenerationRequest.from_json(json.loads(row["request_json"])),
+            JobState(row["state"]),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        return _unreadable(row, error)
+
+
+def _unreadable(row: sqlite3.Row, error: Exception) -> Job:
+    try:
+        state = JobState(row["state"])
+    except ValueError:
+        state = JobState.FAILED  # shown as over: nothing is done with it by itself
+    request = GenerationRequest(prompt=str(row["prompt"] or ""), video_urls=())
+    problem = JobError(
+        "Unreadable",
+        "Part of this job's record could not be read by this version of Wan Studio "
+        f"({str(error)[:120]}); it is shown as far as it can be.",
+        category=ErrorCategory.STORAGE,
+    )
+    try:
+        job = _job(row, request, state)
+    except (ValueError, TypeError, KeyError) as again:
+        raise StorageError(f"The journal row {row['id']!r} cannot be read: {again}") from None
+    return replace(job, error=problem)
+
+
+def _job(row: sqlite3.Row, request: GenerationRequest, state: JobState) -> Job:
     return Job(
         id=row["id"],
         client_request_id=row["client_request_id"],
-        request=GenerationRequest.from_json(json.loads(row["request_json"])),
-        state=JobState(row["state"]),
+        request=request,
+        state=state,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         generation_id=row["generation_id"],

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.api.errors import ApiError
 from desktop_app.api.secret import ApiKey, InvalidKeyError
+from desktop_app.domain.base_url import base_url_problem
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.settings import Settings
+from desktop_app.settings import DEFAULT_BASE_URL, Settings
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
 
@@ -234,12 +235,23 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
+        self.problem = InfoLabel("Settings problem")
+        self.problem.setStyleSheet("color:#d62828")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        problem = base_url_problem(self.base_url.text().strip() or DEFAULT_BASE_URL)
+        if problem:
+            self.problem.setText(problem)
+            self.base_url.setFocus()
+            return
+        self.accept()
 
     def _on_browse_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Library folder", self.library.text())

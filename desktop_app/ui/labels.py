@@ -16,7 +16,7 @@ class InfoLabel(QLabel):
         self.setAccessibleDescription(purpose)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+    def setText(self, text: str) -> None:
         super().setText(text)
         # A screen reader reads the name: let it be what the label says now.
         self.setAccessibleName(text or self.accessibleDescription())

@@ -123,6 +123,8 @@ class ReferenceList(QWidget):
         grabber.grabbed.connect(self._on_grabber_grabbed)
         grabber.failed.connect(self._on_grabber_failed)
         self._problems: dict[str, str] = {}
+        self._grabbing: dict[str, str] = {}
+        """The address being previewed (after redirects) -> the reference link."""
 
         self.list = _LinkList()
         self.list.setAccessibleName("Reference clips")
@@ -227,20 +229,25 @@ class ReferenceList(QWidget):
     def _start_checks(self, url: str) -> None:
         if url not in self._checks:
             self._tasks.spawn(self._check(url))
-        if url not in self._facts:
-            self._grabber.grab(url)
 
     async def _check(self, url: str) -> None:
-        self._checks[url] = await self._check_reference(url)
+        check = await self._check_reference(url)
+        self._checks[url] = check
         self._refresh_rows()
+        # The preview loads only where the check found it safe to go (after redirects).
+        if check.final_url and url not in self._facts and url in self.links():
+            self._grabbing[check.final_url] = url
+            self._grabber.grab(check.final_url)
 
     def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
-        if facts.url in self.links():
-            self._facts[facts.url] = facts
+        url = self._grabbing.pop(facts.url, None)
+        if url is not None and url in self.links():
+            self._facts[url] = facts
             self._refresh_rows()
 
-    def _on_grabber_failed(self, url: str, reason: str) -> None:
-        if url in self.links():
+    def _on_grabber_failed(self, address: str, reason: str) -> None:
+        url = self._grabbing.pop(address, None)
+        if url is not None and url in self.links():
             self._problems[url] = reason
             self._refresh_rows()
 
@@ -286,7 +293,13 @@ class ReferenceList(QWidget):
 
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
         url = str(item.data(URL_ROLE))
-        self.play_requested.emit(url, f"Reference: {describe_link(url)[1]}")
+        check = self._checks.get(url)
+        if check is None:
+            self.message.setText("This reference is still being checked; try again in a moment.")
+        elif check.final_url is None:
+            self.message.setText("This reference cannot be previewed: " + " ".join(check.warnings))
+        else:
+            self.play_requested.emit(check.final_url, f"Reference: {describe_link(url)[1]}")
 
     def _on_url_field_return_pressed(self) -> None:
         text = self.url_field.text().strip()

@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 
 from desktop_app.api.client import MAX_ANSWER_BYTES, network_sentence
@@ -157,8 +158,6 @@ def test_a_body_longer_than_announced_is_never_a_done_clip(
 
 
 def test_network_sentences_never_carry_the_libraries_text() -> None:
-    import httpx
-
     error = httpx.LocalProtocolError("Illegal header value b'Bearer sk-A\\nB'")
     sentence = network_sentence(error, sent=False)
     assert "sk-A" not in sentence and "Illegal" not in sentence

@@ -46,7 +46,6 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     event_loop = qasync.QEventLoop(qapp, already_running=True)
     executor = qasync.QThreadExecutor(2)
     event_loop.set_default_executor(executor)
-    asyncio.set_event_loop(event_loop)
     yield event_loop
     executor.shutdown(wait=True)
 
@@ -55,12 +54,17 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 def loop(
     session_loop: asyncio.AbstractEventLoop, qtbot: QtBot
 ) -> Iterator[asyncio.AbstractEventLoop]:
-    """The loop, with every task a test left behind cancelled and finished afterwards."""
+    """The loop, running for this test only (so that asyncio.run works in other tests),
+    with every task the test left behind cancelled and finished afterwards."""
+    asyncio.set_event_loop(session_loop)
+    asyncio._set_running_loop(session_loop)
     yield session_loop
     pending = [t for t in asyncio.all_tasks(session_loop) if not t.done()]
     for task in pending:
         task.cancel()
     qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
+    asyncio._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 def run_in_loop(qtbot: QtBot, coro: Any, timeout: int = 10_000) -> Any:
