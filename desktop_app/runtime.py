@@ -24,6 +24,7 @@ from desktop_app.billing.health import ModelHealth
 from desktop_app.billing.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
 from desktop_app.billing.spending import Spending
 from desktop_app.domain.base_url import base_url_problem
+from desktop_app.files import private_dir
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.references import ReferenceProbe, keyless_client
@@ -35,6 +36,7 @@ from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.settings import Settings, SettingsFile
 from desktop_app.simulator import Simulator, SimulatorConfig
+from desktop_app.store.errors import storage_error
 from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries
 
@@ -73,6 +75,10 @@ class Runtime:
         self.environ = environ
         base_paths = AppPaths.resolve(options.home, environ)
         self.paths = base_paths.demo() if options.demo else base_paths
+        try:
+            private_dir(base_paths.config)  # window.ini and settings.json live here
+        except OSError as error:
+            raise storage_error(error, base_paths.settings_file) from None
         self.settings_file = SettingsFile(base_paths.settings_file)
         self.settings: Settings = self.settings_file.load()
         self.simulator: Simulator | None = demo_simulator() if options.demo else None

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.domain.job import UNFINISHED_STATES, Job
+from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -88,7 +89,7 @@ class JobListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{job.state.value}: {job.request.prompt[:80]}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return job.request.prompt
+            return plain_tooltip(job.request.prompt)
         return None
 
     # -- one job -----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from desktop_app.domain.request import (
     ShotType,
     variations,
 )
+from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.options import AspectRatioPicker, SeedField
 from desktop_app.ui.prompt_editor import PromptEditor
@@ -299,7 +300,7 @@ class Composer(QWidget):
         for slot, link in enumerate(links, start=1):
             name = describe_link(link)[1]
             chip = QPushButton(f"{tag(slot)} · {name[:18]}")
-            chip.setToolTip(f"Insert {tag(slot)} ({name}) into the prompt")
+            chip.setToolTip(plain_tooltip(f"Insert {tag(slot)} ({name}) into the prompt"))
             chip.setAccessibleName(f"Insert {tag(slot)}")
             chip.clicked.connect(lambda _=False, s=slot: self.prompt.insert_tag(tag(s)))
             self.chips.addWidget(chip)

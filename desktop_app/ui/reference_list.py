@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
 from desktop_app.jobs.references import ReferenceCheck
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
 
@@ -262,7 +263,7 @@ class ReferenceList(QWidget):
             url = str(item.data(URL_ROLE))
             lines = self._row_lines(row + 1, url)
             item.setText("\n".join(lines))
-            item.setToolTip(url)
+            item.setToolTip(plain_tooltip(url))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, " ".join(lines))
             facts = self._facts.get(url)
             if facts is not None:

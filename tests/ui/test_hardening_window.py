@@ -32,13 +32,15 @@ def test_a_hostile_server_message_is_shown_as_plain_text(
 ) -> None:
     sim.add_fault(Fault("generation", message=HOSTILE))
     window = windows()
-    compose_and_generate(window, sample_links[:1], "character1 waves")
+    compose_and_generate(window, sample_links[:1], f"character1 waves {HOSTILE}")
     wait_for_state(qtbot, window, JobState.FAILED)
     window.jobs.view.setCurrentIndex(window.services.model.index(0))
     details = window.jobs.details
     assert details.textFormat() is Qt.TextFormat.PlainText
     assert '<img src="file:///dev/zero">' in details.text()
     assert details.accessibleName() == details.text()  # a screen reader reads what it says
+    tooltip = window.services.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tooltip and "&lt;img" in tooltip
     show_error(window, "Failed", HOSTILE)
     [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert box.textFormat() is Qt.TextFormat.PlainText and box.text() == HOSTILE
