@@ -188,3 +188,21 @@ def test_a_deprecated_model_is_told_with_its_replacement(tmp_path: Path) -> None
     assert warning is not None
     assert "superseded" in warning and "alibaba/wan-2-7-r2v" in warning
     assert "2027-02-01" in warning
+
+
+def test_a_failing_ledger_is_waited_out(tmp_path: Path, account_sim: Simulator) -> None:
+    account_sim.add_fault(Fault("ledger", status=500, times=2))
+    account_sim.add_fault(Fault("ledger", status=200, body="<html>proxy</html>"))
+
+    async def scenario() -> Job:
+        async with service_on(tmp_path, account_sim.base_url) as service:
+            job = await service.follow((await service.submit(REQUEST)).id)
+            client = make_client(account_sim.base_url)
+            history = HistoryQueries(tmp_path / "journal.sqlite3")
+            try:
+                return await ChargeFinder(client, service, history, FAST_CHARGES).find(job.id)
+            finally:
+                await client.aclose()
+
+    assert run(scenario()).charged_credits == 3_000_000
+    assert account_sim.count("GET", "/v2/billing/transactions") >= 4

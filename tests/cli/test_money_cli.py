@@ -134,5 +134,7 @@ def test_malformed_account_answers_leave_the_commands_working(
     balance = wan(tmp_path, "balance", base_url=sim.base_url)
     assert balance.returncode == 5 and "could not be read" in balance.stderr
     assert "Traceback" not in balance.stderr
+    sim.add_fault(Fault("deprecations", status=503))
     sent = wan(tmp_path, "generate", *REQUEST, base_url=sim.base_url)
     assert sent.returncode == 0, sent.stderr
+    assert sim.count("GET", "/v1/models/deprecations") == 1
