@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.logs import configure_logging
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.models.account_watch import AccountWatch
+from desktop_app.models.draft_store import DraftStore
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
@@ -70,6 +71,7 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
         account=account,
         quote=runtime.service.quote,
         model=model,
+        draft=DraftStore(paths.data / "draft.json"),
         grabber=grabber,
         tasks=tasks,
         check_reference=probe.check,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -66,6 +67,8 @@ def _draw_seed() -> int:
 class Composer(QWidget):
     generate_requested = Signal(list)
     """The valid GenerationRequests (one, or the variations) the creator asked for."""
+    edited = Signal()
+    """Something the creator set changed (the draft is saved on it)."""
 
     def __init__(
         self, references: ReferenceList, quote: QuoteRequests, parent: QWidget | None = None
@@ -186,6 +189,7 @@ class Composer(QWidget):
         self.enhance.toggled.connect(self.refresh)
         self.seed.changed.connect(self.refresh)
         self.variations.valueChanged.connect(self.refresh)
+        self.seed.lock.toggled.connect(lambda *_: self.refresh())
         # Every parameter can change the price on the button.
         self.aspect.changed.connect(self.refresh)
         self.resolution.idToggled.connect(lambda *_: self.refresh())
@@ -230,6 +234,26 @@ class Composer(QWidget):
     def quote(self) -> Quote:
         return self._quote([self.request()] * self.variations.value())
 
+    def draft(self) -> dict[str, Any]:
+        """Everything set in the composer, valid or not, as JSON-ready data."""
+        return {
+            "request": self.request().to_json(),
+            "variations": self.variations.value(),
+            "seed_kept": self.seed.lock.isChecked(),
+        }
+
+    def restore(self, draft: dict[str, Any]) -> bool:
+        """Fill the composer from `draft`; False (and nothing changed) when it is unusable."""
+        try:
+            request = GenerationRequest.from_json(draft["request"])
+            variations = int(draft.get("variations", 1))
+            self.load(request)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False
+        self.variations.setValue(max(1, min(MAX_VARIATIONS, variations)))
+        self.seed.lock.setChecked(bool(draft.get("seed_kept", False)))
+        return True
+
     def problems(self) -> list[str]:
         found = [str(p) for p in self.request().problems()]
         if self.seed.field.text().strip() and self.seed.value() is None:
@@ -251,6 +275,7 @@ class Composer(QWidget):
         self.shot_note.setText(
             "" if expansion else "Shot type only takes effect with prompt expansion on."
         )
+        self.edited.emit()
         problems = self.problems()
         self.generate_button.setEnabled(not problems and not self._sending)
         self.reason.setText("Cannot generate yet: " + "; ".join(problems) if problems else "")

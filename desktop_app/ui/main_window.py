@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -19,6 +19,7 @@ from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
+from desktop_app.models.draft_store import DraftStore
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
@@ -26,6 +27,7 @@ from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import SettingsFile
 from desktop_app.tasks import TaskGroup
+from desktop_app.ui.arrivals import Arrivals
 from desktop_app.ui.composer import Composer, QuoteRequests
 from desktop_app.ui.dialogs import (
     KEYS_PAGE,
@@ -49,6 +51,7 @@ class WindowServices:
     account: AccountWatch
     quote: QuoteRequests
     model: JobListModel
+    draft: DraftStore
     grabber: FrameGrabber
     tasks: TaskGroup
     check_reference: CheckReference
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self.composer = Composer(self.references, services.quote)
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)
+        self.arrivals = Arrivals(self, self.player, self.jobs, self.windowTitle())
         self._thumbnail_jobs: dict[str, str] = {}
         self._thumbnail_checked: set[str] = set()
 
@@ -134,6 +138,14 @@ class MainWindow(QMainWindow):
         services.model.rowsInserted.connect(self._want_thumbnails)
         services.model.reload()
         self._restore_state()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(500)
+        self._draft_timer.timeout.connect(self._save_draft)
+        saved = services.draft.load()
+        if saved is not None:
+            self.composer.restore(saved)
+        self.composer.edited.connect(self._draft_timer.start)
         if services.demo and services.sample_links:
             self.composer.samples_button.setVisible(True)
             self.composer.samples_button.clicked.connect(self.add_sample_references)
@@ -269,7 +281,11 @@ class MainWindow(QMainWindow):
         self.balance.show_text(self.services.account.status_text())
 
     def _on_controller_job_changed(self, job: Job) -> None:
-        self.services.model.upsert(job)
+        model = self.services.model
+        row = model.row_of(job.id)
+        before = model.job_at(row).state if row is not None else None
+        model.upsert(job)
+        self.arrivals.changed(before, job)
         if job.state is not JobState.DOWNLOADING:  # downloads change many times a second
             self._show_spending()
         if job.state is JobState.SUBMITTING:
@@ -335,7 +351,17 @@ class MainWindow(QMainWindow):
             if isinstance(saved, QByteArray):
                 splitter.restoreState(saved)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.arrivals.window_activated()
+        super().changeEvent(event)
+
+    def _save_draft(self) -> None:
+        self.services.draft.save(self.composer.draft())
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._draft_timer.stop()
+        self._save_draft()
         state = self.services.window_state
         state.setValue("geometry", self.saveGeometry())
         state.setValue("main_splitter", self.main.saveState())

@@ -44,6 +44,7 @@ class PlayerWidget(QWidget):
         self.video.setMinimumSize(320, 180)
         self.video.setAccessibleName("Video")
         self.player.setVideoOutput(self.video)
+        self._chosen = False
         self.title = InfoLabel(
             "Now playing", "Nothing loaded. Double-click a job or a reference to play it."
         )
@@ -145,7 +146,24 @@ class PlayerWidget(QWidget):
     # -- what callers use -------------------------------------------------------------------
 
     def play(self, source: str, title: str) -> None:
-        """Play a local path or a link from its start."""
+        """Play a local path or a link from its start: the creator's choice."""
+        self._load(source, title)
+        self._chosen = True
+        self.player.play()
+
+    def show_paused(self, source: str, title: str) -> None:
+        """Load a clip paused on its first frame (a result that just came in)."""
+        self._load(source, title)
+        self._chosen = False
+        self.player.pause()
+
+    def is_idle(self) -> bool:
+        """Not busy with something the creator chose: empty, showing a result that came in
+        by itself, or at the end of the creator's clip."""
+        stopped = self.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+        return self.player.source().isEmpty() or not self._chosen or stopped
+
+    def _load(self, source: str, title: str) -> None:
         url = (
             QUrl.fromLocalFile(source)
             if not source.startswith(("http://", "https://"))
@@ -153,7 +171,6 @@ class PlayerWidget(QWidget):
         )
         self.title.setText(title)
         self.player.setSource(url)
-        self.player.play()
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

@@ -1,0 +1,101 @@
+"""The creator's loop in the window: the draft survives a restart, the result comes to the
+player, and old takes are found again by a word of their prompt."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QSystemTrayIcon
+from pytestqt.qtbot import QtBot
+
+from desktop_app.domain.job import JobState
+from desktop_app.domain.request import AspectRatio, Resolution, ShotType
+from desktop_app.ui.main_window import MainWindow
+from tests.conftest import SAMPLES
+from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
+
+
+def fill(window: MainWindow, links: list[str]) -> None:
+    composer = window.composer
+    window.references.set_links(links)
+    composer.prompt.setPlainText("character1 dances with character2 in the rain")
+    composer.negative.setPlainText("blur, text")
+    composer.aspect.set_value(AspectRatio.PORTRAIT)
+    composer.resolution.button(0).setChecked(True)
+    composer.duration.button(2).setChecked(True)
+    composer.shot_type.setCurrentIndex(1)
+    composer.seed.field.setText("42")
+    composer.seed.lock.setChecked(True)
+    composer.variations.setValue(3)
+
+
+def test_the_draft_is_back_after_a_restart(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    first = windows()
+    fill(first, sample_links[:2])
+    windows.close(first)  # quitting mid-draft
+
+    second = windows()
+    request = second.composer.request()
+    assert request.video_urls == tuple(sample_links[:2])
+    assert request.prompt == "character1 dances with character2 in the rain"
+    assert request.negative_prompt == "blur, text"
+    assert request.aspect_ratio is AspectRatio.PORTRAIT
+    assert request.resolution is Resolution.HD and request.duration == 15
+    assert request.shot_type is ShotType.MULTI and request.seed == 42
+    assert second.composer.seed.lock.isChecked()
+    assert second.composer.variations.value() == 3
+    assert second.composer.generate_button.text().startswith("Generate 3")
+
+
+def test_the_draft_is_saved_as_one_types_without_closing(
+    qtbot: QtBot, windows: WindowFactory
+) -> None:
+    window = windows()
+    qtbot.keyClicks(window.composer.prompt, "character1 waves")
+    qtbot.waitUntil(
+        lambda: (
+            (draft := window.services.draft.load()) is not None
+            and draft["request"]["prompt"] == "character1 waves"
+        ),
+        timeout=3_000,
+    )
+    assert window.composer.prompt.toPlainText() == "character1 waves"
+
+
+def test_a_finished_clip_comes_to_the_idle_player_and_counts_as_new_until_seen(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    assert window.player.is_idle()
+    compose_and_generate(window, sample_links[:1], "character1 bows")
+    qtbot.waitUntil(lambda: window.services.model.rowCount() == 1)
+    window.jobs.view.clearSelection()
+    window.jobs.view.setCurrentIndex(QModelIndex())  # looking elsewhere
+    job = wait_for_state(qtbot, window, JobState.DONE)
+    assert job.file_path is not None
+    qtbot.waitUntil(lambda: window.player.player.source().toLocalFile() == str(job.file_path))
+    assert window.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState
+    assert window.windowTitle().endswith("— 1 new")
+    assert window.arrivals.unseen == [job.id]
+    window.jobs.select(job.id)
+    assert window.windowTitle() == "Wan Studio"
+    assert window.arrivals.unseen == []
+
+
+def test_a_clip_the_creator_is_watching_is_not_replaced(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    window.player.player.setLoops(QMediaPlayer.Loops.Infinite)
+    window.player.play(str(SAMPLES[0]), "my reference")
+    qtbot.waitUntil(
+        lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+    )
+    compose_and_generate(window, sample_links[1:2], "character1 hops")
+    wait_for_state(qtbot, window, JobState.DONE)
+    assert window.player.player.source().toLocalFile() == str(SAMPLES[0])
+    assert window.player.title.text() == "my reference"
+    if window.arrivals.tray is None:  # no notification area here: nothing is shown, no error
+        assert not QSystemTrayIcon.isSystemTrayAvailable()
