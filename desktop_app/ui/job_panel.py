@@ -1,22 +1,19 @@
-"""JobPanel: every job, newest first, with state, progress, time and cost, and the actions
-a creator takes on one (play, reveal, copy ids, stop following, forget, send again)."""
+"""JobPanel: the jobs (searched, filtered, sorted; a list or a grid), what happened to the
+selected one, and the actions a creator takes on it (play, reveal, copy ids, stop
+following, forget, send again, download again)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import (
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
-    QRect,
-    QSize,
     Qt,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QPainter, QPixmap
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListView,
@@ -24,155 +21,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionProgressBar,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.job import Job, JobAction, JobState
-from desktop_app.domain.money import credits_to_usd, format_credits, format_usd
+from desktop_app.domain.money import format_credits
 from desktop_app.domain.pricing import Quote
-from desktop_app.domain.prompt import TYPICAL_SECONDS
 from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
+from desktop_app.ui.job_delegate import JobDelegate
+from desktop_app.ui.job_filters import JobFilterBar
 from desktop_app.ui.labels import InfoLabel
-
-STATE_COLOURS = {
-    JobState.SUBMITTING: "#6c757d",
-    JobState.UNKNOWN: "#e9a100",
-    JobState.REJECTED: "#d62828",
-    JobState.QUEUED: "#457b9d",
-    JobState.GENERATING: "#1d70b8",
-    JobState.DOWNLOADING: "#2a9d8f",
-    JobState.DONE: "#2b9348",
-    JobState.FAILED: "#d62828",
-    JobState.LOST: "#9d0208",
-}
-STATE_SYMBOLS = {
-    JobState.SUBMITTING: "↑",
-    JobState.UNKNOWN: "?",
-    JobState.REJECTED: "✕",
-    JobState.QUEUED: "…",
-    JobState.GENERATING: "⚙",
-    JobState.DOWNLOADING: "↓",
-    JobState.DONE: "✓",
-    JobState.FAILED: "✕",
-    JobState.LOST: "⌀",
-}
-ROW_HEIGHT = 64
-THUMB = QSize(96, 54)
-
-
-def elapsed_text(job: Job, now: float) -> str:
-    end = job.finished_at if job.state.is_terminal and job.finished_at else now
-    seconds = int(max(0, end - job.created_at))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def progress_of(job: Job, now: float) -> float | None:
-    """0..1 for the bar: bytes while downloading, else time against the typical time."""
-    if job.state is JobState.DOWNLOADING and job.bytes_total:
-        return job.bytes_done / job.bytes_total
-    if job.state in (JobState.QUEUED, JobState.GENERATING):
-        key = (job.request.effective_resolution.value, job.request.effective_duration)
-        typical = TYPICAL_SECONDS.get(key, 260)
-        return min(0.99, (now - (job.submitted_at or job.created_at)) / typical)
-    return None
-
-
-def cost_text(job: Job) -> str:
-    """The job row's money, saying which number it is."""
-    if job.charged_credits == 0:
-        return "not charged"
-    if job.charged_usd is not None:
-        return f"charged {format_usd(job.charged_usd)}"
-    if job.estimate_usd is not None:
-        return f"est. {format_usd(job.estimate_usd)}"
-    if job.credits_used is not None:
-        return f"{format_usd(credits_to_usd(job.credits_used))} reported"
-    return ""
-
-
-class JobDelegate(QStyledItemDelegate):
-    def __init__(self, thumbnails: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._thumbnails = thumbnails
-        self._cache: dict[str, QPixmap | None] = {}
-
-    def thumbnail(self, job: Job) -> QPixmap | None:
-        """The job's thumbnail, looked for on disk once (forget_thumbnail looks again)."""
-        if job.id not in self._cache:
-            path = self._thumbnails / f"{job.id}.png"
-            self._cache[job.id] = (
-                QPixmap(str(path)).scaled(
-                    THUMB,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-                if path.exists()
-                else None
-            )
-        return self._cache[job.id]
-
-    def forget_thumbnail(self, job_id: str) -> None:
-        self._cache.pop(job_id, None)
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        return QSize(320, ROW_HEIGHT)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        job: Job = index.data(JOB_ROLE)
-        style = option.widget.style() if option.widget else QGuiApplication.style()  # type: ignore[attr-defined]
-        style.drawPrimitive(
-            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
-        )
-        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        text_colour = palette.highlightedText().color() if selected else palette.text().color()
-        painter.save()
-        thumb_rect = QRect(rect.left(), rect.top(), THUMB.width(), THUMB.height())
-        pixmap = self.thumbnail(job)
-        if pixmap is not None:
-            painter.drawPixmap(thumb_rect.topLeft(), pixmap)
-        else:
-            painter.fillRect(thumb_rect, palette.mid())
-        text_left = thumb_rect.right() + 8
-        width = rect.right() - text_left
-        painter.setPen(text_colour)
-        metrics = painter.fontMetrics()
-        prompt = metrics.elidedText(
-            " ".join(job.request.prompt.split()), Qt.TextElideMode.ElideRight, width
-        )
-        painter.drawText(text_left, rect.top() + metrics.ascent(), prompt)
-        colour = QColor(STATE_COLOURS[job.state])
-        painter.setPen(colour)
-        now = time.time()
-        state_text = f"{STATE_SYMBOLS[job.state]} {job.state.value}"
-        if not job.followed and not job.state.is_terminal:
-            state_text += " (not followed)"
-        line2 = rect.top() + metrics.height() + metrics.ascent()
-        painter.drawText(text_left, line2, state_text)
-        painter.setPen(text_colour)
-        info = f"{elapsed_text(job, now)}   {cost_text(job)}"
-        painter.drawText(rect.right() - metrics.horizontalAdvance(info), line2, info)
-        progress = progress_of(job, now)
-        if progress is not None:
-            bar = QStyleOptionProgressBar()
-            bar.rect = QRect(text_left, rect.top() + 2 * metrics.height() + 4, width, 10)
-            bar.minimum, bar.maximum = 0, 1000
-            bar.progress = int(progress * 1000)
-            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
-        painter.restore()
 
 
 class JobPanel(QWidget):
@@ -196,6 +55,9 @@ class JobPanel(QWidget):
         self.delegate = JobDelegate(thumbnails, self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(True)
+        self.filters = JobFilterBar()
+        self.filters.changed.connect(self.model.set_filter)
+        self.filters.grid_toggled.connect(self.show_grid)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.activated.connect(self._on_view_activated)
@@ -225,6 +87,7 @@ class JobPanel(QWidget):
         )
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.details)
         layout.addLayout(self.buttons)
@@ -238,6 +101,16 @@ class JobPanel(QWidget):
         button.clicked.connect(slot)
         self.buttons.addWidget(button)
         return button
+
+    def show_grid(self, grid: bool) -> None:
+        """Thumbnails in a grid, or rows in a list."""
+        self.delegate.grid = grid
+        self.view.setViewMode(QListView.ViewMode.IconMode if grid else QListView.ViewMode.ListMode)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setWrapping(grid)
+        self.view.setSpacing(4 if grid else 0)
+        self.view.scheduleDelayedItemsLayout()
 
     def selected(self) -> Job | None:
         index = self.view.currentIndex()

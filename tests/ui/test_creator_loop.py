@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QListView, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
-from desktop_app.domain.request import AspectRatio, Resolution, ShotType
+from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
+from desktop_app.store.journal import JobJournal
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES
 from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
@@ -99,3 +100,39 @@ def test_a_clip_the_creator_is_watching_is_not_replaced(
     assert window.player.title.text() == "my reference"
     if window.arrivals.tray is None:  # no notification area here: nothing is shown, no error
         assert not QSystemTrayIcon.isSystemTrayAvailable()
+
+
+def test_search_filters_and_sort_narrow_the_list(qtbot: QtBot, windows: WindowFactory) -> None:
+    journal = JobJournal(windows.home / "journal.sqlite3")
+    made = {}
+    for prompt, resolution, credits in (
+        ("character1 surfs at the beach", Resolution.HD, 1_000_000),
+        ("character1 climbs a snowy mountain", Resolution.FULL_HD, 3_000_000),
+        ("character1 naps on the beach", Resolution.FULL_HD, 2_000_000),
+    ):
+        request = GenerationRequest(prompt=prompt, video_urls=("https://e.com/a.mp4",),
+                                    resolution=resolution)  # fmt: skip
+        job = journal.create(request)
+        journal.update(job.id, state=JobState.QUEUED, generation_id=job.id, credits_used=credits)
+        journal.update(job.id, state=JobState.FAILED)
+        made[prompt.split()[1]] = job.id
+    journal.close()
+    window = windows(start=False)
+    model, bar = window.services.model, window.jobs.filters
+
+    def listed() -> list[str]:
+        return [model.job_at(r).id for r in range(model.rowCount())]
+
+    assert len(listed()) == 3
+    qtbot.keyClicks(bar.search, "beach")
+    qtbot.waitUntil(lambda: listed() == [made["naps"], made["surfs"]])
+    bar.resolution.setCurrentIndex(bar.resolution.findData(Resolution.FULL_HD))
+    assert listed() == [made["naps"]]
+    bar.search.clear()
+    qtbot.waitUntil(lambda: len(listed()) == 2)
+    bar.sort.setCurrentIndex(bar.sort.findText("Most expensive"))
+    assert listed() == [made["climbs"], made["naps"]]
+    bar.state.setCurrentIndex(bar.state.findText("Done"))
+    assert listed() == []
+    bar.grid.click()
+    assert window.jobs.view.viewMode() == QListView.ViewMode.IconMode

@@ -1,0 +1,206 @@
+"""JobDelegate: how one job is drawn, as a row (thumbnail, prompt, state, seed, time, cost,
+progress) or as a grid tile, and the numbers it shows."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.money import credits_to_usd, format_usd
+from desktop_app.domain.prompt import TYPICAL_SECONDS
+from desktop_app.models.job_list_model import JOB_ROLE
+
+STATE_COLOURS = {
+    JobState.SUBMITTING: "#6c757d",
+    JobState.UNKNOWN: "#e9a100",
+    JobState.REJECTED: "#d62828",
+    JobState.QUEUED: "#457b9d",
+    JobState.GENERATING: "#1d70b8",
+    JobState.DOWNLOADING: "#2a9d8f",
+    JobState.DONE: "#2b9348",
+    JobState.FAILED: "#d62828",
+    JobState.LOST: "#9d0208",
+}
+STATE_SYMBOLS = {
+    JobState.SUBMITTING: "↑",
+    JobState.UNKNOWN: "?",
+    JobState.REJECTED: "✕",
+    JobState.QUEUED: "…",
+    JobState.GENERATING: "⚙",
+    JobState.DOWNLOADING: "↓",
+    JobState.DONE: "✓",
+    JobState.FAILED: "✕",
+    JobState.LOST: "⌀",
+}
+ROW_HEIGHT = 64
+THUMB = QSize(96, 54)
+TILE = QSize(200, 160)
+
+
+def elapsed_text(job: Job, now: float) -> str:
+    end = job.finished_at if job.state.is_terminal and job.finished_at else now
+    seconds = int(max(0, end - job.created_at))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def progress_of(job: Job, now: float) -> float | None:
+    """0..1 for the bar: bytes while downloading, else time against the typical time."""
+    if job.state is JobState.DOWNLOADING and job.bytes_total:
+        return job.bytes_done / job.bytes_total
+    if job.state in (JobState.QUEUED, JobState.GENERATING):
+        key = (job.request.effective_resolution.value, job.request.effective_duration)
+        typical = TYPICAL_SECONDS.get(key, 260)
+        return min(0.99, (now - (job.submitted_at or job.created_at)) / typical)
+    return None
+
+
+def cost_text(job: Job) -> str:
+    """The job row's money, saying which number it is."""
+    if job.charged_credits == 0:
+        return "not charged"
+    if job.charged_usd is not None:
+        return f"charged {format_usd(job.charged_usd)}"
+    if job.estimate_usd is not None:
+        return f"est. {format_usd(job.estimate_usd)}"
+    if job.credits_used is not None:
+        return f"{format_usd(credits_to_usd(job.credits_used))} reported"
+    return ""
+
+
+class JobDelegate(QStyledItemDelegate):
+    def __init__(self, thumbnails: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._thumbnails = thumbnails
+        self._cache: dict[str, QPixmap | None] = {}
+        self.grid = False
+
+    def thumbnail(self, job: Job) -> QPixmap | None:
+        """The job's thumbnail, looked for on disk once (forget_thumbnail looks again)."""
+        if job.id not in self._cache:
+            path = self._thumbnails / f"{job.id}.png"
+            self._cache[job.id] = (
+                QPixmap(str(path)).scaled(
+                    THUMB,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                if path.exists()
+                else None
+            )
+        return self._cache[job.id]
+
+    def forget_thumbnail(self, job_id: str) -> None:
+        self._cache.pop(job_id, None)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return TILE if self.grid else QSize(320, ROW_HEIGHT)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        job: Job = index.data(JOB_ROLE)
+        style = option.widget.style() if option.widget else QGuiApplication.style()  # type: ignore[attr-defined]
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
+        if self.grid:
+            self._paint_tile(painter, option, job)
+            return
+        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        painter.save()
+        thumb_rect = QRect(rect.left(), rect.top(), THUMB.width(), THUMB.height())
+        pixmap = self.thumbnail(job)
+        if pixmap is not None:
+            painter.drawPixmap(thumb_rect.topLeft(), pixmap)
+        else:
+            painter.fillRect(thumb_rect, palette.mid())
+        text_left = thumb_rect.right() + 8
+        width = rect.right() - text_left
+        painter.setPen(text_colour)
+        metrics = painter.fontMetrics()
+        prompt = metrics.elidedText(
+            " ".join(job.request.prompt.split()), Qt.TextElideMode.ElideRight, width
+        )
+        painter.drawText(text_left, rect.top() + metrics.ascent(), prompt)
+        now = time.time()
+        line2 = rect.top() + metrics.height() + metrics.ascent()
+        self._paint_state(painter, job, text_left, line2, selected, text_colour)
+        painter.setPen(text_colour)
+        seed = f"seed {job.request.seed}   " if job.request.seed is not None else ""
+        info = f"{seed}{elapsed_text(job, now)}   {cost_text(job)}"
+        painter.drawText(rect.right() - metrics.horizontalAdvance(info), line2, info)
+        progress = progress_of(job, now)
+        if progress is not None:
+            bar = QStyleOptionProgressBar()
+            bar.rect = QRect(text_left, rect.top() + 2 * metrics.height() + 4, width, 10)
+            bar.minimum, bar.maximum = 0, 1000
+            bar.progress = int(progress * 1000)
+            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+        painter.restore()
+
+    def _paint_state(
+        self, painter: QPainter, job: Job, left: int, baseline: int, selected: bool,
+        text_colour: QColor,
+    ) -> None:  # fmt: skip
+        """The state as a coloured dot and words; on a selected row the words take the
+        selection's text colour, so they stay readable."""
+        metrics = painter.fontMetrics()
+        dot = metrics.ascent() // 2 + 2
+        painter.setBrush(QColor(STATE_COLOURS[job.state]))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(left, baseline - metrics.ascent() // 2 - dot // 2, dot, dot)
+        state_text = f"{STATE_SYMBOLS[job.state]} {job.state.value}"
+        if not job.followed and not job.state.is_terminal:
+            state_text += " (not followed)"
+        if job.batch_id:
+            state_text += " · variation"
+        painter.setPen(text_colour if selected else QColor(STATE_COLOURS[job.state]))
+        painter.drawText(left + dot + 4, baseline, state_text)
+
+    def _paint_tile(self, painter: QPainter, option: QStyleOptionViewItem, job: Job) -> None:
+        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        painter.save()
+        thumb_rect = QRect(rect.left(), rect.top(), rect.width(), rect.width() * 9 // 16)
+        pixmap = self.thumbnail(job)
+        if pixmap is not None:
+            scaled = pixmap.scaled(thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawPixmap(thumb_rect.topLeft(), scaled)
+        else:
+            painter.fillRect(thumb_rect, palette.mid())
+        metrics = painter.fontMetrics()
+        painter.setPen(text_colour)
+        prompt = metrics.elidedText(
+            " ".join(job.request.prompt.split()), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        top = thumb_rect.bottom() + 4 + metrics.ascent()
+        painter.drawText(rect.left(), top, prompt)
+        self._paint_state(painter, job, rect.left(), top + metrics.height(), selected, text_colour)
+        painter.restore()
