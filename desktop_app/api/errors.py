@@ -59,7 +59,10 @@ class KeyRefusedError(ApiError, ServiceRefusedError):
 
 
 class NoCreditsError(ApiError, ServiceRefusedError):
-    summary = "Your AI/ML API account cannot pay for this: it has run out of credits."
+    """403: the account may not do this (most often: no credits left). The service's own
+    sentence says which."""
+
+    summary = "The service refused this for your account."
 
 
 class RequestRejectedError(ApiError, ServiceRefusedError):

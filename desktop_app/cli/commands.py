@@ -34,7 +34,7 @@ from desktop_app.jobs.service import FollowInterruptedError, JobBusyError, JobSe
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime
-from desktop_app.secrets.keystore import KeyringUnavailableError, KeyStore
+from desktop_app.secrets.keystore import KeyringUnavailableError, KeySource, KeyStore
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.queries import JobFilter
 from desktop_app.store.repair import set_aside
@@ -392,7 +392,10 @@ def run_key(args: argparse.Namespace, store: KeyStore, redactor: SecretRedactor)
         elif args.key_command == "clear":
             print("The stored API key was removed." if store.clear() else "No key was stored.")
         else:
-            print(store.status().describe())
+            status = store.status()
+            print(status.describe())
+            if status.source is KeySource.NONE:
+                print("Store one with `wan-studio key set`, or set AIMLAPI_KEY.")
     except KeyringUnavailableError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID

@@ -18,6 +18,7 @@ from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.logs import SecretRedactor, configure_logging
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime, RuntimeOptions
+from desktop_app.secrets.active_key import MissingKeyError
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.store.errors import BrokenJournalError, storage_error
 
@@ -89,6 +90,13 @@ def run_command(
         return EXIT_INTERRUPTED
     except WanStudioError as error:
         print(error.explain(), file=sys.stderr)
+        if isinstance(error, MissingKeyError):
+            print(
+                "Store one with `wan-studio key set`, or set the AIMLAPI_KEY environment "
+                "variable. Keys are made at https://aimlapi.com/app/keys. To try Wan Studio "
+                "without one, add --demo.",
+                file=sys.stderr,
+            )
         if isinstance(error, BrokenJournalError):
             home = f" --home {args.home}" if args.home else ""
             print(f"To do so: wan-studio{home} set-aside-journal", file=sys.stderr)

@@ -47,9 +47,14 @@ class Problem:
 
     field: str
     rule: str
+    advice: str = ""
+    """The same in a creator's words, without field names: what to do about it."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.rule}"
+
+    def say(self) -> str:
+        return self.advice or self.rule
 
 
 class InvalidRequestError(InvalidInputError):
@@ -102,23 +107,39 @@ class GenerationRequest:
         """Every local rule this request breaks; empty when it may be sent."""
         found: list[Problem] = []
         if not self.prompt.strip():
-            found.append(Problem("prompt", "must not be empty"))
-        elif len(self.prompt) > PROMPT_LIMIT:
             found.append(
-                Problem("prompt", f"at most {PROMPT_LIMIT} characters (has {len(self.prompt)})")
+                Problem("prompt", "must not be empty", "Write a prompt that describes the scene.")
+            )
+        elif len(self.prompt) > PROMPT_LIMIT:
+            length = len(self.prompt)
+            found.append(
+                Problem(
+                    "prompt",
+                    f"at most {PROMPT_LIMIT} characters (has {length})",
+                    f"Shorten the prompt to {PROMPT_LIMIT} characters (it has {length}).",
+                )
             )
         if self.negative_prompt is not None and len(self.negative_prompt) > NEGATIVE_PROMPT_LIMIT:
+            length = len(self.negative_prompt)
             found.append(
                 Problem(
                     "negative_prompt",
-                    f"at most {NEGATIVE_PROMPT_LIMIT} characters (has {len(self.negative_prompt)})",
+                    f"at most {NEGATIVE_PROMPT_LIMIT} characters (has {length})",
+                    f"Shorten what to keep out to {NEGATIVE_PROMPT_LIMIT} characters "
+                    f"(it has {length}).",
                 )
             )
         found.extend(self._url_problems())
         if self.duration is not None and self.duration not in DURATIONS:
             found.append(Problem("duration", f"must be 5, 10 or 15 seconds, not {self.duration}"))
         if self.seed is not None and not 0 <= self.seed <= SEED_MAX:
-            found.append(Problem("seed", f"must be a whole number from 0 to {SEED_MAX}"))
+            found.append(
+                Problem(
+                    "seed",
+                    f"must be a whole number from 0 to {SEED_MAX}",
+                    f"The seed must be a whole number from 0 to {SEED_MAX}.",
+                )
+            )
         if self.model != MODEL_ID:
             found.append(Problem("model", f"must be {MODEL_ID}"))
         return found
@@ -127,7 +148,13 @@ class GenerationRequest:
         if not 1 <= len(self.video_urls) <= MAX_REFERENCES:
             count = len(self.video_urls)
             return [
-                Problem("video_urls", f"needs 1 to {MAX_REFERENCES} reference clips, not {count}")
+                Problem(
+                    "video_urls",
+                    f"needs 1 to {MAX_REFERENCES} reference clips, not {count}",
+                    f"Add 1 to {MAX_REFERENCES} reference clips."
+                    if count == 0
+                    else f"Use at most {MAX_REFERENCES} reference clips (there are {count}).",
+                )
             ]
         found = []
         seen: set[str] = set()
@@ -135,9 +162,21 @@ class GenerationRequest:
             problem = reference_url_problem(url)
             if problem:
                 shown = url if len(url) <= 80 else url[:79] + "…"
-                found.append(Problem("video_urls", f"reference {slot} ({shown!r}) {problem}"))
+                found.append(
+                    Problem(
+                        "video_urls",
+                        f"reference {slot} ({shown!r}) {problem}",
+                        f"Reference {slot}: its link {problem}.",
+                    )
+                )
             elif url.strip() in seen:
-                found.append(Problem("video_urls", f"reference {slot} repeats an earlier one"))
+                found.append(
+                    Problem(
+                        "video_urls",
+                        f"reference {slot} repeats an earlier one",
+                        f"Reference {slot} is the same clip as an earlier one.",
+                    )
+                )
             seen.add(url.strip())
         return found
 

@@ -42,7 +42,8 @@ class JobController(QObject):
     """(job, sentence): following it keeps failing; it retries by itself."""
     problem_raised = Signal(str, str)
     """(title, sentence): something a creator must hear about."""
-    key_needed = Signal(str)
+    key_refused = Signal(str)
+    """The service refused the API key (the sentence): a new one is needed."""
     submission_finished = Signal()
     """A Generate was journaled and sent (or refused): the next one may be asked for."""
     job_ended = Signal(object)
@@ -127,7 +128,9 @@ class JobController(QObject):
         finally:
             self.submission_finished.emit()
         for job in jobs:
-            if job.error is not None and not job.state.is_followable:
+            if job.error is not None and job.error.kind == "KeyRefusedError":
+                self.key_refused.emit(job.error.message)
+            elif job.error is not None and not job.state.is_followable:
                 title = "Not sent" if job.state is JobState.REJECTED else "Outcome unknown"
                 self.problem_raised.emit(title, job.error.message)
             if job.state.is_followable:

@@ -21,10 +21,6 @@ from desktop_app.secrets.keystore import (
     KeyStore,
 )
 
-_DEMO_HINT = (
-    "Keys are made at https://aimlapi.com/app/keys. To try Wan Studio without one, add --demo."
-)
-
 
 class MissingKeyError(InvalidInputError):
     """There is no API key to send; nothing was sent."""
@@ -71,12 +67,9 @@ class ActiveKey:
             if self._key is not None:
                 self._redact(self._key)
         if self._key is None and self._keyring_problem:
-            raise MissingKeyError(f"No API key is set. {self._keyring_problem} {_DEMO_HINT}")
+            raise MissingKeyError(f"No API key is set. {self._keyring_problem}")
         if self._key is None:
-            raise MissingKeyError(
-                "No API key is set. Store one with `wan-studio key set`, or set the "
-                f"{ENV_VAR} environment variable. {_DEMO_HINT}"
-            )
+            raise MissingKeyError("No API key is set.")
         return self._key
 
     def available(self) -> bool:

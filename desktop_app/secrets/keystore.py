@@ -51,7 +51,7 @@ class KeyStatus:
         elif self.source is KeySource.DEMO:
             text = "Demo mode: the built-in simulator's key is used and nothing is billed."
         else:
-            text = "No API key is set. Run `wan-studio key set` or set AIMLAPI_KEY."
+            text = "No API key is set."
         if self.keyring_problem:
             text += " " + self.keyring_problem
         return text

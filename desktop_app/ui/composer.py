@@ -255,9 +255,9 @@ class Composer(QWidget):
         return True
 
     def problems(self) -> list[str]:
-        found = [str(p) for p in self.request().problems()]
+        found = [p.say() for p in self.request().problems()]
         if self.seed.field.text().strip() and self.seed.value() is None:
-            found.append("seed: must be a whole number")
+            found.append(f"The seed must be a whole number from 0 to {SEED_MAX}.")
         return found
 
     # -- feedback ----------------------------------------------------------------------------
@@ -278,7 +278,7 @@ class Composer(QWidget):
         self.edited.emit()
         problems = self.problems()
         self.generate_button.setEnabled(not problems and not self._sending)
-        self.reason.setText("Cannot generate yet: " + "; ".join(problems) if problems else "")
+        self.reason.setText(" ".join(problems))
         self._label_generate(problems)
 
     def _label_generate(self, problems: list[str]) -> None:

@@ -11,11 +11,13 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QWidget,
 )
 
 from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.prompt import mentioned_slots
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         self.controller.job_removed.connect(services.model.remove)
         self.controller.job_troubled.connect(self._on_controller_job_troubled)
         self.controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
-        self.controller.key_needed.connect(self._on_controller_key_needed)
+        self.controller.key_refused.connect(self._on_controller_key_refused)
         self.controller.submission_finished.connect(self._on_controller_submission_finished)
         self.controller.job_ended.connect(lambda _job: services.account.refresh_balance())
         services.account.balance_changed.connect(lambda _balance: self._show_spending())
@@ -251,8 +253,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("The API key is ready.", 5000)
         return True
 
-    def _on_controller_key_needed(self, message: str) -> None:
-        self.statusBar().showMessage(message)
+    def _on_controller_key_refused(self, message: str) -> None:
+        """A 401: say so, where the key comes from, and offer to replace it."""
+        text = message
+        if self.services.keys.from_environment and not self.services.demo:
+            text += (
+                "\n\nThis key comes from the AIMLAPI_KEY environment variable: change it "
+                "there for the next start, or replace it for this session."
+            )
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("The API key was refused")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        replace = box.addButton("Replace key…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.finished.connect(
+            lambda _: box.clickedButton() is replace and self.ask_for_key(welcome=False)
+        )
+        box.open()
 
     # -- jobs --------------------------------------------------------------------------------
 
@@ -264,13 +283,30 @@ class MainWindow(QMainWindow):
         quote = self.services.quote(requests)
         settings = self.services.settings_file.load()
         if not confirm_spending(self, quote, self.services.account.balance,
-                                settings.confirm_above_usd):  # fmt: skip
+                                settings.confirm_above_usd, self._request_concerns()):  # fmt: skip
             return
         # One activation, one submission: the button is inert until it has been sent.
         self.composer.set_sending(True)
         self.controller.submit(requests)
         self.composer.sent()
         self.statusBar().showMessage("Sending the request…")
+
+    def _request_concerns(self) -> list[str]:
+        """What looks wrong with the request itself, worth one question before paying."""
+        concerns = []
+        failed = self.references.failed_references()
+        if failed:
+            slots = ", ".join(str(slot) for slot in failed)
+            concerns.append(
+                f"Reference {slots} failed its check from this computer: the service may "
+                "not be able to fetch it either, and a failed clip can still cost time."
+            )
+        filled = len(self.references.links())
+        empty = sorted(s for s in mentioned_slots(self.composer.prompt.toPlainText()) if s > filled)
+        if empty:
+            tags = ", ".join(f"character{s}" for s in empty)
+            concerns.append(f"The prompt names {tags}, but there is no reference for it.")
+        return concerns
 
     def _on_controller_submission_finished(self) -> None:
         self.composer.set_sending(False)

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -29,12 +30,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
-from desktop_app.jobs.references import ReferenceCheck
+from desktop_app.jobs.references import VIDEO_TYPES, ReferenceCheck
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.tasks import TaskGroup
@@ -236,7 +238,7 @@ class ReferenceList(QWidget):
         self._checks[url] = check
         self._refresh_rows()
         # The preview loads only where the check found it safe to go (after redirects).
-        if check.final_url and url not in self._facts and url in self.links():
+        if check.reachable and check.final_url and url not in self._facts and url in self.links():
             self._grabbing[check.final_url] = url
             self._grabber.grab(check.final_url)
 
@@ -266,13 +268,32 @@ class ReferenceList(QWidget):
             item.setToolTip(plain_tooltip(url))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, " ".join(lines))
             facts = self._facts.get(url)
+            broken = self.check_failed(url)
             if facts is not None:
                 item.setIcon(QIcon(QPixmap.fromImage(facts.thumbnail)))
+            elif broken:
+                item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            item.setForeground(QColor("#d62828") if broken else self.palette().text().color())
         self.references_changed.emit(self.links())
+
+    def check_failed(self, url: str) -> bool:
+        """The link's check failed: unreachable, an error answer, not a video, or refused."""
+        check = self._checks.get(url)
+        if check is None:
+            return False
+        not_video = check.content_type is not None and not check.content_type.startswith(
+            VIDEO_TYPES
+        )
+        return not check.reachable or not_video
+
+    def failed_references(self) -> list[int]:
+        """The slots (1-based) whose reference failed its check."""
+        return [slot for slot, url in enumerate(self.links(), start=1) if self.check_failed(url)]
 
     def _row_lines(self, slot: int, url: str) -> list[str]:
         host, name = describe_link(url)
-        lines = [f"character{slot} · {name} · {host}"]
+        badge = "⚠ CHECK FAILED · " if self.check_failed(url) else ""
+        lines = [f"{badge}character{slot} · {name} · {host}"]
         facts = self._facts.get(url)
         check = self._checks.get(url)
         details = []

@@ -57,10 +57,15 @@ def spending_concerns(quote: Quote, balance: Balance | None, confirm_above: floa
 
 
 def confirm_spending(
-    parent: QWidget, quote: Quote, balance: Balance | None, confirm_above: float
+    parent: QWidget,
+    quote: Quote,
+    balance: Balance | None,
+    confirm_above: float,
+    other_concerns: list[str] | None = None,
 ) -> bool:
-    """Ask once when there is anything to ask; True means send."""
-    concerns = spending_concerns(quote, balance, confirm_above)
+    """Ask once when there is anything to ask (the price, the balance, and `other_concerns`
+    about the request itself); True means send."""
+    concerns = [*(other_concerns or []), *spending_concerns(quote, balance, confirm_above)]
     if not concerns:
         return True
     box = QMessageBox(parent)

@@ -76,7 +76,8 @@ echo {TEST_KEY} | {wan} key set
     assert "The API key is stored in the system keyring." in lines
     assert "keyring.backends.SecretService" in lines
     assert "The stored API key was removed." in lines
-    assert lines[-1].startswith("No API key is set")
+    assert lines[-2] == "No API key is set."
+    assert "wan-studio key set" in lines[-1]
     post = next(r for r in sim.requests if r.method == "POST")
     assert post.headers["authorization"] == f"Bearer {TEST_KEY}"
     for path in (tmp_path / "home").rglob("*"):

@@ -109,15 +109,15 @@ def test_invalid_request_disables_generate_and_says_why(
     window = windows()
     composer = window.composer
     assert not composer.generate_button.isEnabled()
-    assert "video_urls: needs 1 to 3 reference clips" in composer.reason.text()
-    assert "prompt: must not be empty" in composer.reason.text()
+    assert "Add 1 to 3 reference clips." in composer.reason.text()
+    assert "Write a prompt that describes the scene." in composer.reason.text()
     window.references.add_links(sample_links[:1])
     composer.prompt.setPlainText("character1 and character2 dance")
     assert composer.generate_button.isEnabled()
     assert "character2 is mentioned, but reference slot 2 is empty" in composer.notes.text()
     composer.prompt.setPlainText("x" * 1501)
     assert not composer.generate_button.isEnabled()
-    assert "prompt: at most 1500 characters (has 1501)" in composer.reason.text()
+    assert "Shorten the prompt to 1500 characters (it has 1501)." in composer.reason.text()
     assert composer.prompt_counter.text() == "1501 / 1500"
     composer.prompt.setPlainText("character1 " + "y" * 850)
     assert "over 800 characters" in composer.notes.text()

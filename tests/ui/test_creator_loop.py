@@ -3,13 +3,16 @@ player, and old takes are found again by a word of their prompt."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
+import re
+
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QListView, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QListView, QMessageBox, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
+from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.journal import JobJournal
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES
@@ -136,3 +139,64 @@ def test_search_filters_and_sort_narrow_the_list(qtbot: QtBot, windows: WindowFa
     assert listed() == []
     bar.grid.click()
     assert window.jobs.view.viewMode() == QListView.ViewMode.IconMode
+
+
+EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]+(Error|Exception|Timeout)\b")
+FIELD_NAMES = ("video_urls", "negative_prompt", "enhance_prompt", "shot_type", "aspect_ratio")
+
+
+def test_the_words_are_a_creators_not_the_apis(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    composer = window.composer
+    composer.seed.field.setText("x")
+    texts = [composer.reason.text()]
+    window.references.set_links([sample_links[0], sample_links[0] + "?again"])
+    composer.prompt.setPlainText("y" * 1600)
+    composer.negative.setPlainText("z" * 600)
+    texts.append(composer.reason.text())
+    sim.add_fault(Fault("create", drop=True))
+    composer.prompt.setPlainText("character1 waves")
+    composer.negative.clear()
+    composer.seed.field.clear()
+    window.references.set_links(sample_links[:1])
+    with qtbot.waitSignal(window.controller.problem_raised) as raised:
+        composer.generate_button.click()
+    texts.append(raised.args[1])
+    window.jobs.view.setCurrentIndex(window.services.model.index(0))
+    texts.append(window.jobs.details.text())
+    for text in texts:
+        assert text
+        assert not EXCEPTION_NAME.search(text), text
+        assert not any(name in text for name in FIELD_NAMES), text
+        assert "wan-studio " not in text, text  # nothing asks for a terminal
+    assert "The seed must be a whole number" in texts[0]
+    assert "Shorten the prompt to 1500 characters" in texts[1]
+
+
+def test_generate_asks_once_before_spending_on_a_broken_reference(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    broken = f"{sim.base_url}/samples/missing.mp4"
+    window.references.set_links([sample_links[0], broken])
+    window.composer.prompt.setPlainText("character1 meets character2 and character3")
+    qtbot.waitUntil(lambda: window.references.failed_references() == [2])
+    assert "CHECK FAILED" in window.references.list.item(1).text()
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Cancel").click()
+
+    QTimer.singleShot(20, answer)
+    window.composer.generate_button.click()
+    assert len(seen) == 1
+    assert "Reference 2 failed its check" in seen[0]
+    assert "character3" in seen[0]
+    assert sim.count("POST", "/v2/video/generations") == 0
