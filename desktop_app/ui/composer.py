@@ -152,7 +152,9 @@ class Composer(QWidget):
         body = QWidget()
         fields = QVBoxLayout(body)
         heading = QHBoxLayout()
-        heading.addWidget(QLabel("<b>References</b>: 1 to 3 public links, one character each"), 1)
+        title = QLabel("<b>References</b>: 1 to 3 public links, one character each")
+        title.setWordWrap(True)  # it never keeps the composer wider than its pane
+        heading.addWidget(title, 1)
         heading.addWidget(self.samples_button)
         fields.addLayout(heading)
         fields.addWidget(self.references, 1)
@@ -168,7 +170,7 @@ class Composer(QWidget):
         negative_row.addWidget(self.negative_counter, 0, Qt.AlignmentFlag.AlignTop)
         fields.addLayout(negative_row)
         fields.addLayout(form)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -324,7 +326,8 @@ class Composer(QWidget):
         self.chip_buttons = []
         for slot, link in enumerate(links, start=1):
             name = describe_link(link)[1]
-            chip = QPushButton(f"{tag(slot)} · {name[:18]}")
+            # The tag alone: a long file name never widens the composer (it is in the tip).
+            chip = QPushButton(tag(slot))
             chip.setToolTip(plain_tooltip(f"Insert {tag(slot)} ({name}) into the prompt"))
             chip.setAccessibleName(f"Insert {tag(slot)}")
             chip.clicked.connect(lambda _=False, s=slot: self.prompt.insert_tag(tag(s)))

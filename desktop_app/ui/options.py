@@ -57,6 +57,11 @@ class AspectRatioPicker(QWidget):
             self.buttons[ratio] = button
             layout.addWidget(button)
         layout.addStretch(1)
+        # The chosen shape is marked with the palette's selection colours, light or dark.
+        self.setStyleSheet(
+            "QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border-radius: 3px; }"
+        )
         self.buttons[AspectRatio.LANDSCAPE].setChecked(True)
         self.group.buttonToggled.connect(lambda *_: self.changed.emit())
 
