@@ -170,7 +170,7 @@ class Composer(QWidget):
         negative_row.addWidget(self.negative_counter, 0, Qt.AlignmentFlag.AlignTop)
         fields.addLayout(negative_row)
         fields.addLayout(form)
-        self.scroll = scroll = QScrollArea()
+        self.fields_area = scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

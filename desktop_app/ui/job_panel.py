@@ -42,6 +42,8 @@ class JobPanel(QWidget):
     resubmit_requested = Signal(object)
     redownload_requested = Signal(str)
     reuse_requested = Signal(object)
+    run_again_requested = Signal(object)
+    """A request to submit again as a new job, once its price is shown."""
     """A request to load into the composer."""
 
     def __init__(
@@ -189,6 +191,7 @@ class JobPanel(QWidget):
         menu.addAction(
             "Use these settings in the composer", lambda: self.reuse_requested.emit(job.request)
         )
+        menu.addAction("Run again…", lambda: self.run_again_requested.emit(job.request))
         if JobAction.DOWNLOAD_AGAIN in job.actions():
             menu.addAction(
                 "Download the clip again", lambda: self.redownload_requested.emit(job.id)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -42,6 +49,7 @@ from desktop_app.ui.dialogs import (
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
 from desktop_app.ui.reference_list import CheckReference, ReferenceList
+from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
 from desktop_app.ui.spending import BalanceLabel, confirm_spending
 
 
@@ -111,6 +119,15 @@ class MainWindow(QMainWindow):
         setTabOrder(self.references.url_field, self.composer.prompt)
         setTabOrder(self.composer.prompt, self.composer.negative)
 
+        # With a job selected, the player's keys work from the job list too.
+        for keys, slot in (
+            ("Space", self.player.toggle_play),
+            (",", lambda: self.player.step(-1)),
+            (".", lambda: self.player.step(1)),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self.jobs.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         self.composer.generate_requested.connect(self._on_composer_generate_requested)
         self.references.play_requested.connect(self.player.play)
         self.jobs.play_requested.connect(self.player.play)
@@ -120,6 +137,8 @@ class MainWindow(QMainWindow):
         self.jobs.resubmit_requested.connect(self._on_jobs_resubmit_requested)
         self.jobs.redownload_requested.connect(self.controller.redownload)
         self.jobs.reuse_requested.connect(self.composer.load)
+        self.jobs.run_again_requested.connect(self.run_again)
+        self.setAcceptDrops(True)
         self.controller.job_changed.connect(self._on_controller_job_changed)
         self.controller.job_removed.connect(services.model.remove)
         self.controller.job_troubled.connect(self._on_controller_job_troubled)
@@ -185,6 +204,7 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction("Focus &prompt", QKeySequence("Ctrl+2"), self.composer.prompt.setFocus)
         view_menu.addAction("Focus &jobs", QKeySequence("Ctrl+3"), self.jobs.view.setFocus)
+        view_menu.addAction("Focus the pla&yer", QKeySequence("Ctrl+4"), self.player.setFocus)
         view_menu.addAction(
             "&Fullscreen player", QKeySequence("F11"), self.player.toggle_fullscreen
         )
@@ -290,6 +310,41 @@ class MainWindow(QMainWindow):
         self.controller.submit(requests)
         self.composer.sent()
         self.statusBar().showMessage("Sending the request…")
+
+    def run_again(self, request: GenerationRequest) -> None:
+        """Submit a job's request again as a new job, after showing what it costs."""
+        quote = self.services.quote([request])
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Run again?")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Run this request again as a new job? It costs {quote.explain()}.")
+        run = box.addButton(f"Run again · {quote.short()}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is run:
+            self.composer.set_sending(True)
+            self.controller.submit([request])
+
+    # -- a sidecar dropped on the window restores its settings -------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if sidecar_of(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        sidecar = sidecar_of(event.mimeData())
+        if sidecar is None:
+            return
+        event.acceptProposedAction()
+        request = read_sidecar_request(sidecar)
+        if request is None:
+            self.statusBar().showMessage(
+                f"{sidecar.name} is not a Wan Studio sidecar: its settings cannot be used.", 8000
+            )
+            return
+        self.composer.load(request)
+        self.statusBar().showMessage(f"The settings of {sidecar.name} are in the composer.", 8000)
 
     def _request_concerns(self) -> list[str]:
         """What looks wrong with the request itself, worth one question before paying."""

@@ -132,6 +132,8 @@ class PlayerWidget(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Player")
         leave = QShortcut(QKeySequence("Esc"), self.video)
         leave.activated.connect(lambda: self.set_fullscreen(False))
 

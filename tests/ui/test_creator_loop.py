@@ -3,9 +3,13 @@ player, and old takes are found again by a word of their prompt."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
+from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QListView, QMessageBox, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -200,3 +204,88 @@ def test_generate_asks_once_before_spending_on_a_broken_reference(
     assert "Reference 2 failed its check" in seen[0]
     assert "character3" in seen[0]
     assert sim.count("POST", "/v2/video/generations") == 0
+
+
+def posted_seeds(sim: Simulator) -> list[int | None]:
+    bodies = [json.loads(r.body) for r in sim.requests if r.method == "POST"]
+    return [body.get("seed") for body in bodies]
+
+
+def test_variations_make_one_batch_with_distinct_seeds(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    window.composer.variations.setValue(3)
+    compose_and_generate(window, sample_links[:1], "character1 juggles")
+    model = window.services.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3 and sim.count("POST", "/v2/") == 3)
+    random_seeds = posted_seeds(sim)
+    assert len(set(random_seeds)) == 3 and None not in random_seeds
+    jobs = [model.job_at(r) for r in range(3)]
+    assert len({job.batch_id for job in jobs}) == 1 and jobs[0].batch_id is not None
+    assert sorted(job.request.seed for job in jobs) == sorted(random_seeds)  # type: ignore[type-var]
+
+    window.composer.seed.field.setText("100")
+    window.composer.seed.lock.setChecked(True)
+    qtbot.waitUntil(window.composer.generate_button.isEnabled)
+    window.composer.generate_button.click()
+    qtbot.waitUntil(lambda: sim.count("POST", "/v2/") == 6)
+    assert posted_seeds(sim)[3:] == [100, 101, 102]
+
+
+def test_run_again_shows_the_price_then_sends_the_same_request(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    compose_and_generate(window, sample_links[:1], "character1 spins")
+    job = wait_for_state(qtbot, window, JobState.DONE)
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text().startswith("Run again")).click()
+
+    QTimer.singleShot(20, answer)
+    window.run_again(job.request)
+    assert seen and "$1.50" in seen[0]
+    qtbot.waitUntil(lambda: sim.count("POST", "/v2/") == 2)
+    bodies = [json.loads(r.body) for r in sim.requests if r.method == "POST"]
+    assert bodies[0] == bodies[1]
+
+
+def test_a_dropped_sidecar_restores_its_settings(
+    qtbot: QtBot, windows: WindowFactory, tmp_path: Path, sample_links: list[str]
+) -> None:
+    window = windows()
+    request = GenerationRequest(
+        prompt="character1 and character2 wave", video_urls=tuple(sample_links[:2]),
+        resolution=Resolution.HD, duration=5, seed=7, aspect_ratio=AspectRatio.SQUARE,
+    )  # fmt: skip
+    clip = tmp_path / "take.mp4"
+    clip.write_bytes(b"not really a clip")
+    clip.with_suffix(".json").write_text(json.dumps({"request": request.to_json()}))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(clip))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    window.dropEvent(drop)
+    expected = replace(request, enhance_prompt=True, shot_type=ShotType.SINGLE)
+    assert window.composer.request() == expected
+
+
+def test_the_player_keys_work_from_the_job_list(qtbot: QtBot, windows: WindowFactory) -> None:
+    window = windows()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.player.show_paused(str(SAMPLES[0]), "a clip")
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.player.hasFocus()
+    window.jobs.view.setFocus()
+    qtbot.keyClick(window.jobs.view, Qt.Key.Key_Space)
+    qtbot.waitUntil(
+        lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+    )

@@ -56,7 +56,7 @@ def test_every_control_is_reachable(
     window.composer.prompt.setPlainText("character1 and character2 meet character3")
     qtbot.waitUntil(lambda: len(window.composer.chip_buttons) == 3)
     qtbot.wait(200)  # let the layout settle
-    viewport = window.composer.scroll.viewport()
+    viewport = window.composer.fields_area.viewport()
     out = [type(w).__name__ + ":" + w.accessibleName() for w in controls(window)
            if sticks_out(w, viewport)]  # fmt: skip
     assert out == []
