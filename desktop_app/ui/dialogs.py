@@ -49,6 +49,28 @@ def show_error(parent: QWidget | None, title: str, sentence: str) -> None:
     box.open()
 
 
+def show_key_refused(
+    parent: QWidget, message: str, from_environment: bool, replace_key: Callable[[], object]
+) -> None:
+    """The service refused the key: the sentence, where the key comes from, and a button
+    to replace it (which calls `replace_key`)."""
+    text = message
+    if from_environment:
+        text += (
+            "\n\nThis key comes from the AIMLAPI_KEY environment variable: change it there "
+            "for the next start, or replace it for this session."
+        )
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("The API key was refused")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    replace = box.addButton("Replace key…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.finished.connect(lambda _: box.clickedButton() is replace and replace_key())
+    box.open()
+
+
 def show_about(parent: QWidget | None) -> None:
     QMessageBox.about(
         parent,

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QWidget,
 )
@@ -29,7 +28,7 @@ from desktop_app.domain.request import GenerationRequest
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.draft_store import DraftStore
-from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
 from desktop_app.secrets.active_key import ActiveKey
@@ -45,12 +44,14 @@ from desktop_app.ui.dialogs import (
     VerifyKey,
     show_about,
     show_error,
+    show_key_refused,
 )
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
 from desktop_app.ui.reference_list import CheckReference, ReferenceList
 from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
-from desktop_app.ui.spending import BalanceLabel, confirm_spending
+from desktop_app.ui.spending import BalanceLabel, confirm_run_again, confirm_spending
+from desktop_app.ui.thumbnails import JobThumbnails
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,6 @@ class MainWindow(QMainWindow):
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)
         self.arrivals = Arrivals(self, self.player, self.jobs, self.windowTitle())
-        self._thumbnail_jobs: dict[str, str] = {}
-        self._thumbnail_checked: set[str] = set()
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
@@ -150,13 +149,13 @@ class MainWindow(QMainWindow):
         services.account.prices_changed.connect(self.composer.refresh)
         services.account.health_changed.connect(self.composer.show_notice)
         self.balance.refresh_requested.connect(services.account.refresh_balance)
-        services.grabber.grabbed.connect(self._on_grabber_grabbed)
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000)
         self._repaint.timeout.connect(services.model.tick)
         self._repaint.start()
-        services.model.modelReset.connect(self._want_thumbnails)
-        services.model.rowsInserted.connect(self._want_thumbnails)
+        self.thumbnails = JobThumbnails(
+            services.model, services.grabber, services.thumbnails, self.jobs.delegate, self
+        )
         services.model.reload()
         self._restore_state()
         self._draft_timer = QTimer(self)
@@ -275,23 +274,8 @@ class MainWindow(QMainWindow):
 
     def _on_controller_key_refused(self, message: str) -> None:
         """A 401: say so, where the key comes from, and offer to replace it."""
-        text = message
-        if self.services.keys.from_environment and not self.services.demo:
-            text += (
-                "\n\nThis key comes from the AIMLAPI_KEY environment variable: change it "
-                "there for the next start, or replace it for this session."
-            )
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("The API key was refused")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(text)
-        replace = box.addButton("Replace key…", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.finished.connect(
-            lambda _: box.clickedButton() is replace and self.ask_for_key(welcome=False)
-        )
-        box.open()
+        from_environment = self.services.keys.from_environment and not self.services.demo
+        show_key_refused(self, message, from_environment, lambda: self.ask_for_key(welcome=False))
 
     # -- jobs --------------------------------------------------------------------------------
 
@@ -313,16 +297,7 @@ class MainWindow(QMainWindow):
 
     def run_again(self, request: GenerationRequest) -> None:
         """Submit a job's request again as a new job, after showing what it costs."""
-        quote = self.services.quote([request])
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Run again?")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"Run this request again as a new job? It costs {quote.explain()}.")
-        run = box.addButton(f"Run again · {quote.short()}", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is run:
+        if confirm_run_again(self, self.services.quote([request])):
             self.composer.set_sending(True)
             self.controller.submit([request])
 
@@ -383,45 +358,15 @@ class MainWindow(QMainWindow):
             self.jobs.select(job.id)
         if job.credits_used is not None and job.state is JobState.QUEUED:
             self.composer.show_cost(job.credits_used)
-        if job.state is JobState.DONE:
-            self._want_thumbnail(job)
+        self.thumbnails.want(job)
 
     def _on_controller_job_troubled(self, job: Job, sentence: str) -> None:
         self.services.model.set_trouble(job, sentence)
         self.statusBar().showMessage(f"Job {job.id}: {sentence}", 15000)
 
-    def _want_thumbnails(
-        self, _parent: object = None, first: int = 0, last: int | None = None
-    ) -> None:
-        """Make thumbnails for the done jobs in rows first..last (all rows by default)."""
-        model = self.services.model
-        for row in range(first, model.rowCount() if last is None else last + 1):
-            job = model.job_at(row)
-            if job.state is JobState.DONE and job.id not in self._thumbnail_checked:
-                self._thumbnail_checked.add(job.id)
-                self._want_thumbnail(job)
-
-    def _want_thumbnail(self, job: Job) -> None:
-        target = self.services.thumbnails / f"{job.id}.png"
-        if job.file_path is None or target.exists() or not job.file_path.exists():
-            return
-        url = QUrl.fromLocalFile(str(job.file_path)).toString()
-        if url not in self._thumbnail_jobs:
-            self._thumbnail_jobs[url] = job.id
-            self.services.grabber.grab(url)
-
-    def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
-        job_id = self._thumbnail_jobs.pop(facts.url, None)
-        if job_id is None:
-            return
-        self.services.thumbnails.mkdir(parents=True, exist_ok=True)
-        facts.thumbnail.save(str(self.services.thumbnails / f"{job_id}.png"))
-        self.jobs.delegate.forget_thumbnail(job_id)
-        self.services.model.refresh(job_id)
-
     def _on_jobs_forget_requested(self, job_id: str, delete_file: bool) -> None:
         self.controller.forget(job_id, delete_file=delete_file)
-        (self.services.thumbnails / f"{job_id}.png").unlink(missing_ok=True)
+        self.thumbnails.forget(job_id)
 
     def _on_jobs_resubmit_requested(self, job: Job) -> None:
         self.controller.resubmit(job)

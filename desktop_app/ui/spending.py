@@ -56,6 +56,19 @@ def spending_concerns(quote: Quote, balance: Balance | None, confirm_above: floa
     return concerns
 
 
+def confirm_run_again(parent: QWidget, quote: Quote) -> bool:
+    """Show what running a request again costs; True means run it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Run again?")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(f"Run this request again as a new job? It costs {quote.explain()}.")
+    run = box.addButton(f"Run again · {quote.short()}", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is run
+
+
 def confirm_spending(
     parent: QWidget,
     quote: Quote,

@@ -289,3 +289,23 @@ def test_the_player_keys_work_from_the_job_list(qtbot: QtBot, windows: WindowFac
     qtbot.waitUntil(
         lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
     )
+
+
+def test_a_refused_key_offers_replace_and_says_where_it_comes_from(
+    qtbot: QtBot, loop: object, tmp_path: Path, sim: Simulator, sample_links: list[str]
+) -> None:
+    windows = WindowFactory(qtbot, tmp_path / "home", sim.base_url,
+                            {"AIMLAPI_KEY": "an-expired-key-0123456789"})  # fmt: skip
+    try:
+        window = windows()
+        compose_and_generate(window, sample_links[:1], "character1 waves")
+        qtbot.waitUntil(
+            lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)), timeout=10_000
+        )
+        [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        assert "refused the API key" in box.text()
+        assert "AIMLAPI_KEY environment variable" in box.text()
+        assert any(b.text() == "Replace key…" for b in box.buttons())
+        box.close()
+    finally:
+        windows.close_all()
