@@ -43,6 +43,8 @@ class JobPanel(QWidget):
     redownload_requested = Signal(str)
     reuse_requested = Signal(object)
     run_again_requested = Signal(object)
+    compare_requested = Signal(object, object)
+    """Two finished jobs to play side by side."""
     """A request to submit again as a new job, once its price is shown."""
     """A request to load into the composer."""
 
@@ -63,7 +65,9 @@ class JobPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.activated.connect(self._on_view_activated)
+        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_current_changed)
         self.details = InfoLabel(
             "Job details", "Select a job to see what happened and what you can do."
         )
@@ -86,6 +90,11 @@ class JobPanel(QWidget):
         )
         self.forget_button = self._button(
             "Forget…", "Remove this job from Wan Studio", self._confirm_forget
+        )
+        self.compare_button = self._button(
+            "Compare",
+            "Play two finished jobs side by side, in step (select two with Ctrl or Shift)",
+            self._emit_compare,
         )
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -113,6 +122,21 @@ class JobPanel(QWidget):
         self.view.setWrapping(grid)
         self.view.setSpacing(4 if grid else 0)
         self.view.scheduleDelayedItemsLayout()
+
+    def selected_jobs(self) -> list[Job]:
+        """Every selected job, in list order."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
+        return [self.model.job_at(row) for row in rows]
+
+    def comparable(self) -> tuple[Job, Job] | None:
+        jobs = [j for j in self.selected_jobs() if JobAction.PLAY in j.actions()]
+        done = [j for j in jobs if j.state is JobState.DONE]
+        return (done[0], done[1]) if len(done) == 2 and len(self.selected_jobs()) == 2 else None
+
+    def _emit_compare(self) -> None:
+        pair = self.comparable()
+        if pair is not None:
+            self.compare_requested.emit(*pair)
 
     def selected(self) -> Job | None:
         index = self.view.currentIndex()
@@ -216,6 +240,7 @@ class JobPanel(QWidget):
         )
         self.resend_button.setEnabled(JobAction.SEND_AGAIN in actions)
         self.forget_button.setEnabled(JobAction.FORGET in actions)
+        self.compare_button.setEnabled(self.comparable() is not None)
         if job is None:
             self.details.setText("Select a job to see what happened and what you can do.")
         else:

@@ -36,6 +36,7 @@ from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import SettingsFile
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.arrivals import Arrivals
+from desktop_app.ui.compare import CompareWindow
 from desktop_app.ui.composer import Composer, QuoteRequests
 from desktop_app.ui.dialogs import (
     KEYS_PAGE,
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self.jobs.redownload_requested.connect(self.controller.redownload)
         self.jobs.reuse_requested.connect(self.composer.load)
         self.jobs.run_again_requested.connect(self.run_again)
+        self.jobs.compare_requested.connect(self.compare)
         self.setAcceptDrops(True)
         self.controller.job_changed.connect(self._on_controller_job_changed)
         self.controller.job_removed.connect(services.model.remove)
@@ -294,6 +296,14 @@ class MainWindow(QMainWindow):
         self.controller.submit(requests)
         self.composer.sent()
         self.statusBar().showMessage("Sending the request…")
+
+    def compare(self, first: Job, second: Job) -> CompareWindow:
+        """Play two finished takes side by side, in step."""
+        self.player.player.pause()
+        window = CompareWindow(first, second, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
 
     def run_again(self, request: GenerationRequest) -> None:
         """Submit a job's request again as a new job, after showing what it costs."""

@@ -18,6 +18,7 @@ from desktop_app.domain.job import JobState
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
 from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.journal import JobJournal
+from desktop_app.ui.compare import CompareWindow
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES
 from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
@@ -309,3 +310,42 @@ def test_a_refused_key_offers_replace_and_says_where_it_comes_from(
         box.close()
     finally:
         windows.close_all()
+
+
+def test_two_takes_compare_side_by_side_in_step(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    window.composer.seed.field.setText("5")
+    window.composer.seed.lock.setChecked(True)
+    window.composer.variations.setValue(2)
+    compose_and_generate(window, sample_links[:1], "character1 twirls")
+    model = window.services.model
+    qtbot.waitUntil(
+        lambda: (
+            model.rowCount() == 2 and all(model.job_at(r).state is JobState.DONE for r in range(2))
+        ),
+        timeout=30_000,
+    )
+    window.jobs.view.selectAll()
+    assert window.jobs.compare_button.isEnabled()
+    window.jobs.compare_button.click()
+    [compare] = window.findChildren(CompareWindow)
+    left, right = compare.left.player, compare.right.player
+    qtbot.waitUntil(lambda: left.duration() > 0 and right.duration() > 0, timeout=10_000)
+    frame = 42  # one frame of a 24 fps clip, in ms
+    compare.seek_to(2000)
+    qtbot.waitUntil(lambda: abs(left.position() - 2000) <= frame)
+    assert abs(left.position() - right.position()) <= frame
+    compare.step(1)
+    qtbot.waitUntil(lambda: left.position() >= 2000 + 30)
+    assert abs(left.position() - right.position()) <= frame
+    compare.toggle_play()
+    qtbot.wait(500)
+    compare.toggle_play()  # paused: both put at the same place
+    assert abs(left.position() - right.position()) <= frame
+    assert "seed 5 → 6" in compare.right.label.text() or "seed 6 → 5" in compare.right.label.text()
+    first_left = compare.left.job
+    compare.swap()
+    assert compare.right.job is first_left
+    compare.close()
