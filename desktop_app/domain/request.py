@@ -6,6 +6,7 @@ checked here, and each broken rule is reported with the field it concerns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -238,6 +239,18 @@ class GenerationRequest:
 
 
 MAX_VARIATIONS = 4
+_REFERENCE_LINE = re.compile(r"\[video_urls[.\[](\d)\]?\]\s*(.*)")
+
+
+def references_named(text: str) -> dict[int, str]:
+    """The service's validation lines about one reference, by slot (1-based): a line
+    "[video_urls.1] Could not fetch" is about reference 2."""
+    found: dict[int, str] = {}
+    for line in text.splitlines()[:50]:
+        match = _REFERENCE_LINE.search(line)
+        if match:
+            found.setdefault(int(match.group(1)) + 1, match.group(2).strip()[:200])
+    return found
 
 
 def variations(

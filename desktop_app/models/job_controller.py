@@ -42,6 +42,8 @@ class JobController(QObject):
     """(job, sentence): following it keeps failing; it retries by itself."""
     problem_raised = Signal(str, str)
     """(title, sentence): something a creator must hear about."""
+    request_refused = Signal(object)
+    """The service refused a submission as invalid (the job, with its words)."""
     key_refused = Signal(str)
     """The service refused the API key (the sentence): a new one is needed."""
     submission_finished = Signal()
@@ -130,6 +132,9 @@ class JobController(QObject):
         for job in jobs:
             if job.error is not None and job.error.kind == "KeyRefusedError":
                 self.key_refused.emit(job.error.message)
+            elif job.error is not None and job.error.kind == "RequestRejectedError":
+                self.request_refused.emit(job)
+                self.problem_raised.emit("Not sent", job.error.message)
             elif job.error is not None and not job.state.is_followable:
                 title = "Not sent" if job.state is JobState.REJECTED else "Outcome unknown"
                 self.problem_raised.emit(title, job.error.message)

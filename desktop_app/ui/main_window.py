@@ -4,6 +4,7 @@ status bar, the first-run key dialog, and (in demo mode) a DEMO badge."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
@@ -15,6 +16,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QShortcut,
 )
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.prompt import mentioned_slots
-from desktop_app.domain.request import GenerationRequest
+from desktop_app.domain.request import GenerationRequest, references_named
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.draft_store import DraftStore
@@ -114,10 +116,7 @@ class MainWindow(QMainWindow):
         self.balance = BalanceLabel()
         self.statusBar().addPermanentWidget(self.balance)
         self._show_spending()
-        setTabOrder = QWidget.setTabOrder
-        setTabOrder(self.references.list, self.references.url_field)
-        setTabOrder(self.references.url_field, self.composer.prompt)
-        setTabOrder(self.composer.prompt, self.composer.negative)
+        self._chain_tab_order()
 
         # With a job selected, the player's keys work from the job list too.
         for keys, slot in (
@@ -139,12 +138,17 @@ class MainWindow(QMainWindow):
         self.jobs.reuse_requested.connect(self.composer.load)
         self.jobs.run_again_requested.connect(self.run_again)
         self.jobs.compare_requested.connect(self.compare)
+        self._sizes_before_playing: list[int] | None = None
+        self.player.player.playbackStateChanged.connect(self._on_player_state_changed)
         self.setAcceptDrops(True)
         self.controller.job_changed.connect(self._on_controller_job_changed)
         self.controller.job_removed.connect(services.model.remove)
         self.controller.job_troubled.connect(self._on_controller_job_troubled)
         self.controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
         self.controller.key_refused.connect(self._on_controller_key_refused)
+        self.controller.request_refused.connect(
+            lambda job: self.references.mark_refused(references_named(job.error.message))
+        )
         self.controller.submission_finished.connect(self._on_controller_submission_finished)
         self.controller.job_ended.connect(lambda _job: services.account.refresh_balance())
         services.account.balance_changed.connect(lambda _balance: self._show_spending())
@@ -171,6 +175,24 @@ class MainWindow(QMainWindow):
         if services.demo and services.sample_links:
             self.composer.samples_button.setVisible(True)
             self.composer.samples_button.clicked.connect(self.add_sample_references)
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes as the eye reads: the composer top to bottom, then the jobs, then the
+        player."""
+        refs, composer, jobs = self.references, self.composer, self.jobs
+        chain: list[QWidget] = [
+            refs.list, refs.url_field, refs.add_button, refs.remove_button,
+            composer.prompt, composer.negative, *composer.aspect.buttons.values(),
+            *composer.resolution.buttons(), *composer.duration.buttons(), composer.enhance,
+            composer.shot_type, composer.seed.field, composer.seed.dice, composer.seed.lock,
+            composer.variations, composer.generate_button,
+            jobs.filters.search, jobs.filters.sort, jobs.filters.grid, jobs.filters.state,
+            jobs.filters.date, jobs.filters.resolution, jobs.filters.duration,
+            jobs.filters.aspect, jobs.view, jobs.play_button, jobs.stop_button,
+            jobs.resend_button, jobs.forget_button, jobs.compare_button, self.player,
+        ]  # fmt: skip
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def start(self) -> None:
         """Follow what is unfinished, and ask for prices, the balance and the model's health."""
@@ -292,6 +314,7 @@ class MainWindow(QMainWindow):
                                 settings.confirm_above_usd, self._request_concerns()):  # fmt: skip
             return
         # One activation, one submission: the button is inert until it has been sent.
+        self.references.forget_refusals()
         self.composer.set_sending(True)
         self.controller.submit(requests)
         self.composer.sent()
@@ -397,6 +420,23 @@ class MainWindow(QMainWindow):
             if isinstance(saved, QByteArray):
                 splitter.restoreState(saved)
 
+    def _on_player_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
+        """While a clip plays, the player and the results get the room: the composer
+        narrows to its smallest width, and widens again when playback stops."""
+        if state == QMediaPlayer.PlaybackState.PlayingState:
+            sizes = self.main.sizes()
+            narrow = self.composer.minimumSizeHint().width()
+            if self._sizes_before_playing is None and sizes[0] > narrow + 40:
+                self._sizes_before_playing = sizes
+                self.main.setSizes([narrow, sum(sizes) - narrow])
+        elif state == QMediaPlayer.PlaybackState.StoppedState:
+            self._give_composer_its_room()
+
+    def _give_composer_its_room(self) -> None:
+        if self._sizes_before_playing is not None:
+            self.main.setSizes(self._sizes_before_playing)
+            self._sizes_before_playing = None
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.arrivals.window_activated()
@@ -406,6 +446,7 @@ class MainWindow(QMainWindow):
         self.services.draft.save(self.composer.draft())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._give_composer_its_room()  # the layout remembered is the creator's own
         self._draft_timer.stop()
         self._save_draft()
         state = self.services.window_state

@@ -126,6 +126,8 @@ class ReferenceList(QWidget):
         grabber.grabbed.connect(self._on_grabber_grabbed)
         grabber.failed.connect(self._on_grabber_failed)
         self._problems: dict[str, str] = {}
+        self._service_says: dict[str, str] = {}
+        """What the service said about a link when it refused a request with it."""
         self._grabbing: dict[str, str] = {}
         """The address being previewed (after redirects) -> the reference link."""
 
@@ -276,8 +278,25 @@ class ReferenceList(QWidget):
             item.setForeground(QColor("#d62828") if broken else self.palette().text().color())
         self.references_changed.emit(self.links())
 
+    def mark_refused(self, notes: dict[int, str]) -> None:
+        """Show, on each reference the service named when it refused the request, what it
+        said (slot -> its words)."""
+        links = self.links()
+        for slot, words in notes.items():
+            if 1 <= slot <= len(links):
+                self._service_says[links[slot - 1]] = words
+        self._refresh_rows()
+
+    def forget_refusals(self) -> None:
+        """A new request goes out: what the service said of the last one no longer holds."""
+        if self._service_says:
+            self._service_says.clear()
+            self._refresh_rows()
+
     def check_failed(self, url: str) -> bool:
         """The link's check failed: unreachable, an error answer, not a video, or refused."""
+        if url in self._service_says:
+            return True
         check = self._checks.get(url)
         if check is None:
             return False
@@ -293,6 +312,8 @@ class ReferenceList(QWidget):
     def _row_lines(self, slot: int, url: str) -> list[str]:
         host, name = describe_link(url)
         badge = "⚠ CHECK FAILED · " if self.check_failed(url) else ""
+        if url in self._service_says:
+            badge = f"⚠ THE SERVICE SAID: {self._service_says[url]} · "
         lines = [f"{badge}character{slot} · {name} · {host}"]
         facts = self._facts.get(url)
         check = self._checks.get(url)

@@ -349,3 +349,49 @@ def test_two_takes_compare_side_by_side_in_step(
     compare.swap()
     assert compare.right.job is first_left
     compare.close()
+
+
+def test_the_services_refusal_is_tied_to_the_reference_it_names(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    lines = "[video_urls.1] The clip could not be fetched\n[prompt] Too long here"
+    sim.add_fault(Fault("create", status=400, message=f"Body validation error\n{lines}"))
+    window = windows()
+    with qtbot.waitSignal(window.controller.problem_raised) as raised:
+        compose_and_generate(window, sample_links[:2], "character1 greets character2")
+    sentence = raised.args[1]
+    assert "The clip could not be fetched\n[prompt] Too long here" in sentence  # lines kept
+    qtbot.waitUntil(lambda: window.references.failed_references() == [2])
+    assert (
+        "THE SERVICE SAID: The clip could not be fetched" in window.references.list.item(1).text()
+    )
+    assert "SERVICE" not in window.references.list.item(0).text()
+
+
+def test_tab_follows_the_visual_order(qtbot: QtBot, windows: WindowFactory) -> None:
+    window = windows()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    composer = window.composer
+    order = [composer.seed.field, composer.seed.dice, composer.seed.lock, composer.variations,
+             window.jobs.filters.search]  # fmt: skip
+    composer.generate_button.setEnabled(True)
+    order.insert(4, composer.generate_button)
+    order[0].setFocus()
+    for expected in order[1:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is expected or (
+            expected is composer.variations
+            and QApplication.focusWidget().parent() is composer.variations
+        ), (expected, QApplication.focusWidget())
+
+
+def test_the_player_gets_the_room_while_a_clip_plays(qtbot: QtBot, windows: WindowFactory) -> None:
+    window = windows()
+    window.resize(1280, 800)
+    qtbot.wait(100)
+    before = window.main.sizes()
+    window.player.play(str(SAMPLES[0]), "a clip")
+    qtbot.waitUntil(lambda: window.main.sizes()[0] < before[0])
+    window.player.player.stop()
+    qtbot.waitUntil(lambda: window.main.sizes() == before)
