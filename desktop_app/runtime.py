@@ -58,9 +58,20 @@ class RuntimeOptions:
     """Seconds after a submission before "not in the request log" means "never received"."""
 
 
+DEMO_PORT = 47_820
+"""The demo simulator's usual port, so that sample links in a saved draft still work after
+a restart; any free port when it is taken."""
+
+
 def demo_simulator() -> Simulator:
-    samples = tuple(sorted(resource_dir().glob("sample-*.mp4")))
-    return Simulator(SimulatorConfig(api_key=DEMO_KEY, samples=samples)).start()
+    config = SimulatorConfig(
+        api_key=DEMO_KEY, samples=tuple(sorted(resource_dir().glob("sample-*.mp4")))
+    )
+    try:
+        simulator = Simulator(config, port=DEMO_PORT)
+    except OSError:
+        simulator = Simulator(config)
+    return simulator.start()
 
 
 class Runtime:

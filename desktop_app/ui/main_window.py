@@ -80,6 +80,10 @@ class WindowServices:
     sample_links: tuple[str, ...] = ()
 
 
+NARROW_COMPOSER = 380
+"""The composer's width while a clip plays: still usable, the rest is the player's."""
+
+
 class MainWindow(QMainWindow):
     closed = Signal()
     demo_requested = Signal()
@@ -425,7 +429,7 @@ class MainWindow(QMainWindow):
         narrows to its smallest width, and widens again when playback stops."""
         if state == QMediaPlayer.PlaybackState.PlayingState:
             sizes = self.main.sizes()
-            narrow = self.composer.minimumSizeHint().width()
+            narrow = max(self.composer.minimumSizeHint().width(), NARROW_COMPOSER)
             if self._sizes_before_playing is None and sizes[0] > narrow + 40:
                 self._sizes_before_playing = sizes
                 self.main.setSizes([narrow, sum(sizes) - narrow])
