@@ -75,6 +75,7 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
         grabber=grabber,
         tasks=tasks,
         check_reference=probe.check,
+        fetch_preview=lambda check: probe.fetch_preview(check, paths.cache / "references"),
         keys=runtime.keys,
         verify_key=runtime.verify_key,
         settings_file=runtime.settings_file,

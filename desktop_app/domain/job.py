@@ -176,9 +176,7 @@ class Job:
     def actions(self) -> frozenset[JobAction]:
         """What a creator may do with this job now."""
         allowed = {JobAction.FORGET}
-        if (self.state is JobState.DONE and self.file_path is not None) or (
-            self.state is JobState.DOWNLOADING and self.video_url is not None
-        ):
+        if self.state is JobState.DONE and self.file_path is not None:
             allowed.add(JobAction.PLAY)
         if self.state.is_followable:
             allowed.add(JobAction.STOP_FOLLOWING if self.followed else JobAction.FOLLOW_AGAIN)

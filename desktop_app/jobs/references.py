@@ -1,13 +1,20 @@
-"""ReferenceProbe: what can be learned about a reference clip's link without the API key.
+"""ReferenceProbe: what can be learned about a reference clip's link without the API key,
+and a local copy of it for the preview.
 
 The service fetches reference clips from its own network, so these checks only warn:
-a link this computer cannot reach may still work for the service.
+a link this computer cannot reach may still work for the service. The preview (thumbnail,
+duration, playing it) reads a bounded local copy fetched by this same client, so the
+media backend never goes to the network itself: no redirect it would follow unchecked, and
+no wait on a server while the window holds its lock.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -15,6 +22,8 @@ import httpx
 from desktop_app.jobs.addresses import Classify, classify_host, may_follow
 
 LARGE_BYTES = 100 * 1024 * 1024
+MAX_PREVIEW_BYTES = 64 * 1024 * 1024
+"""A reference larger than this is checked, but not copied for a preview."""
 VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 MAX_REDIRECTS = 5
 
@@ -67,6 +76,41 @@ class ReferenceProbe:
                 ),
             )
         return ReferenceCheck(url, reachable=False, warnings=("The link redirects too often.",))
+
+    async def fetch_preview(self, check: ReferenceCheck, folder: Path) -> Path | None:
+        """A local copy of a checked, reachable reference (at most MAX_PREVIEW_BYTES), or
+        None when there is none to make. Kept in `folder`, named after the link."""
+        if not check.reachable or check.final_url is None:
+            return None
+        if check.size is not None and check.size > MAX_PREVIEW_BYTES:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(check.url.encode()).hexdigest()[:32]
+        target = folder / f"{name}.mp4"
+        if target.exists():
+            return target
+        part = target.with_name(target.name + ".part")
+        try:
+            if await self._copy(check.final_url, part):
+                os.replace(part, target)
+                return target
+        except (httpx.HTTPError, OSError):
+            pass
+        part.unlink(missing_ok=True)
+        return None
+
+    async def _copy(self, url: str, part: Path) -> bool:
+        got = 0
+        async with self._http.stream("GET", url) as response:
+            if response.status_code != 200:
+                return False
+            with part.open("wb") as out:
+                async for chunk in response.aiter_bytes():
+                    got += len(chunk)
+                    if got > MAX_PREVIEW_BYTES:
+                        return False
+                    out.write(chunk)
+        return True
 
     async def _ask(self, url: str) -> httpx.Response:
         response = await self._http.head(url)

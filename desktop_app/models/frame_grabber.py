@@ -1,5 +1,10 @@
-"""FrameGrabber: opens a clip (local file or link) with Qt's media backend, and reports
-its duration, frame size and one frame as a thumbnail. One clip at a time, queued."""
+"""FrameGrabber: opens a local clip with Qt's media backend, and reports its duration,
+frame size and one frame as a thumbnail. One clip at a time, queued.
+
+The frame is read from the GUI thread (a short timer while a clip opens), never by a
+Python slot on the sink's frame signal: that signal comes from the decoder's thread, and a
+Python slot there waits for the interpreter lock that the GUI thread holds while it stops
+the player: a deadlock."""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
 
 GIVE_UP_MS = 20_000
+LOOK_EVERY_MS = 40
 
 
 @dataclass(frozen=True)
@@ -34,8 +40,10 @@ class FrameGrabber(QObject):
         self._player = QMediaPlayer(self)
         self._sink = QVideoSink(self)
         self._player.setVideoSink(self._sink)
-        self._sink.videoFrameChanged.connect(self._on_sink_video_frame_changed)
         self._player.errorOccurred.connect(self._on_player_error_occurred)
+        self._look = QTimer(self)
+        self._look.setInterval(LOOK_EVERY_MS)
+        self._look.timeout.connect(self._on_look_timeout)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(GIVE_UP_MS)
@@ -54,6 +62,7 @@ class FrameGrabber(QObject):
 
     def cancel_current(self) -> None:
         self._timer.stop()
+        self._look.stop()
         self._player.stop()
         self._player.setSource(QUrl())
         self._current = None
@@ -65,13 +74,15 @@ class FrameGrabber(QObject):
         qurl = QUrl.fromUserInput(self._current)
         self._player.setSource(qurl)
         self._timer.start()
+        self._look.start()
         self._player.play()
 
     def _finish(self) -> None:
         self.cancel_current()
         QTimer.singleShot(0, self._next)
 
-    def _on_sink_video_frame_changed(self, frame: QVideoFrame) -> None:
+    def _on_look_timeout(self) -> None:
+        frame = self._sink.videoFrame()
         if self._current is None or not frame.isValid():
             return
         image = frame.toImage()

@@ -155,8 +155,6 @@ class JobPanel(QWidget):
             return
         if job.state is JobState.DONE and job.file_path and job.file_path.exists():
             self.play_requested.emit(str(job.file_path), f"Job {job.id}: {job.request.prompt[:60]}")
-        elif job.video_url and job.state is JobState.DOWNLOADING:
-            self.play_requested.emit(job.video_url, f"Job {job.id} (streaming until saved)")
 
     def _emit_stop(self) -> None:
         job = self.selected()

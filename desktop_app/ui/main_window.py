@@ -51,7 +51,7 @@ from desktop_app.ui.dialogs import (
 )
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
-from desktop_app.ui.reference_list import CheckReference, ReferenceList
+from desktop_app.ui.reference_list import CheckReference, FetchPreview, ReferenceList
 from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
 from desktop_app.ui.spending import BalanceLabel, confirm_run_again, confirm_spending
 from desktop_app.ui.thumbnails import JobThumbnails
@@ -69,6 +69,7 @@ class WindowServices:
     grabber: FrameGrabber
     tasks: TaskGroup
     check_reference: CheckReference
+    fetch_preview: FetchPreview
     keys: ActiveKey
     verify_key: VerifyKey
     settings_file: SettingsFile
@@ -95,7 +96,9 @@ class MainWindow(QMainWindow):
         for part in (services.controller, services.account, services.model, services.grabber):
             part.setParent(self)  # they live and die with the window
         self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
-        self.references = ReferenceList(services.check_reference, services.grabber, services.tasks)
+        self.references = ReferenceList(
+            services.check_reference, services.fetch_preview, services.grabber, services.tasks
+        )
         self.composer = Composer(self.references, services.quote)
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)

@@ -8,10 +8,10 @@ is checked without the API key; checks warn and never block a submit.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -44,6 +44,8 @@ from desktop_app.ui.labels import InfoLabel
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
+FetchPreview = Callable[[ReferenceCheck], Awaitable[Path | None]]
+"""A local copy of a checked reference for its preview (None: no copy)."""
 
 LOCAL_FILE_MESSAGE = (
     "{name} is a file on this computer. The service fetches reference clips itself, so it "
@@ -113,12 +115,16 @@ class ReferenceList(QWidget):
     def __init__(
         self,
         check_reference: CheckReference,
+        fetch_preview: FetchPreview,
         grabber: FrameGrabber,
         tasks: TaskGroup,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._check_reference = check_reference
+        self._fetch_preview = fetch_preview
+        self._previews: dict[str, Path] = {}
+        """The local copy of each reference, for its thumbnail and for playing it."""
         self._checks: dict[str, ReferenceCheck] = {}
         self._facts: dict[str, ClipFacts] = {}
         self._tasks = tasks
@@ -239,10 +245,18 @@ class ReferenceList(QWidget):
         check = await self._check_reference(url)
         self._checks[url] = check
         self._refresh_rows()
-        # The preview loads only where the check found it safe to go (after redirects).
-        if check.reachable and check.final_url and url not in self._facts and url in self.links():
-            self._grabbing[check.final_url] = url
-            self._grabber.grab(check.final_url)
+        # The preview is a local copy, fetched only where the check found it safe to go.
+        copy = await self._fetch_preview(check)
+        if copy is None:
+            if check.reachable:
+                self._problems[url] = "too large, or not fetched, for a preview here"
+                self._refresh_rows()
+            return
+        self._previews[url] = copy
+        if url not in self._facts and url in self.links():
+            local = QUrl.fromLocalFile(str(copy)).toString()
+            self._grabbing[local] = url
+            self._grabber.grab(local)
 
     def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
         url = self._grabbing.pop(facts.url, None)
@@ -336,13 +350,14 @@ class ReferenceList(QWidget):
 
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
         url = str(item.data(URL_ROLE))
-        check = self._checks.get(url)
-        if check is None:
+        check, copy = self._checks.get(url), self._previews.get(url)
+        if copy is not None:
+            self.play_requested.emit(str(copy), f"Reference: {describe_link(url)[1]}")
+        elif check is None or (check.reachable and url not in self._problems):
             self.message.setText("This reference is still being checked; try again in a moment.")
-        elif check.final_url is None:
-            self.message.setText("This reference cannot be previewed: " + " ".join(check.warnings))
         else:
-            self.play_requested.emit(check.final_url, f"Reference: {describe_link(url)[1]}")
+            reasons = " ".join(check.warnings) or self._problems.get(url, "")
+            self.message.setText(f"This reference cannot be previewed here. {reasons}".strip())
 
     def _on_url_field_return_pressed(self) -> None:
         text = self.url_field.text().strip()

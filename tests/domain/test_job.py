@@ -82,8 +82,8 @@ def test_each_state_offers_what_a_creator_can_do() -> None:
     assert make(JobState.QUEUED).actions() == {JobAction.STOP_FOLLOWING, JobAction.FORGET}
     unfollowed = make(JobState.GENERATING, followed=False)
     assert unfollowed.actions() == {JobAction.FOLLOW_AGAIN, JobAction.FORGET}
-    streaming = make(JobState.DOWNLOADING, video_url="https://cdn/x.mp4")
-    assert JobAction.PLAY in streaming.actions()
+    downloading = make(JobState.DOWNLOADING, video_url="https://cdn/x.mp4")
+    assert JobAction.PLAY not in downloading.actions()  # only the saved file plays
     for state in (JobState.UNKNOWN, JobState.REJECTED, JobState.FAILED):
         assert make(state).actions() == {JobAction.SEND_AGAIN, JobAction.FORGET}
     assert make(JobState.LOST, generation_id="g").actions() == {

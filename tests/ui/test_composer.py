@@ -47,7 +47,8 @@ def test_a_drop_of_several_links_fills_the_slots(
     assert row_texts(window)[0].startswith("character1 · sample-fractal.mp4 · 127.0.0.1")
     assert row_texts(window)[1].startswith("character2 · sample-red-box.mp4")
     assert [c.split(" · ")[0] for c in chip_texts(window)] == ["character1", "character2"]
-    assert chip_texts(window)[0].startswith("character1 · sample-fractal")
+    assert chip_texts(window)[0] == "character1"
+    assert "sample-fractal" in window.composer.chip_buttons[0].toolTip()
     text = QMimeData()
     text.setText(f"  {sample_links[2]}\n")
     drop(window.references.list, text)
@@ -68,7 +69,7 @@ def test_reordering_renumbers_slots_and_chips(
     assert window.references.links() == [sample_links[2], *sample_links[:2]]
     assert row_texts(window)[0].startswith("character1 · sample-swarm.mp4")
     assert row_texts(window)[1].startswith("character2 · sample-fractal.mp4")
-    assert chip_texts(window)[0].startswith("character1 · sample-swarm")
+    assert "sample-swarm" in window.composer.chip_buttons[0].toolTip()
     window.composer.chip_buttons[0].click()
     assert window.composer.prompt.toPlainText() == "character1 "
 

@@ -4,6 +4,7 @@ sideways); a dark palette keeps the choices visible. Pictures go to .screenshots
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.main_window import MainWindow
@@ -55,11 +57,16 @@ def test_every_control_is_reachable(
     window.references.set_links([link + LONG for link in sample_links])
     window.composer.prompt.setPlainText("character1 and character2 meet character3")
     qtbot.waitUntil(lambda: len(window.composer.chip_buttons) == 3)
-    qtbot.wait(200)  # let the layout settle
     viewport = window.composer.fields_area.viewport()
-    out = [type(w).__name__ + ":" + w.accessibleName() for w in controls(window)
-           if sticks_out(w, viewport)]  # fmt: skip
-    assert out == []
+
+    def out() -> list[str]:
+        return [type(w).__name__ + ":" + w.accessibleName() for w in controls(window)
+                if sticks_out(w, viewport)]  # fmt: skip
+
+    # Layouts settle through queued events: they get the time they take, then are judged.
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: out() == [], timeout=5_000)
+    assert out() == []
     generate = window.composer.generate_button
     assert generate.isVisible() and not sticks_out(generate, window.composer)
     SHOTS.mkdir(parents=True, exist_ok=True)

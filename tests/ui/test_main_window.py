@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtMultimedia import QVideoFrame
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
@@ -19,6 +18,7 @@ from tests.ui.conftest import (
     run_in_loop,
     wait_for_state,
 )
+from tests.ui.test_player import frames_shown
 
 
 def test_generate_follow_save_and_play(
@@ -37,14 +37,11 @@ def test_generate_follow_save_and_play(
     assert JobState.QUEUED in seen and JobState.DOWNLOADING in seen
     assert "$1.57 (3,150,000 credits)" in window.composer.cost.text()
 
-    frames: list[QVideoFrame] = []
-    window.player.video.videoSink().videoFrameChanged.connect(
-        lambda frame: frames.append(frame) if frame.isValid() else None
-    )
     window.jobs.view.setCurrentIndex(window.services.model.index(0))
     assert window.jobs.play_button.isEnabled()
     qtbot.mouseClick(window.jobs.play_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(frames) >= 5, timeout=10_000)
+    sink = window.player.video.videoSink()
+    frames = frames_shown(qtbot, sink, 5)
     assert window.player.player.source().toLocalFile() == str(job.file_path)
     image = frames[-1].toImage()
     assert image.width() == 640 and image.height() == 360

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from pytestqt.qtbot import QtBot
 
 from desktop_app.resources import resource
@@ -21,13 +21,25 @@ def player(qtbot: QtBot) -> Iterator[PlayerWidget]:
     widget.player.stop()
 
 
+def frames_shown(qtbot: QtBot, sink: QVideoSink, count: int) -> list[QVideoFrame]:
+    """Wait until `count` different frames were shown; the frames. The sink is read from
+    this thread: a Python slot on its frame signal would run on the decoder's thread and
+    wait for the interpreter lock this thread holds while a player stops (a deadlock)."""
+    frames: dict[int, QVideoFrame] = {}
+
+    def enough() -> bool:
+        frame = sink.videoFrame()
+        if frame.isValid():
+            frames.setdefault(frame.startTime(), frame)
+        return len(frames) >= count
+
+    qtbot.waitUntil(enough, timeout=10_000)
+    return list(frames.values())
+
+
 def test_plays_pauses_steps_and_reports_time(qtbot: QtBot, player: PlayerWidget) -> None:
-    frames: list[int] = []
-    player.video.videoSink().videoFrameChanged.connect(
-        lambda frame: frames.append(frame.startTime()) if frame.isValid() else None
-    )
     player.play(str(resource("demo.mp4")), "Demo")
-    qtbot.waitUntil(lambda: len(frames) >= 10, timeout=10_000)
+    frames_shown(qtbot, player.video.videoSink(), 10)
     assert player.seek.maximum() == pytest.approx(5000, abs=100)
     assert player.position_label.text().endswith("/ 0:05")
     player.toggle_play()
