@@ -22,7 +22,8 @@ from desktop_app.api.secret import ApiKey
 from desktop_app.domain.job import Job
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
-from desktop_app.jobs.service import JobChanged, JobEvent, JobService
+from desktop_app.jobs.events import JobChanged, JobEvent
+from desktop_app.jobs.service import JobService
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.journal import JobJournal

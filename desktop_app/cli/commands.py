@@ -30,7 +30,8 @@ from desktop_app.domain.request import (
     Resolution,
     ShotType,
 )
-from desktop_app.jobs.service import FollowInterruptedError, JobBusyError, JobService
+from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
+from desktop_app.jobs.service import JobService
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.money import format_credits
-from desktop_app.jobs.service import JobChanged, JobEvent, JobTrouble
+from desktop_app.jobs.events import JobChanged, JobEvent, JobTrouble
 
 
 def when(timestamp: float | None) -> str:

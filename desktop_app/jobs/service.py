@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from desktop_app.api.errors import (
 from desktop_app.api.response import Generation, GenerationStatus, link_expiry
 from desktop_app.domain.errors import (
     ErrorCategory,
-    InvalidInputError,
     StorageError,
     WanStudioError,
 )
@@ -44,60 +43,22 @@ from desktop_app.jobs.download import (
     DownloadError,
     LinkExpiredError,
 )
+from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError, NothingToDoError
+from desktop_app.jobs.events import (
+    JobChanged,
+    JobEvent,
+    JobForgotten,
+    JobTrouble,
+    Listener,
+    SpendingGuard,
+)
 from desktop_app.jobs.library import delete_clip_files, write_sidecar
 from desktop_app.jobs.naming import clip_path
+from desktop_app.jobs.poll_outcome import STATE_FOR_STATUS, poll_outcome
 from desktop_app.store.errors import JobNotFoundError
 from desktop_app.store.journal import JobJournal
 
 log = logging.getLogger(__name__)
-
-_STATE_FOR_STATUS = {
-    GenerationStatus.QUEUED: JobState.QUEUED,
-    GenerationStatus.GENERATING: JobState.GENERATING,
-}
-
-
-@dataclass(frozen=True)
-class JobChanged:
-    job: Job
-
-
-@dataclass(frozen=True)
-class JobForgotten:
-    job_id: str
-
-
-@dataclass(frozen=True)
-class JobTrouble:
-    """A follow keeps failing and retries by itself; said once per job and state."""
-
-    job: Job
-    error: JobError
-    retry_in: float
-
-
-JobEvent = JobChanged | JobForgotten | JobTrouble
-Listener = Callable[[JobEvent], None]
-SpendingGuard = Callable[[Quote], None]
-"""Raises SpendingLimitError when a submission of that price must not be sent."""
-
-
-class JobBusyError(WanStudioError):
-    """Another process follows this job now; its progress shows in the journal."""
-
-
-class FollowInterruptedError(WanStudioError):
-    """Following stopped before a terminal state; the job stays journaled for `resume`."""
-
-    def __init__(self, job: Job, cause: WanStudioError) -> None:
-        self.job = job
-        self.cause = cause
-        self.category = cause.category
-        super().__init__(cause.explain())
-
-
-class NothingToDoError(InvalidInputError):
-    """The job is not in a state where that action means anything."""
 
 
 class JobService:
@@ -207,7 +168,7 @@ class JobService:
         usage = {"inference_id": generation.inference_id, "usd_spent": generation.usd_spent}
         return self._update(
             job.id,
-            state=_STATE_FOR_STATUS.get(status, JobState.QUEUED),
+            state=STATE_FOR_STATUS.get(status, JobState.QUEUED),
             generation_id=generation.id,
             status_detail=generation.status or "queued",
             credits_used=generation.credits_used,
@@ -298,47 +259,9 @@ class JobService:
 
     def _record_poll(self, job: Job, generation: Generation) -> tuple[Job, float]:
         """Journal one poll result; return the job and the wait before the next poll."""
-        interval = self._settings.poll_interval
-        status = generation.known_status
-        poll = ("poll", {"status": generation.status, "credits_used": generation.credits_used})
-        credits = (
-            generation.credits_used if generation.credits_used is not None else job.credits_used
-        )
-        if status is GenerationStatus.COMPLETED and generation.video_url:
-            job = self._update(
-                job.id,
-                state=JobState.DOWNLOADING,
-                status_detail="completed",
-                video_url=generation.video_url,
-                credits_used=credits,
-                completed_at=time.time(),
-                event=poll,
-            )
-            return job, 0.0
-        if status is GenerationStatus.ERROR:
-            failure = generation.failure
-            message = failure.message if failure and failure.message else "The generation failed."
-            name = failure.name if failure and failure.name else "GenerationError"
-            error = JobError(name, f"The service could not make this clip: {message}")
-            job = self._update(
-                job.id, state=JobState.FAILED, error=error, status_detail="error",
-                credits_used=credits, finished_at=time.time(), event=poll,
-            )  # fmt: skip
-            return job, 0.0
-        if status in _STATE_FOR_STATUS:
-            new_state = _STATE_FOR_STATUS[status]
-            job = self._update(
-                job.id,
-                state=new_state if new_state is not job.state else None,
-                status_detail=generation.status,
-                credits_used=credits,
-                event=poll,
-            )
-            return job, interval
-        # completed without a link yet, or a status the contract does not name: keep polling,
-        # a little slower, and show the raw status.
-        job = self._update(job.id, status_detail=generation.status or "(no status)", event=poll)
-        return job, min(interval * 2, self._settings.max_backoff)
+        settings = self._settings
+        outcome = poll_outcome(job, generation, settings.poll_interval, settings.max_backoff)
+        return self._update(job.id, **outcome.changes), outcome.pause or 0.0
 
     async def _save_clip(self, job: Job) -> Job:
         target = self.clip_target(job)

@@ -16,15 +16,9 @@ from desktop_app.billing.recovery import SubmissionRecovery
 from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.jobs.service import (
-    FollowInterruptedError,
-    JobBusyError,
-    JobChanged,
-    JobEvent,
-    JobForgotten,
-    JobService,
-    JobTrouble,
-)
+from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
+from desktop_app.jobs.events import JobChanged, JobEvent, JobForgotten, JobTrouble
+from desktop_app.jobs.service import JobService
 from desktop_app.store.queries import HistoryQueries, JobFilter
 from desktop_app.tasks import TaskGroup
 

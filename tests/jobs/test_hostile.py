@@ -15,7 +15,7 @@ from desktop_app.api.client import MAX_ANSWER_BYTES, network_sentence
 from desktop_app.api.errors import BadResponseError, ServerError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.jobs.service import FollowInterruptedError
+from desktop_app.jobs.errors import FollowInterruptedError
 from desktop_app.simulator import Fault, Simulator
 from tests.conftest import make_client, run, service_on
 

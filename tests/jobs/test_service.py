@@ -15,7 +15,8 @@ from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.jobs.backoff import FollowSettings
-from desktop_app.jobs.service import FollowInterruptedError, JobBusyError, JobEvent, JobTrouble
+from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
+from desktop_app.jobs.events import JobEvent, JobTrouble
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
 from desktop_app.store.queries import HistoryQueries
 from tests.conftest import FAST_SIM, TEST_KEY, on_jobs, run, service_on
