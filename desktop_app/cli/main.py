@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from desktop_app.cli import commands
+from desktop_app.cli import commands, money_commands
 from desktop_app.cli.output import TerminalSafe
 from desktop_app.cli.parser import build_parser
 from desktop_app.display import display_problem
@@ -71,6 +72,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = real_stdout, real_stderr
 
 
+async def dispatch(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Run one command on `runtime`, then close it."""
+    handlers: dict[str, Callable[[argparse.Namespace, Runtime], Awaitable[int] | int]] = {
+        "generate": commands.generate,
+        "estimate": money_commands.estimate,
+        "balance": money_commands.balance,
+        "reconcile": money_commands.reconcile,
+        "key": lambda _args, rt: money_commands.check_key(rt),
+        "jobs": commands.list_jobs,
+        "show": commands.show,
+        "resume": commands.resume,
+        "download": commands.download,
+        "unfollow": commands.unfollow,
+        "forget": commands.forget,
+    }
+    try:
+        result = handlers[args.command](args, runtime)
+        return await result if inspect.isawaitable(result) else result
+    finally:
+        await runtime.aclose()
+
+
 def run_command(
     args: argparse.Namespace,
     options: RuntimeOptions,
@@ -80,7 +103,7 @@ def run_command(
 ) -> int:
     try:
         runtime = Runtime(options, environ, key_store, redactor)
-        return asyncio.run(commands.run(args, runtime))
+        return asyncio.run(dispatch(args, runtime))
     except KeyboardInterrupt:
         print(
             "\nInterrupted. Nothing is lost: the job stays in the journal; "

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.money import format_credits
 from desktop_app.domain.pricing import Quote
-from desktop_app.domain.prompt import prompt_notes, tag
+from desktop_app.domain.prompt import mentioned_slots, prompt_notes, tag
 from desktop_app.domain.request import (
     MAX_VARIATIONS,
     NEGATIVE_PROMPT_LIMIT,
@@ -255,6 +255,23 @@ class Composer(QWidget):
         self.variations.setValue(max(1, min(MAX_VARIATIONS, variations)))
         self.seed.lock.setChecked(bool(draft.get("seed_kept", False)))
         return True
+
+    def concerns(self) -> list[str]:
+        """What looks wrong with the request itself, worth one question before paying."""
+        concerns = []
+        failed = self.references.failed_references()
+        if failed:
+            slots = ", ".join(str(slot) for slot in failed)
+            concerns.append(
+                f"Reference {slots} failed its check from this computer: the service may "
+                "not be able to fetch it either, and a failed clip can still cost time."
+            )
+        filled = len(self.references.links())
+        empty = sorted(s for s in mentioned_slots(self.prompt.toPlainText()) if s > filled)
+        if empty:
+            tags = ", ".join(f"character{s}" for s in empty)
+            concerns.append(f"The prompt names {tags}, but there is no reference for it.")
+        return concerns
 
     def problems(self) -> list[str]:
         found = [p.say() for p in self.request().problems()]

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.prompt import mentioned_slots
 from desktop_app.domain.request import GenerationRequest, references_named
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
@@ -318,7 +317,7 @@ class MainWindow(QMainWindow):
         quote = self.services.quote(requests)
         settings = self.services.settings_file.load()
         if not confirm_spending(self, quote, self.services.account.balance,
-                                settings.confirm_above_usd, self._request_concerns()):  # fmt: skip
+                                settings.confirm_above_usd, self.composer.concerns()):  # fmt: skip
             return
         # One activation, one submission: the button is inert until it has been sent.
         self.references.forget_refusals()
@@ -360,23 +359,6 @@ class MainWindow(QMainWindow):
             return
         self.composer.load(request)
         self.statusBar().showMessage(f"The settings of {sidecar.name} are in the composer.", 8000)
-
-    def _request_concerns(self) -> list[str]:
-        """What looks wrong with the request itself, worth one question before paying."""
-        concerns = []
-        failed = self.references.failed_references()
-        if failed:
-            slots = ", ".join(str(slot) for slot in failed)
-            concerns.append(
-                f"Reference {slots} failed its check from this computer: the service may "
-                "not be able to fetch it either, and a failed clip can still cost time."
-            )
-        filled = len(self.references.links())
-        empty = sorted(s for s in mentioned_slots(self.composer.prompt.toPlainText()) if s > filled)
-        if empty:
-            tags = ", ".join(f"character{s}" for s in empty)
-            concerns.append(f"The prompt names {tags}, but there is no reference for it.")
-        return concerns
 
     def _on_controller_submission_finished(self) -> None:
         self.composer.set_sending(False)
