@@ -193,7 +193,7 @@ async def run(
         if args.smoke:
             return await smoke(window)
         if not runtime.keys.available():
-            QTimer.singleShot(0, lambda: window.ask_for_key(welcome=True))
+            QTimer.singleShot(0, window.welcome)
         await wait_closed(window)
         return 0
     finally:

@@ -67,7 +67,13 @@ def show_key_refused(
     box.setText(text)
     replace = box.addButton("Replace key…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
-    box.finished.connect(lambda _: box.clickedButton() is replace and replace_key())
+
+    def on_finished(_result: int) -> None:
+        # A slot must return nothing: PySide mishandles a Python bool handed back to Qt.
+        if box.clickedButton() is replace:
+            replace_key()
+
+    box.finished.connect(on_finished)
     box.open()
 
 

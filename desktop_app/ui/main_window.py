@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(
             settings, self.services.keys.status().describe(), str(self.services.library), self
         )
-        dialog.replace_key.clicked.connect(lambda: self.ask_for_key(welcome=False))
+        dialog.replace_key.clicked.connect(self.replace_key)
         dialog.remove_key.clicked.connect(lambda: self._remove_key(dialog))
         if dialog.exec():
             self.services.settings_file.save(dialog.settings(settings))
@@ -285,6 +285,14 @@ class MainWindow(QMainWindow):
         )
 
     # -- the key -----------------------------------------------------------------------------
+
+    def replace_key(self) -> None:
+        """Ask for a new key (a slot: it returns nothing to Qt)."""
+        self.ask_for_key(welcome=False)
+
+    def welcome(self) -> None:
+        """The first-run dialog (a slot: it returns nothing to Qt)."""
+        self.ask_for_key(welcome=True)
 
     def ask_for_key(self, *, welcome: bool) -> bool:
         dialog = KeyDialog(
@@ -305,7 +313,7 @@ class MainWindow(QMainWindow):
     def _on_controller_key_refused(self, message: str) -> None:
         """A 401: say so, where the key comes from, and offer to replace it."""
         from_environment = self.services.keys.from_environment and not self.services.demo
-        show_key_refused(self, message, from_environment, lambda: self.ask_for_key(welcome=False))
+        show_key_refused(self, message, from_environment, self.replace_key)
 
     # -- jobs --------------------------------------------------------------------------------
 

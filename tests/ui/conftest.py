@@ -14,7 +14,8 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 import pytest
 import qasync  # type: ignore[import-untyped]
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import build_window, shut_down
@@ -160,3 +161,18 @@ def compose_and_generate(
         qtbot.waitUntil(window.composer.generate_button.isEnabled)
     assert window.composer.generate_button.isEnabled(), window.composer.reason.text()
     window.composer.generate_button.click()
+
+
+def answer_next_dialog(button_text: str, seen: list[str]) -> None:
+    """Press the button starting with `button_text` in the next modal message box, noting
+    the box's text in `seen` (a modal box runs its own loop: this answers from inside it)."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press)
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text().startswith(button_text)).click()
+
+    QTimer.singleShot(20, press)

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QListView, QMessageBox, QSystemTrayIcon
@@ -21,7 +21,12 @@ from desktop_app.store.journal import JobJournal
 from desktop_app.ui.compare import CompareWindow
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES
-from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
+from tests.ui.conftest import (
+    WindowFactory,
+    answer_next_dialog,
+    compose_and_generate,
+    wait_for_state,
+)
 
 
 def fill(window: MainWindow, links: list[str]) -> None:
@@ -190,16 +195,7 @@ def test_generate_asks_once_before_spending_on_a_broken_reference(
     qtbot.waitUntil(lambda: window.references.failed_references() == [2])
     assert "CHECK FAILED" in window.references.list.item(1).text()
     seen: list[str] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text() == "Cancel").click()
-
-    QTimer.singleShot(20, answer)
+    answer_next_dialog("Cancel", seen)
     window.composer.generate_button.click()
     assert len(seen) == 1
     assert "Reference 2 failed its check" in seen[0]
@@ -241,16 +237,7 @@ def test_run_again_shows_the_price_then_sends_the_same_request(
     compose_and_generate(window, sample_links[:1], "character1 spins")
     job = wait_for_state(qtbot, window, JobState.DONE)
     seen: list[str] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text().startswith("Run again")).click()
-
-    QTimer.singleShot(20, answer)
+    answer_next_dialog("Run again", seen)
     window.run_again(job.request)
     assert seen and "$1.50" in seen[0]
     qtbot.waitUntil(lambda: sim.count("POST", "/v2/") == 2)

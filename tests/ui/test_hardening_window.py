@@ -11,8 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
@@ -22,7 +22,12 @@ from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.startup import open_or_explain
 from tests.cli.test_cli import cli_env
 from tests.conftest import TEST_KEY
-from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
+from tests.ui.conftest import (
+    WindowFactory,
+    answer_next_dialog,
+    compose_and_generate,
+    wait_for_state,
+)
 
 HOSTILE = '<h1>big</h1><img src="file:///dev/zero"><a href="x">click</a>'
 
@@ -63,16 +68,7 @@ def test_a_damaged_journal_is_offered_to_be_moved_aside(qtbot: QtBot, tmp_path: 
     path = tmp_path / "journal.sqlite3"
     path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 300)
     seen: list[str] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text().startswith("Move it aside")).click()
-
-    QTimer.singleShot(20, answer)
+    answer_next_dialog("Move it aside", seen)
     journal = open_or_explain(lambda: JobJournal(path))
     assert journal is not None
     journal.close()

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import JobState
 from desktop_app.simulator import Fault, Simulator
 from desktop_app.ui.main_window import MainWindow
-from tests.ui.conftest import WindowFactory, first_job, wait_for_state
+from tests.ui.conftest import WindowFactory, answer_next_dialog, first_job, wait_for_state
 
 
 def compose(qtbot: QtBot, window: MainWindow, links: list[str], prompt: str) -> None:
@@ -25,23 +24,6 @@ def compose(qtbot: QtBot, window: MainWindow, links: list[str], prompt: str) -> 
 
 def posts(sim: Simulator) -> int:
     return sim.count("POST", GENERATIONS_PATH)
-
-
-def answer_next_dialog(button_text: str, seen: list[str]) -> None:
-    """Press `button_text` in the next modal dialog, noting its text."""
-
-    def press() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, press)
-            return
-        seen.append(box.text())
-        for button in box.buttons():
-            if button.text().startswith(button_text):
-                button.click()
-                return
-
-    QTimer.singleShot(20, press)
 
 
 def test_the_button_shows_the_price_and_variations_multiply_it(
