@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
 
+from desktop_app.models.media_calls import load_later, play_later, unload_later
+
 GIVE_UP_MS = 20_000
 LOOK_EVERY_MS = 40
 
@@ -63,8 +65,7 @@ class FrameGrabber(QObject):
     def cancel_current(self) -> None:
         self._timer.stop()
         self._look.stop()
-        self._player.stop()
-        self._player.setSource(QUrl())
+        unload_later(self._player)
         self._current = None
 
     def _next(self) -> None:
@@ -72,10 +73,10 @@ class FrameGrabber(QObject):
             return
         self._current = self._queue.popleft()
         qurl = QUrl.fromUserInput(self._current)
-        self._player.setSource(qurl)
+        load_later(self._player, qurl)
         self._timer.start()
         self._look.start()
-        self._player.play()
+        play_later(self._player)
 
     def _finish(self) -> None:
         self.cancel_current()

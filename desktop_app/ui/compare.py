@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.job import Job
 from desktop_app.domain.prompt import request_differences
 from desktop_app.domain.request import AspectRatio
+from desktop_app.models.media_calls import load_later, pause_later, play_later, stop_later
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.player import FRAME_MS
 
@@ -86,7 +87,7 @@ class CompareWindow(QDialog):
         for side, job, other in ((self.left, first, second), (self.right, second, first)):
             side.job = job
             assert job.file_path is not None
-            side.player.setSource(QUrl.fromLocalFile(str(job.file_path)))
+            load_later(side.player, QUrl.fromLocalFile(str(job.file_path)))
             differences = request_differences(other.request, job.request) or ["the same request"]
             side.label.setText(f"Job {job.id}: " + "; ".join(differences))
         portrait = first.request.aspect_ratio in (AspectRatio.PORTRAIT,
@@ -102,7 +103,7 @@ class CompareWindow(QDialog):
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
         for side in (self.left, self.right):
-            side.player.pause()  # shows the first frame
+            pause_later(side.player)  # shows the first frame
 
     def swap(self) -> None:
         assert self.left.job is not None and self.right.job is not None
@@ -120,7 +121,7 @@ class CompareWindow(QDialog):
         else:
             self.seek_to(self.left.player.position())
             for side in (self.left, self.right):
-                side.player.play()
+                play_later(side.player)
 
     def seek_to(self, position: int) -> None:
         for side in (self.left, self.right):
@@ -157,5 +158,5 @@ class CompareWindow(QDialog):
 
     def done(self, result: int) -> None:
         for side in (self.left, self.right):
-            side.player.stop()
+            stop_later(side.player)
         super().done(result)

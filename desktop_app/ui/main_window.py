@@ -32,6 +32,7 @@ from desktop_app.models.draft_store import DraftStore
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
+from desktop_app.models.media_calls import stop_later
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import SettingsFile
@@ -451,7 +452,7 @@ class MainWindow(QMainWindow):
         state.setValue("main_splitter", self.main.saveState())
         state.setValue("right_splitter", self.right.saveState())
         state.sync()
-        self.player.player.stop()
+        stop_later(self.player.player)
         self.services.grabber.cancel()
         super().closeEvent(event)
         self.closed.emit()

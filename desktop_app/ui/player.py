@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.models.media_calls import load_later, pause_later, play_later
 from desktop_app.ui.labels import InfoLabel
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
@@ -151,13 +152,13 @@ class PlayerWidget(QWidget):
         """Play a local path or a link from its start: the creator's choice."""
         self._load(source, title)
         self._chosen = True
-        self.player.play()
+        play_later(self.player)
 
     def show_paused(self, source: str, title: str) -> None:
         """Load a clip paused on its first frame (a result that just came in)."""
         self._load(source, title)
         self._chosen = False
-        self.player.pause()
+        pause_later(self.player)
 
     def is_idle(self) -> bool:
         """Not busy with something the creator chose: empty, showing a result that came in
@@ -172,7 +173,7 @@ class PlayerWidget(QWidget):
             else QUrl(source)
         )
         self.title.setText(title)
-        self.player.setSource(url)
+        load_later(self.player, url)
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

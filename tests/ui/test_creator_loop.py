@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
+from desktop_app.models.media_calls import stop_later
 from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.journal import JobJournal
 from desktop_app.ui.compare import CompareWindow
@@ -270,6 +271,7 @@ def test_the_player_keys_work_from_the_job_list(qtbot: QtBot, windows: WindowFac
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.player.show_paused(str(SAMPLES[0]), "a clip")
+    qtbot.waitUntil(lambda: not window.player.player.source().isEmpty())
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.player.hasFocus()
     window.jobs.view.setFocus()
@@ -380,5 +382,5 @@ def test_the_player_gets_the_room_while_a_clip_plays(qtbot: QtBot, windows: Wind
     before = window.main.sizes()
     window.player.play(str(SAMPLES[0]), "a clip")
     qtbot.waitUntil(lambda: window.main.sizes()[0] < before[0])
-    window.player.player.stop()
+    stop_later(window.player.player)
     qtbot.waitUntil(lambda: window.main.sizes() == before)

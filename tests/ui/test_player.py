@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from pytestqt.qtbot import QtBot
 
+from desktop_app.models.media_calls import stop_later
 from desktop_app.resources import resource
 from desktop_app.ui.player import PlayerWidget, clock
 
@@ -18,7 +19,7 @@ def player(qtbot: QtBot) -> Iterator[PlayerWidget]:
     qtbot.addWidget(widget)
     widget.show()
     yield widget
-    widget.player.stop()
+    stop_later(widget.player)
 
 
 def frames_shown(qtbot: QtBot, sink: QVideoSink, count: int) -> list[QVideoFrame]:
