@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -14,15 +14,13 @@ from tests.ui.conftest import WindowFactory
 def drop(widget: object, mime: QMimeData) -> None:
     """Drag `mime` over the list from outside the app and drop it, as a file manager would."""
     viewport = widget.viewport()  # type: ignore[attr-defined]
-    args = (
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    for kind in (QDragEnterEvent, QDragMoveEvent, QDropEvent):
-        event = kind(*args)
+    rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    # The drag events take a QPoint, the drop a QPointF (in every PySide6 from 6.8).
+    events = (QDragEnterEvent(QPoint(10, 10), *rest), QDragMoveEvent(QPoint(10, 10), *rest),
+              QDropEvent(QPointF(10, 10), *rest))  # fmt: skip
+    for event in events:
+        kind = type(event)
         QApplication.sendEvent(viewport, event)
         assert event.isAccepted(), kind.__name__
 
