@@ -9,7 +9,7 @@ import time
 from typing import Any, TextIO
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.money import format_credits
+from desktop_app.domain.money import format_credits, format_usd
 from desktop_app.jobs.events import JobChanged, JobEvent, JobTrouble
 
 
@@ -18,11 +18,16 @@ def when(timestamp: float | None) -> str:
 
 
 def cost(job: Job) -> str:
-    credits = job.cost_credits
-    if credits is None:
-        return "-"
-    charged = " charged" if job.charged_credits is not None else ""
-    return format_credits(credits) + charged
+    """What the job cost, saying where the number comes from."""
+    if job.charged_credits == 0:
+        return "not charged (the provider's ledger)"
+    if job.charged_credits is not None:
+        return f"{format_credits(job.charged_credits)}, charged (the provider's ledger)"
+    if job.credits_used is not None:
+        return f"{format_credits(job.credits_used)}, as the service reported"
+    if job.estimate_usd is not None:
+        return f"{format_usd(job.estimate_usd)}, the price quoted before sending"
+    return "-"
 
 
 def summary_line(job: Job) -> str:
