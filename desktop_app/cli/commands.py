@@ -99,7 +99,8 @@ def request_from(args: argparse.Namespace) -> GenerationRequest:
     )
 
 
-async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
+def valid_request(args: argparse.Namespace) -> GenerationRequest | None:
+    """The request the options describe; None (each broken rule said) when it is invalid."""
     request = request_from(args)
     try:
         request.validate()
@@ -107,6 +108,13 @@ async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
         print("Nothing was sent; the request is not valid:", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
+        return None
+    return request
+
+
+async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
+    request = valid_request(args)
+    if request is None:
         return EXIT_INVALID
     runtime.keys()  # no key: say so before anything is sent anywhere
     await refresh_account_facts(runtime)

@@ -12,24 +12,18 @@ from desktop_app.cli.commands import (
     EXIT_OK,
     exit_code,
     refresh_account_facts,
-    request_from,
+    valid_request,
 )
 from desktop_app.cli.output import ProgressPrinter, cost, print_json, summary_line
 from desktop_app.domain.job import JobState
 from desktop_app.domain.money import format_usd, usd_to_credits
-from desktop_app.domain.request import InvalidRequestError
 from desktop_app.runtime import Runtime
 from desktop_app.store.queries import JobFilter
 
 
 async def estimate(args: argparse.Namespace, runtime: Runtime) -> int:
-    request = request_from(args)
-    try:
-        request.validate()
-    except InvalidRequestError as error:
-        print("The request is not valid:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+    request = valid_request(args)
+    if request is None:
         return EXIT_INVALID
     await refresh_account_facts(runtime)
     quote = runtime.service.quote([request] * args.count)

@@ -8,8 +8,8 @@ import sys
 import time
 from typing import Any, TextIO
 
-from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.money import format_credits, format_usd
+from desktop_app.domain.job import CostSource, Job, JobState
+from desktop_app.domain.money import format_usd
 from desktop_app.jobs.events import JobChanged, JobEvent, JobTrouble
 
 
@@ -19,15 +19,13 @@ def when(timestamp: float | None) -> str:
 
 def cost(job: Job) -> str:
     """What the job cost, saying where the number comes from."""
-    if job.charged_credits == 0:
-        return "not charged (the provider's ledger)"
-    if job.charged_credits is not None:
-        return f"{format_credits(job.charged_credits)}, charged (the provider's ledger)"
-    if job.credits_used is not None:
-        return f"{format_credits(job.credits_used)}, as the service reported"
-    if job.estimate_usd is not None:
-        return f"{format_usd(job.estimate_usd)}, the price quoted before sending"
-    return "-"
+    known = job.cost()
+    if known is None:
+        return "-"
+    if known.source is CostSource.LEDGER:
+        charged = "not charged" if known.usd == 0 else f"{format_usd(known.usd)}, charged"
+        return f"{charged} ({known.source})"
+    return f"{format_usd(known.usd)}, {known.source}"
 
 
 def summary_line(job: Job) -> str:

@@ -80,6 +80,20 @@ def check_transition(old: JobState, new: JobState) -> None:
         raise ForbiddenTransitionError(old, new)
 
 
+class CostSource(StrEnum):
+    """Where a job's cost comes from, best first."""
+
+    LEDGER = "the provider's ledger"
+    REPORTED = "as the service reported"
+    QUOTED = "the price quoted before sending"
+
+
+@dataclass(frozen=True)
+class JobCost:
+    usd: float
+    source: CostSource
+
+
 class JobAction(StrEnum):
     """What a creator may do with a job."""
 
@@ -168,10 +182,16 @@ class Job:
     def charged_usd(self) -> float | None:
         return credits_to_usd(self.charged_credits) if self.charged_credits is not None else None
 
-    @property
-    def cost_credits(self) -> int | None:
-        """The best known cost: the ledger's charge, else what the service reported."""
-        return self.charged_credits if self.charged_credits is not None else self.credits_used
+    def cost(self) -> JobCost | None:
+        """The best known cost: the ledger's charge (0: not charged), else what the service
+        reported, else the price quoted before sending."""
+        if self.charged_credits is not None:
+            return JobCost(credits_to_usd(self.charged_credits), CostSource.LEDGER)
+        if self.credits_used is not None:
+            return JobCost(credits_to_usd(self.credits_used), CostSource.REPORTED)
+        if self.estimate_usd is not None:
+            return JobCost(self.estimate_usd, CostSource.QUOTED)
+        return None
 
     def actions(self) -> frozenset[JobAction]:
         """What a creator may do with this job now."""

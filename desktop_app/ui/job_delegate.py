@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.money import credits_to_usd, format_usd
+from desktop_app.domain.job import CostSource, Job, JobState
+from desktop_app.domain.money import format_usd
 from desktop_app.domain.prompt import TYPICAL_SECONDS
 from desktop_app.models.job_list_model import JOB_ROLE
 
@@ -71,17 +71,21 @@ def progress_of(job: Job, now: float) -> float | None:
     return None
 
 
+ROW_COST = {
+    CostSource.LEDGER: "charged {}",
+    CostSource.REPORTED: "{} reported",
+    CostSource.QUOTED: "est. {}",
+}
+
+
 def cost_text(job: Job) -> str:
     """The job row's money, saying which number it is."""
-    if job.charged_credits == 0:
+    known = job.cost()
+    if known is None:
+        return ""
+    if known.source is CostSource.LEDGER and known.usd == 0:
         return "not charged"
-    if job.charged_usd is not None:
-        return f"charged {format_usd(job.charged_usd)}"
-    if job.estimate_usd is not None:
-        return f"est. {format_usd(job.estimate_usd)}"
-    if job.credits_used is not None:
-        return f"{format_usd(credits_to_usd(job.credits_used))} reported"
-    return ""
+    return ROW_COST[known.source].format(format_usd(known.usd))
 
 
 class JobDelegate(QStyledItemDelegate):

@@ -39,21 +39,28 @@ def account_sim() -> Simulator:
         yield simulator
 
 
-def test_the_charge_comes_from_the_ledger_even_when_meta_usage_said_otherwise(
-    tmp_path: Path, account_sim: Simulator
-) -> None:
-    async def scenario() -> Job:
-        async with service_on(tmp_path, account_sim.base_url) as service:
-            job = await service.follow((await service.submit(REQUEST)).id)
-            assert job.credits_used == 3_150_000  # what the service's answer said
-            client = make_client(account_sim.base_url)
+def end_then_find_charge(tmp_path: Path, sim: Simulator) -> tuple[Job, Job]:
+    """Follow a job to its end, then look up its charge: (the ended job, after the look)."""
+
+    async def scenario() -> tuple[Job, Job]:
+        async with service_on(tmp_path, sim.base_url) as service:
+            ended = await service.follow((await service.submit(REQUEST)).id)
+            client = make_client(sim.base_url)
             history = HistoryQueries(tmp_path / "journal.sqlite3")
             try:
-                return await ChargeFinder(client, service, history, FAST_CHARGES).find(job.id)
+                finder = ChargeFinder(client, service, history, FAST_CHARGES)
+                return ended, await finder.find(ended.id)
             finally:
                 await client.aclose()
 
-    job = run(scenario())
+    return run(scenario())
+
+
+def test_the_charge_comes_from_the_ledger_even_when_meta_usage_said_otherwise(
+    tmp_path: Path, account_sim: Simulator
+) -> None:
+    ended, job = end_then_find_charge(tmp_path, account_sim)
+    assert ended.credits_used == 3_150_000  # what the service's answer said
     assert job.charged_credits == 3_000_000  # the ledger: $0.15/s for 10 s
     assert job.charged_usd == pytest.approx(1.5)
     assert account_sim.count("GET", "/v2/billing/transactions") >= 2  # it had to wait
@@ -62,18 +69,9 @@ def test_the_charge_comes_from_the_ledger_even_when_meta_usage_said_otherwise(
 def test_a_failed_job_is_confirmed_not_charged(tmp_path: Path, account_sim: Simulator) -> None:
     account_sim.add_fault(Fault("generation", message="Reference 1 shows two people"))
 
-    async def scenario() -> Job:
-        async with service_on(tmp_path, account_sim.base_url) as service:
-            job = await service.follow((await service.submit(REQUEST)).id)
-            assert job.state is JobState.FAILED
-            client = make_client(account_sim.base_url)
-            history = HistoryQueries(tmp_path / "journal.sqlite3")
-            try:
-                return await ChargeFinder(client, service, history, FAST_CHARGES).find(job.id)
-            finally:
-                await client.aclose()
-
-    assert run(scenario()).charged_credits == 0
+    ended, job = end_then_find_charge(tmp_path, account_sim)
+    assert ended.state is JobState.FAILED
+    assert job.charged_credits == 0
 
 
 def recover(tmp_path: Path, sim: Simulator, grace: float) -> tuple[Job, Job]:
@@ -194,15 +192,5 @@ def test_a_failing_ledger_is_waited_out(tmp_path: Path, account_sim: Simulator) 
     account_sim.add_fault(Fault("ledger", status=500, times=2))
     account_sim.add_fault(Fault("ledger", status=200, body="<html>proxy</html>"))
 
-    async def scenario() -> Job:
-        async with service_on(tmp_path, account_sim.base_url) as service:
-            job = await service.follow((await service.submit(REQUEST)).id)
-            client = make_client(account_sim.base_url)
-            history = HistoryQueries(tmp_path / "journal.sqlite3")
-            try:
-                return await ChargeFinder(client, service, history, FAST_CHARGES).find(job.id)
-            finally:
-                await client.aclose()
-
-    assert run(scenario()).charged_credits == 3_000_000
+    assert end_then_find_charge(tmp_path, account_sim)[1].charged_credits == 3_000_000
     assert account_sim.count("GET", "/v2/billing/transactions") >= 4

@@ -3,15 +3,18 @@ other one is refused, and each state offers the actions a creator expects."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from desktop_app.domain.job import (
     TRANSITIONS,
+    CostSource,
     ForbiddenTransitionError,
     Job,
     JobAction,
+    JobCost,
     JobState,
     check_transition,
 )
@@ -91,3 +94,14 @@ def test_each_state_offers_what_a_creator_can_do() -> None:
         JobAction.FORGET,
     }
     assert make(JobState.SUBMITTING).actions() == {JobAction.FORGET}
+
+
+def test_a_jobs_cost_is_the_best_known_and_says_where_it_comes_from() -> None:
+    quoted = make(JobState.QUEUED, estimate_usd=1.5)
+    assert quoted.cost() == JobCost(1.5, CostSource.QUOTED)
+    reported = replace(quoted, credits_used=3_150_000)
+    assert reported.cost() == JobCost(1.575, CostSource.REPORTED)
+    charged = replace(reported, charged_credits=3_000_000)
+    assert charged.cost() == JobCost(1.5, CostSource.LEDGER)
+    assert replace(charged, charged_credits=0).cost() == JobCost(0.0, CostSource.LEDGER)
+    assert make(JobState.SUBMITTING).cost() is None
