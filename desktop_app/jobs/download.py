@@ -71,6 +71,45 @@ class SavedClip:
     sha256: str
 
 
+class _PartHash:
+    """The SHA-256 of the part file, kept while the bytes stream in, so the finished clip
+    is never read again. A resume (a part left by an earlier try or an earlier run) hashes
+    what is already on disk once, then goes on from there."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self.length = 0
+
+    async def catch_up(self, part: Path, length: int) -> None:
+        """Make the hash cover exactly the first `length` bytes of `part`."""
+        if length == self.length:
+            return
+        self._digest, self.length = hashlib.sha256(), 0
+        if length:
+            self._digest = await asyncio.to_thread(_hash_prefix, part, length)
+            self.length = length
+
+    def update(self, chunk: bytes) -> None:
+        self._digest.update(chunk)
+        self.length += len(chunk)
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+def _hash_prefix(part: Path, length: int) -> hashlib._Hash:
+    digest = hashlib.sha256()
+    with part.open("rb") as f:
+        remaining = length
+        while remaining:
+            block = f.read(min(remaining, 1 << 20))
+            if not block:
+                break
+            digest.update(block)
+            remaining -= len(block)
+    return digest
+
+
 class ClipDownloader:
     def __init__(
         self,
@@ -90,10 +129,11 @@ class ClipDownloader:
         """Save `url` as `target`. Raises LinkExpiredError or DownloadError."""
         target.parent.mkdir(parents=True, exist_ok=True)
         part = part_path(target)
+        hashed = _PartHash()
         retry_number = 0
         while True:
             try:
-                total = await self._fetch_into(url, part, progress)
+                total = await self._fetch_into(url, part, hashed, progress)
                 break
             except (LinkExpiredError, ClipRefusedError):
                 raise
@@ -113,12 +153,13 @@ class ClipDownloader:
                 )
                 await asyncio.sleep(delay)
         try:
-            return await asyncio.to_thread(_finish, part, target, total)
+            return await asyncio.to_thread(_finish, part, target, total, hashed.hexdigest())
         except OSError as error:
             raise _disk_error(error, part) from None
 
-    async def _fetch_into(self, url: str, part: Path, progress: Progress) -> int:
-        """Append the rest of the clip to `part`; return the clip's full length."""
+    async def _fetch_into(self, url: str, part: Path, hashed: _PartHash, progress: Progress) -> int:
+        """Append the rest of the clip to `part`, hashing as it comes; return the clip's
+        full length."""
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         async with self._http.stream("GET", url, headers=headers) as response:
@@ -135,6 +176,7 @@ class ClipDownloader:
             if response.status_code == 200:
                 have = 0  # the server ignored Range: start from zero
             _check_room(part, total, have, self._free_space(part.parent))
+            await hashed.catch_up(part, have)
             deadline = time.monotonic() + BASE_DEADLINE + (total or 0) / SLOWEST_BYTES_PER_SECOND
             # Unbuffered: every byte reported as saved is already with the OS, so a killed
             # process resumes from exactly what the journal says.
@@ -143,7 +185,8 @@ class ClipDownloader:
                     out.seek(have)
                     out.truncate()
                 async for chunk in response.aiter_bytes():
-                    out.write(chunk)
+                    _write_all(out, chunk)
+                    hashed.update(chunk)
                     have += len(chunk)
                     if total is not None and have > total:
                         raise DownloadError(
@@ -159,6 +202,16 @@ class ClipDownloader:
         if total is None:
             return have
         return total
+
+
+def _write_all(out: BinaryIO, chunk: bytes) -> None:
+    """An unbuffered write may take only part of the chunk (a disk filling up)."""
+    view = memoryview(chunk)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        view = view[written:]
 
 
 def _check_room(part: Path, total: int | None, have: int, free: int) -> None:
@@ -210,23 +263,19 @@ def _total_length(response: httpx.Response, have: int) -> int | None:
     return int(length) if length.isdigit() else None
 
 
-def _finish(part: Path, target: Path, total: int) -> SavedClip:
-    """Check, hash, fsync and atomically rename the finished part. Runs off the loop."""
+def _finish(part: Path, target: Path, total: int, sha256: str) -> SavedClip:
+    """Check, fsync and atomically rename the finished part. Runs off the loop."""
     size = part.stat().st_size
     if size != total:
         raise DownloadError(f"The saved clip has {size} bytes, expected {total}.")
-    digest = hashlib.sha256()
     with part.open("rb") as f:
         if not _boxes_fill(f, size):
             part.unlink()
             raise DownloadError("The downloaded file is not a whole MP4 video.")
-        f.seek(0)
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
         os.fsync(f.fileno())
     os.replace(part, target)
     fsync_dir(target.parent)
-    return SavedClip(target, size, digest.hexdigest())
+    return SavedClip(target, size, sha256)
 
 
 def _boxes_fill(f: BinaryIO, size: int) -> bool:

@@ -9,14 +9,17 @@ import itertools
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.jobs.backoff import FollowSettings
+from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobEvent, JobTrouble
+from desktop_app.jobs.naming import part_path
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
 from desktop_app.store.queries import HistoryQueries
 from tests.conftest import FAST_SIM, TEST_KEY, on_jobs, run, service_on
@@ -136,6 +139,7 @@ def test_mid_download_drop_resumes_with_range(
     job = generate(tmp_path, sim)
     assert job.state is JobState.DONE
     assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+    assert job.file_sha256 == hashlib.sha256(demo_clip).hexdigest()
     cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
     assert len(cdn) == 2
     assert "range" not in cdn[0].headers
@@ -150,6 +154,32 @@ def test_server_ignoring_range_restarts_from_zero(
     sim.add_fault(Fault("cdn", ignore_range=True))
     job = generate(tmp_path, sim)
     assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+    assert job.file_sha256 == hashlib.sha256(demo_clip).hexdigest()
+
+
+def test_a_part_left_by_an_earlier_run_is_resumed_and_hashed_whole(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    """The hash is kept while streaming; a part file from before is hashed once, then
+    the rest streams on top of it."""
+
+    async def scenario() -> str:
+        async with service_on(tmp_path, sim.base_url) as service:
+            job = await service.submit(REQUEST)
+            link = sim.signed_link(job.generation_id or "", f"127.0.0.1:{sim.port}")
+            target = tmp_path / "clip.mp4"
+            part_path(target).write_bytes(demo_clip[:100_000])
+            downloader = ClipDownloader(httpx.AsyncClient())
+            try:
+                saved = await downloader.download(link, target, lambda done, total: None)
+            finally:
+                await downloader.aclose()
+            assert saved.path.read_bytes() == demo_clip
+            return saved.sha256
+
+    assert run(scenario()) == hashlib.sha256(demo_clip).hexdigest()
+    cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
+    assert [r.headers.get("range") for r in cdn] == ["bytes=100000-"]
 
 
 def test_expired_link_is_refreshed_by_polling_again(
