@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -178,15 +179,8 @@ class ClipDownloader:
             _check_room(part, total, have, self._free_space(part.parent))
             await hashed.catch_up(part, have)
             deadline = time.monotonic() + BASE_DEADLINE + (total or 0) / SLOWEST_BYTES_PER_SECOND
-            # Unbuffered: every byte reported as saved is already with the OS, so a killed
-            # process resumes from exactly what the journal says.
-            with part.open("r+b" if have else "wb", buffering=0) as out:
-                if have:
-                    out.seek(have)
-                    out.truncate()
+            with _PartWriter(part, have, hashed) as writer:
                 async for chunk in response.aiter_bytes():
-                    _write_all(out, chunk)
-                    hashed.update(chunk)
                     have += len(chunk)
                     if total is not None and have > total:
                         raise DownloadError(
@@ -196,7 +190,8 @@ class ClipDownloader:
                         raise ClipRefusedError(_too_large(have))
                     if time.monotonic() > deadline:
                         raise DownloadError("The download was too slow; it starts again.")
-                    progress(have, total)
+                    progress(await writer.write(chunk), total)
+                progress(await writer.flush(), total)
         if total is not None and have != total:
             raise DownloadError(f"The connection closed after {have} of {total} bytes.")
         if total is None:
@@ -204,14 +199,53 @@ class ClipDownloader:
         return total
 
 
-def _write_all(out: BinaryIO, chunk: bytes) -> None:
-    """An unbuffered write may take only part of the chunk (a disk filling up)."""
-    view = memoryview(chunk)
-    while view:
-        written = out.write(view)
-        if not written:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        view = view[written:]
+class _PartWriter:
+    """Writes and hashes the clip on a thread of its own, one chunk behind the network:
+    a disk that stalls (the kernel holding back a fast writer) never holds the event loop.
+
+    Unbuffered: every byte reported as saved is already with the OS, so a killed process
+    resumes from exactly what the journal says."""
+
+    def __init__(self, part: Path, have: int, hashed: _PartHash) -> None:
+        self._hashed = hashed
+        self._file = part.open("r+b" if have else "wb", buffering=0)
+        if have:
+            self._file.seek(have)
+            self._file.truncate()
+        self._saved = have
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="wan-studio-download")
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> _PartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Waits for at most the one chunk still being written, then closes the file.
+        self._thread.submit(self._file.close)
+        self._thread.shutdown(wait=True)
+
+    async def write(self, chunk: bytes) -> int:
+        """Queue `chunk` after the one before it; return the bytes saved so far."""
+        saved = await self.flush()
+        self._pending = self._thread.submit(self._store, chunk)
+        return saved
+
+    async def flush(self) -> int:
+        """Wait for the chunk being written; return the bytes saved so far."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            await asyncio.wrap_future(pending)
+        return self._saved
+
+    def _store(self, chunk: bytes) -> None:
+        view = memoryview(chunk)
+        while view:  # an unbuffered write may take only part (a disk filling up)
+            written = self._file.write(view)
+            if not written:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            view = view[written:]
+        self._hashed.update(chunk)
+        self._saved += len(chunk)
 
 
 def _check_room(part: Path, total: int | None, have: int, free: int) -> None:

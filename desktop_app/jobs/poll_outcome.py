@@ -45,6 +45,12 @@ def poll_outcome(job: Job, generation: Generation, interval: float, slowest: flo
         return PollOutcome({**common, **changes}, None)
     if status in STATE_FOR_STATUS:
         new_state = STATE_FOR_STATUS[status]
+        if (new_state, generation.status, credits) == (
+            job.state,
+            job.status_detail,
+            job.credits_used,
+        ):
+            return PollOutcome({}, interval)  # nothing new: nothing to journal
         state = new_state if new_state is not job.state else None
         return PollOutcome({**common, "state": state, "status_detail": generation.status}, interval)
     # Completed without a link yet, or a status the contract does not name: keep polling, a

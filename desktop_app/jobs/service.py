@@ -84,6 +84,8 @@ class JobService:
         self._guard = guard
         self._listeners: list[Listener] = []
         self._following: set[str] = set()
+        self._renewed: dict[str, float] = {}
+        """When this process last renewed its lease on each job it follows (monotonic)."""
         self._troubled: dict[str, JobState] = {}
         self._wake = asyncio.Event()
 
@@ -211,6 +213,7 @@ class JobService:
             raise
         finally:
             self._following.discard(job_id)
+            self._renewed.pop(job_id, None)
             self._journal.release(job_id)
 
     async def _wait(self, job_id: str, seconds: float) -> None:
@@ -221,7 +224,15 @@ class JobService:
             try:
                 await asyncio.wait_for(wake.wait(), min(left, self._journal.lease_seconds / 3))
             except TimeoutError:
-                self._journal.renew(job_id)
+                self._keep_lease(job_id)
+
+    def _keep_lease(self, job_id: str) -> None:
+        """Renew this process's lease once a third of it has passed, not on every poll:
+        each renewal is a durable write, and many jobs may be followed at once."""
+        now = time.monotonic()
+        if now - self._renewed.get(job_id, float("-inf")) >= self._journal.lease_seconds / 3:
+            self._journal.renew(job_id)
+            self._renewed[job_id] = now
 
     async def _poll_until_done(self, job: Job, delay: float) -> Job:
         generation_id = job.generation_id
@@ -232,7 +243,7 @@ class JobService:
             job = self._journal.get(job.id)
             if not job.followed or job.state.is_terminal:
                 return job
-            self._journal.renew(job.id)
+            self._keep_lease(job.id)
             try:
                 generation = await self._client.get(generation_id)
             except NotFoundError as error:
@@ -261,6 +272,8 @@ class JobService:
         """Journal one poll result; return the job and the wait before the next poll."""
         settings = self._settings
         outcome = poll_outcome(job, generation, settings.poll_interval, settings.max_backoff)
+        if not outcome.changes:
+            return job, outcome.pause or 0.0
         return self._update(job.id, **outcome.changes), outcome.pause or 0.0
 
     async def _save_clip(self, job: Job) -> Job:

@@ -102,7 +102,7 @@ class JobPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.details)
         layout.addLayout(self.buttons)
-        model.dataChanged.connect(lambda *_: self._update_details())
+        model.dataChanged.connect(self._on_model_data_changed)
         model.modelReset.connect(self._update_details)
         self._update_details()
 
@@ -225,6 +225,12 @@ class JobPanel(QWidget):
                 action.triggered.connect(button.click)
                 menu.addAction(action)
         menu.exec(self.view.viewport().mapToGlobal(position))
+
+    def _on_model_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
+        """Running rows change every second: only the selected one's details are redone."""
+        current = self.view.currentIndex()
+        if current.isValid() and top.row() <= current.row() <= bottom.row():
+            self._update_details()
 
     def _update_details(self) -> None:
         job = self.selected()
