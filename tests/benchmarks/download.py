@@ -1,0 +1,105 @@
+"""P3: a large clip from a loopback server, saved by the app's downloader (streamed,
+hashed, fsynced, renamed), against curl fetching the same file to the same disk. Both
+are whole processes; the server is the simulator in a third one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from desktop_app.jobs.download import ClipDownloader
+from tests.benchmarks.harness import Line, Settings, figure, ratio_of
+from tests.benchmarks.processes import BENCH_KEY, MB, PYTHON, make_clip, simulator
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def _download(url: str, target: Path) -> float:
+    downloader = ClipDownloader(httpx.AsyncClient(timeout=60, follow_redirects=True))
+    try:
+        started = time.perf_counter()
+        await downloader.download(url, target, lambda done, total: None)
+        return time.perf_counter() - started
+    finally:
+        await downloader.aclose()
+
+
+def app_download_main(url: str, target: str) -> None:
+    """In a process of its own: download, then print seconds and memory growth."""
+    before = _peak_mib()
+    seconds = asyncio.run(_download(url, Path(target)))
+    print(json.dumps({"seconds": seconds, "grew_mib": _peak_mib() - before}))
+
+
+def _clip_link(base_url: str) -> str:
+    """Submit one generation to the simulator and return its result link."""
+    headers = {"Authorization": f"Bearer {BENCH_KEY}"}
+    body = {"model": "alibaba/wan-2-6-r2v", "prompt": "character1 waves",
+            "video_urls": ["https://media.example.org/ref.mp4"]}  # fmt: skip
+    with httpx.Client(base_url=base_url, headers=headers) as client:
+        created = client.post("/v2/video/generations", json=body).json()
+        answer = client.get("/v2/video/generations", params={"generation_id": created["id"]})
+        return str(answer.json()["video"]["url"])
+
+
+def download_speed(settings: Settings) -> list[Line]:
+    size_mb = 64 if settings.quick else 1024
+    curl = shutil.which("curl")
+    app_mbs, curl_mbs, grown = [], [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        clip = make_clip(work / "source.mp4", size_mb)
+        with simulator(clip=clip) as base_url:
+            url = _clip_link(base_url)
+            for run in range(settings.runs):
+                target = work / f"app-{run}" / "clip.mp4"
+                found = json.loads(
+                    subprocess.run(
+                        [PYTHON, "-m", "tests.benchmarks.download", url, str(target)],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                        timeout=600,
+                    ).stdout
+                )
+                app_mbs.append(size_mb / found["seconds"])
+                grown.append(found["grew_mib"])
+                target.unlink()
+                if curl is not None:
+                    copy = work / f"curl-{run}.mp4"
+                    started = time.perf_counter()
+                    subprocess.run([curl, "-sS", "-o", str(copy), url], check=True, timeout=600)
+                    curl_mbs.append(size_mb / (time.perf_counter() - started))
+                    copy.unlink()
+    app = figure(app_mbs, "MB/s")
+    baseline = figure(curl_mbs, "MB/s") if curl_mbs else None
+    ratio = ratio_of(app, baseline) if baseline else None
+    growth = figure(grown, "MiB")
+    return [
+        Line(
+            id="P3",
+            measures=f"download a {size_mb:,} MB clip (stream, hash, fsync, rename)",
+            app=app,
+            baseline=baseline,
+            ratio=ratio,
+            target="≥0.9x curl; memory growth <30 MB",
+            met=ratio is not None and ratio >= 0.9 and growth.median < 30 * MB / 1e6,
+            notes={"memory growth": growth.text()}
+            | ({} if curl else {"curl": "not installed: no baseline"}),
+        )
+    ]
+
+
+if __name__ == "__main__":
+    app_download_main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,201 @@
+"""Runs inside a measured window process and prints what it measured as one JSON line.
+
+    python -m tests.benchmarks.window_driver stall HOME BASE_URL GENERATING JOBS SECONDS
+    python -m tests.benchmarks.window_driver idle-loop SECONDS
+    python -m tests.benchmarks.window_driver scroll HOME BASE_URL
+
+The window is built as `wan-studio` builds it (`app.build_window` over a `Runtime`), on a
+qasync loop, offscreen. Only the parent process judges the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+os.environ.setdefault("QT_API", "pyside6")
+
+import qasync  # type: ignore[import-untyped]
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.app import build_window, shut_down
+from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.request import GenerationRequest, Resolution
+from desktop_app.runtime import Runtime, RuntimeOptions
+from desktop_app.secrets.keystore import KeyStore
+from desktop_app.tasks import TaskGroup
+from desktop_app.ui.main_window import MainWindow
+from tests.benchmarks.history import SEARCH_WORDS
+from tests.benchmarks.processes import BENCH_KEY
+
+TIMER_MS = 5
+POLL_INTERVAL = 2.0
+"""The window's polls in P2: the demo's interval, far busier than the real 15 s."""
+REQUEST = GenerationRequest(
+    prompt="character1 walks along the beach",
+    video_urls=("https://media.example.org/ref.mp4",),
+    resolution=Resolution.HD,
+    duration=5,
+)
+
+
+class LatenessProbe:
+    """A 5 ms single-shot Qt timer, armed again each time it fires: how late each shot
+    came is how long the loop was busy with something else."""
+
+    def __init__(self) -> None:
+        self.late_ms: list[float] = []
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_timeout)
+        self._armed = 0.0
+
+    def start(self) -> None:
+        self._arm()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _arm(self) -> None:
+        self._armed = time.perf_counter()
+        self._timer.start(TIMER_MS)
+
+    def _on_timeout(self) -> None:
+        self.late_ms.append(max(0.0, (time.perf_counter() - self._armed) * 1000 - TIMER_MS))
+        self._arm()
+
+
+@asynccontextmanager
+async def window_on(home: str, base_url: str) -> AsyncIterator[MainWindow]:
+    environ = {**os.environ, "AIMLAPI_KEY": BENCH_KEY}
+    options = RuntimeOptions(
+        home=home, base_url=base_url, poll_interval=POLL_INTERVAL, keep_trying=True
+    )
+    runtime = Runtime(options, environ, KeyStore(environ=environ))
+    tasks = TaskGroup()
+    window = build_window(runtime, tasks)
+    window.resize(1280, 800)
+    window.show()
+    window.start()
+    try:
+        yield window
+    finally:
+        await shut_down(window, runtime, tasks)
+
+
+async def until(condition: Callable[[], bool], within: float) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        await asyncio.sleep(0.05)
+
+
+async def stall(home: str, base_url: str, generating: float, jobs: int, seconds: float) -> Any:
+    """One job is about to finish (its clip is large); then `jobs` more are submitted and
+    followed while it downloads. The probe runs from those submissions until the clip is
+    saved and at least `seconds` have passed."""
+    async with window_on(home, base_url) as window:
+        seen: dict[str, Job] = {}
+        window.controller.job_changed.connect(lambda job: seen.__setitem__(job.id, job))
+        window.controller.submit([REQUEST])
+        await until(lambda: len(seen) == 1, 30)
+        first = next(iter(seen))
+        await asyncio.sleep(max(0.0, generating - 2 * POLL_INTERVAL))
+        probe = LatenessProbe()
+        probe.start()
+        started = time.perf_counter()
+        window.controller.submit([REQUEST] * jobs)
+        await until(lambda: seen[first].state is JobState.DONE, generating + 600)
+        downloaded = time.perf_counter() - started
+        await until(lambda: time.perf_counter() - started >= seconds, seconds + 1)
+        probe.stop()
+        followed = sum(1 for job in seen.values() if job.state.is_followable)
+        return {"late_ms": probe.late_ms, "download_done_s": downloaded, "followed": followed}
+
+
+async def idle_loop(seconds: float) -> Any:
+    probe = LatenessProbe()
+    probe.start()
+    await asyncio.sleep(seconds)
+    probe.stop()
+    return {"late_ms": probe.late_ms}
+
+
+async def scroll(home: str, base_url: str) -> Any:
+    """Wheel down the whole job list a notch at a time, each notch a frame painted; then
+    search the prompts."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    async with window_on(home, base_url) as window:
+        await asyncio.sleep(1.0)
+        view, model = window.jobs.view, window.jobs.model
+        bar = view.verticalScrollBar()
+        centre = QPointF(view.viewport().rect().center())
+        frames: list[float] = []
+        fetched: list[int] = []
+        """The frames that brought in the next page of jobs from the journal."""
+        while bar.value() < bar.maximum() or model.canFetchMore():
+            began = time.perf_counter()
+            notch = QWheelEvent(
+                centre, view.viewport().mapToGlobal(centre), QPoint(), QPoint(0, -120),
+                Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                Qt.ScrollPhase.NoScrollPhase, False,
+            )  # fmt: skip
+            rows = model.rowCount()
+            app.sendEvent(view.viewport(), notch)
+            if model.rowCount() != rows:
+                fetched.append(len(frames))
+                view.doItemsLayout()  # what Qt's delayed layout would do next
+            view.viewport().repaint()
+            frames.append((time.perf_counter() - began) * 1000)
+            await asyncio.sleep(0)  # the loop runs between frames, as it does for real
+        rows = model.rowCount()
+        searches: dict[str, dict[str, float]] = {}
+        for word in (*SEARCH_WORDS, ""):
+            await asyncio.sleep(0.3)  # the search box's own debounce passes first
+            began = time.perf_counter()
+            window.jobs.filters.search.setText(word)
+            model.set_filter(*window.jobs.filters.current())
+            view.viewport().repaint()
+            took = (time.perf_counter() - began) * 1000
+            searches[word or "(cleared)"] = {"ms": took, "found": model.rowCount()}
+        return {
+            "frame_ms": frames,
+            "fetch_frame_indexes": fetched,
+            "rows": rows,
+            "searches": searches,
+        }
+
+
+def main(argv: list[str]) -> int:
+    app = QApplication(argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # as `wan-studio` does: shut_down ends the loop
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    mode, rest = argv[1], argv[2:]
+    if mode == "stall":
+        work = stall(rest[0], rest[1], float(rest[2]), int(rest[3]), float(rest[4]))
+    elif mode == "idle-loop":
+        work = idle_loop(float(rest[0]))
+    elif mode == "scroll":
+        work = scroll(rest[0], rest[1])
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    with loop:
+        result = loop.run_until_complete(work)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
