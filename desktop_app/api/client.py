@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +54,8 @@ KeyProvider = Callable[[], ApiKey]
 """Gives the key to send, asked afresh for every request (a replaced key applies at once)."""
 
 MAX_ANSWER_BYTES = 1 << 20
+MAX_RETRY_AFTER = 300.0
+"""A longer Retry-After is capped: a hostile or broken answer cannot silence the app."""
 """No answer of the API is read past this: its JSON is a few hundred bytes."""
 
 # Errors raised before a single byte of the request was written: connecting failed, or the
@@ -103,6 +106,9 @@ class ApiClient:
         self._retry = retry or RetryPolicy()
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._sleep = sleep
+        self._quiet_until = 0.0
+        """A 429's Retry-After holds every request of this client, not only the one that
+        got it: the limit is the account's (monotonic time)."""
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -207,6 +213,8 @@ class ApiClient:
             headers["Content-Type"] = "application/json"
         url = self.base_url + path
         async with self._in_flight:
+            while (wait := self._quiet_until - time.monotonic()) > 0:
+                await self._sleep(wait)
             try:
                 request = self._http.build_request(method, url, headers=headers, **kwargs)
                 response = await self._read_bounded(request)
@@ -216,7 +224,11 @@ class ApiClient:
                 raise NetworkError(network_sentence(error, sent=True), sent=True) from None
         if response.is_success or (not_modified_ok and response.status_code == 304):
             return response
-        raise error_from_response(response.status_code, response.text, response.headers)
+        refusal = error_from_response(response.status_code, response.text, response.headers)
+        if isinstance(refusal, RateLimitedError) and refusal.retry_after:
+            quiet = time.monotonic() + min(refusal.retry_after, MAX_RETRY_AFTER)
+            self._quiet_until = max(self._quiet_until, quiet)
+        raise refusal
 
     async def _read_bounded(self, request: httpx.Request) -> httpx.Response:
         """Send, and read the answer up to MAX_ANSWER_BYTES (BadResponseError beyond)."""

@@ -222,3 +222,25 @@ def test_a_poll_is_one_request_and_each_fault_a_typed_error(sim: Simulator) -> N
     assert [type(e) for e in raised] == [kind for _, kind in faults]
     assert isinstance(raised[3], RateLimitedError) and raised[3].retry_after == 7
     assert sim.count("GET", GENERATIONS_PATH) == len(faults) + 2
+
+
+def test_retry_after_holds_every_request_of_the_client(sim: Simulator) -> None:
+    """A 429 is the account's limit: no request of any job leaves before it has passed."""
+
+    async def scenario() -> None:
+        client = make_client(sim.base_url)
+        try:
+            created = await client.create(REQUEST, "req")
+            sim.add_fault(Fault("poll", status=429, retry_after="1"))
+            with pytest.raises(RateLimitedError):
+                await client.get(created.id)
+            await client.get(created.id)  # another job's poll, say
+            await client.balance()
+        finally:
+            await client.aclose()
+
+    run(scenario())
+    polls = [r.at for r in sim.requests if r.method == "GET"]
+    assert len(polls) == 3
+    assert polls[1] - polls[0] >= 0.95
+    assert polls[2] >= polls[1]
