@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import ssl
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
@@ -28,11 +29,13 @@ VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 MAX_REDIRECTS = 5
 
 
-def keyless_client(timeout: httpx.Timeout) -> httpx.AsyncClient:
+def keyless_client(timeout: httpx.Timeout, tls: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
     """An HTTP client for hosts that are not the API: no key, no cookies kept or sent,
     redirects only as ReferenceProbe allows them."""
     no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, cookies=no_cookies)
+    return httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, cookies=no_cookies, verify=tls
+    )
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path, query, _ = self._read_and_record()
         if path == GENERATIONS_PATH:
-            self._poll(query)
+            with self.sim.answering():
+                self._poll(query)
         elif path in _ACCOUNT_ROUTES:
             self._account(path, query)
         elif path.startswith("/cdn/"):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -42,12 +44,17 @@ class SimulatorConfig:
     """How long an accepted request takes to show in the request log."""
     deprecation: dict[str, Any] | None = None
     """The deprecation feed's entry for the model, when it is to be deprecated."""
+    answer_delay_seconds: float = 0.0
+    """How long the API takes over each answer (not the CDN's)."""
 
 
 @dataclass
 class _State:
     faults: list[Fault] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    faults_taken: list[tuple[Route, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -119,6 +126,7 @@ class Simulator:
         with self._state.lock:
             for fault in self._state.faults:
                 if fault.route == route:
+                    self._state.faults_taken.append((route, time.time()))
                     fault.times -= 1
                     if fault.times <= 0:
                         self._state.faults.remove(fault)
@@ -128,6 +136,30 @@ class Simulator:
     def record(self, request: RecordedRequest) -> None:
         with self._state.lock:
             self._state.requests.append(request)
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Count an API request as in flight while it is answered (see peak_in_flight)."""
+        with self._state.lock:
+            self._state.in_flight += 1
+            self._state.peak_in_flight = max(self._state.peak_in_flight, self._state.in_flight)
+        try:
+            time.sleep(self.config.answer_delay_seconds)
+            yield
+        finally:
+            with self._state.lock:
+                self._state.in_flight -= 1
+
+    def fault_taken_at(self, route: Route) -> float | None:
+        """When a scripted fault on `route` was first used (wall-clock time)."""
+        with self._state.lock:
+            return next((at for r, at in self._state.faults_taken if r == route), None)
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most API requests it was answering at once."""
+        with self._state.lock:
+            return self._state.peak_in_flight
 
     @property
     def requests(self) -> list[RecordedRequest]:
