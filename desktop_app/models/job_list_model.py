@@ -1,21 +1,36 @@
-"""JobListModel: the jobs a filter selects, in pages read from the history queries, as a
-Qt list model. Rows load as the view scrolls (`canFetchMore`/`fetchMore`); a row is found
-by job id in constant time; only rows that changed are repainted."""
+"""JobListModel: the jobs a filter selects, as a Qt list model over the history queries.
+
+The list is the ordered ids of every selected job, read at once (cheap: ids only), so its
+length, the scroll bar and a row found by job id are all exact from the start. The jobs
+themselves are read a page at a time as rows are shown, and only a bounded number of
+pages is kept. Only rows that changed are repainted.
+
+Why not `fetchMore`: Qt lays out every row again each time rows are appended, asking the
+model about each; with a long history that made the frame that brought in the next page
+take tens of milliseconds (tests/benchmarks, P5)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 from desktop_app.domain.job import UNFINISHED_STATES, Job
 from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE_SIZE = 200
+PAGE_SIZE = 50
+PAGES_KEPT = 80
+"""Pages of jobs kept in memory (the rest are read again when shown)."""
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+class JobGoneError(LookupError):
+    """The job of a row was forgotten by another process since the list was read; the
+    list is read again at the next turn of the loop."""
 
 
 class JobListModel(QAbstractListModel):
@@ -24,15 +39,16 @@ class JobListModel(QAbstractListModel):
         self._history = history
         self._where = JobFilter()
         self._sort = JobSort.NEWEST
-        self._jobs: list[Job] = []
-        # Each job's place as a number that stays put when rows are added above (smaller
-        # numbers) or below (larger ones): row = place - self._top.
-        self._places: dict[str, int] = {}
-        self._top = 0
-        self._more = True
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._pages: OrderedDict[int, dict[str, Job]] = OrderedDict()
+        """Page number -> the jobs read for it, by id; least recently shown first."""
+        self._changed: dict[str, Job] = {}
+        """Jobs told to the model (upsert) whose page is not kept: newer than any read."""
         self._troubles: dict[str, str] = {}
         self._running: set[str] = set()
         """Jobs whose elapsed time and progress move, so their rows repaint every tick."""
+        self._reload_soon = False
 
     # -- what is listed ----------------------------------------------------------------------
 
@@ -41,49 +57,38 @@ class JobListModel(QAbstractListModel):
         return self._where
 
     def set_filter(self, where: JobFilter, sort: JobSort = JobSort.NEWEST) -> None:
-        """List the jobs `where` selects, in `sort` order, from the first page."""
+        """List the jobs `where` selects, in `sort` order."""
         self._where, self._sort = where, sort
         self.reload()
 
     def reload(self) -> None:
+        self._reload_soon = False
         self.beginResetModel()
-        self._jobs, self._places, self._top, self._more = [], {}, 0, True
+        self._ids = self._history.ids(self._where, self._sort)
+        self._renumber()
         self._running.clear()
-        self._append(self._history.page(self._where, self._sort, limit=PAGE_SIZE))
+        if self._ids:
+            self._page(0)  # shown right away, and where running jobs usually are
         self.endResetModel()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self._more:
-            return
-        page = self._history.page(self._where, self._sort, offset=len(self._jobs), limit=PAGE_SIZE)
-        page = [job for job in page if job.id not in self._places]
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self._jobs), len(self._jobs) + len(page) - 1)
-            self._append(page)
-            self.endInsertRows()
-        else:
-            self._more = False
-
-    def _append(self, page: list[Job]) -> None:
-        start = self._top + len(self._jobs)
-        for offset, job in enumerate(page):
-            self._places[job.id] = start + offset
-            self._note_running(job)
-        self._jobs.extend(page)
-        self._more = len(page) == PAGE_SIZE
+    def _renumber(self) -> None:
+        """Rows moved (a job added or removed): number them again; pages are read again."""
+        self._rows = {job_id: row for row, job_id in enumerate(self._ids)}
+        self._pages.clear()
+        self._changed.clear()
 
     # -- Qt's model interface ----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._jobs)
+        return 0 if parent.isValid() else len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        job = self._jobs[index.row()]
+        try:
+            job = self.job_at(index.row())
+        except JobGoneError:
+            return None
         if role == JOB_ROLE:
             return job
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -95,11 +100,38 @@ class JobListModel(QAbstractListModel):
     # -- one job -----------------------------------------------------------------------------
 
     def job_at(self, row: int) -> Job:
-        return self._jobs[row]
+        """The job in `row`, read with its page if need be. Raises JobGoneError."""
+        job_id = self._ids[row]
+        page = self._page(row // PAGE_SIZE)
+        job = self._changed.get(job_id) or page.get(job_id)
+        if job is None:
+            self._reload_later()
+            raise JobGoneError(job_id)
+        return job
 
     def row_of(self, job_id: str) -> int | None:
-        place = self._places.get(job_id)
-        return None if place is None else place - self._top
+        return self._rows.get(job_id)
+
+    def _page(self, number: int) -> dict[str, Job]:
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        page = self._history.jobs(self._ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE])
+        self._pages[number] = page
+        for job in page.values():
+            self._changed.pop(job.id, None)  # what was just read is the newest
+            self._note_running(job)
+        if len(self._pages) > PAGES_KEPT:
+            _, dropped = self._pages.popitem(last=False)
+            self._running.difference_update(dropped)
+        return page
+
+    def _reload_later(self) -> None:
+        """Read the list again, but not from inside a paint or a Qt call."""
+        if not self._reload_soon:
+            self._reload_soon = True
+            QTimer.singleShot(0, self.reload)
 
     def trouble_of(self, job_id: str) -> str | None:
         """What keeps going wrong while following this job, until its state changes."""
@@ -120,19 +152,28 @@ class JobListModel(QAbstractListModel):
             if self._where != JobFilter() and not self._history.contains(job.id, self._where):
                 return
             self.beginInsertRows(QModelIndex(), 0, 0)
-            self._top -= 1
-            self._places[job.id] = self._top
-            self._jobs.insert(0, job)
+            self._ids.insert(0, job.id)
+            self._renumber()
+            self._changed[job.id] = job
             self._note_running(job)
             self.endInsertRows()
             return
-        old = self._jobs[row]
-        if old.state is not job.state:
+        old = self._known(job.id, row)
+        if old is not None and old.state is not job.state:
             self._troubles.pop(job.id, None)
         if old != job or job.id in self._troubles:
-            self._jobs[row] = job
+            page = self._pages.get(row // PAGE_SIZE)
+            if page is not None:
+                page[job.id] = job
+            else:
+                self._changed[job.id] = job
             self._note_running(job)
             self.dataChanged.emit(self.index(row), self.index(row))
+
+    def _known(self, job_id: str, row: int) -> Job | None:
+        """The job as the model last knew it, without reading anything."""
+        page = self._pages.get(row // PAGE_SIZE)
+        return self._changed.get(job_id) or (page.get(job_id) if page else None)
 
     def refresh(self, job_id: str) -> None:
         """Repaint one job's row (its thumbnail arrived, say)."""
@@ -145,8 +186,8 @@ class JobListModel(QAbstractListModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._jobs[row]
-        self._places = {job.id: self._top + r for r, job in enumerate(self._jobs)}
+        del self._ids[row]
+        self._renumber()
         self._troubles.pop(job_id, None)
         self._running.discard(job_id)
         self.endRemoveRows()
@@ -159,5 +200,5 @@ class JobListModel(QAbstractListModel):
 
     def tick(self) -> None:
         """Repaint the rows whose elapsed time or progress moves: unfinished jobs only."""
-        for job_id in self._running:
+        for job_id in list(self._running):
             self.refresh(job_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -120,6 +121,23 @@ class HistoryQueries:
             [*params, limit, offset],
         )
         return [job_from_row(r) for r in rows]
+
+    def ids(self, where: JobFilter | None = None, sort: JobSort = JobSort.NEWEST) -> list[str]:
+        """The ids of every job `where` selects, in `sort` order (cheap: ids only)."""
+        clause, params = (where or JobFilter()).where()
+        rows = self._db.execute(f"SELECT id FROM jobs{clause} ORDER BY {_ORDER[sort]}", params)
+        return [r[0] for r in rows]
+
+    def jobs(self, ids: Sequence[str]) -> dict[str, Job]:
+        """The jobs with these ids that still exist, by id."""
+        found: dict[str, Job] = {}
+        for start in range(0, len(ids), 500):  # SQLite's limit on parameters
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT * FROM jobs WHERE id IN ({marks})", chunk):
+                job = job_from_row(row)
+                found[job.id] = job
+        return found
 
     def all(self, where: JobFilter | None = None, sort: JobSort = JobSort.NEWEST) -> list[Job]:
         return self.page(where, sort, limit=-1)

@@ -4,6 +4,7 @@ progress) or as a grid tile, and the numbers it shows."""
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -12,6 +13,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -51,6 +53,7 @@ STATE_SYMBOLS = {
 }
 ROW_HEIGHT = 64
 THUMB = QSize(96, 54)
+THUMBNAILS_KEPT = 500
 TILE = QSize(200, 160)
 
 
@@ -89,26 +92,38 @@ def cost_text(job: Job) -> str:
 
 
 class JobDelegate(QStyledItemDelegate):
+    thumbnail_missing = Signal(object)
+    """A done job was drawn without a thumbnail (the Job): one can be made now."""
+
     def __init__(self, thumbnails: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._thumbnails = thumbnails
-        self._cache: dict[str, QPixmap | None] = {}
+        self._cache: OrderedDict[str, QPixmap | None] = OrderedDict()
+        """The pictures of the rows drawn last, a bounded number (a long history
+        scrolled end to end would otherwise keep them all)."""
         self.grid = False
 
     def thumbnail(self, job: Job) -> QPixmap | None:
         """The job's thumbnail, looked for on disk once (forget_thumbnail looks again)."""
-        if job.id not in self._cache:
-            path = self._thumbnails / f"{job.id}.png"
-            self._cache[job.id] = (
-                QPixmap(str(path)).scaled(
-                    THUMB,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-                if path.exists()
-                else None
+        if job.id in self._cache:
+            self._cache.move_to_end(job.id)
+            return self._cache[job.id]
+        path = self._thumbnails / f"{job.id}.png"
+        pixmap = (
+            QPixmap(str(path)).scaled(
+                THUMB,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
-        return self._cache[job.id]
+            if path.exists()
+            else None
+        )
+        self._cache[job.id] = pixmap
+        if len(self._cache) > THUMBNAILS_KEPT:
+            self._cache.popitem(last=False)
+        if pixmap is None and job.state is JobState.DONE:
+            self.thumbnail_missing.emit(job)
+        return pixmap
 
     def forget_thumbnail(self, job_id: str) -> None:
         self._cache.pop(job_id, None)

@@ -1,11 +1,12 @@
 """JobThumbnails: a picture for each finished job, made once from its clip's first frame
-(off the GUI thread, by the frame grabber), kept as a PNG and shown by the job list."""
+(off the GUI thread, by the frame grabber) when its row is first drawn, kept as a PNG and
+shown by the job list."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QObject, QUrl
+from PySide6.QtCore import QObject, QUrl
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
@@ -30,8 +31,7 @@ class JobThumbnails(QObject):
         self._pending: dict[str, str] = {}
         """Clip URL being grabbed -> job id."""
         self._checked: set[str] = set()
-        model.modelReset.connect(self._on_model_rows)
-        model.rowsInserted.connect(self._on_model_rows)
+        delegate.thumbnail_missing.connect(self._on_delegate_thumbnail_missing)
         grabber.grabbed.connect(self._on_grabber_grabbed)
 
     def want(self, job: Job) -> None:
@@ -50,16 +50,12 @@ class JobThumbnails(QObject):
         (self._folder / f"{job_id}.png").unlink(missing_ok=True)
         self._delegate.forget_thumbnail(job_id)
 
-    def _on_model_rows(
-        self, _parent: QModelIndex | None = None, first: int = 0, last: int | None = None
-    ) -> None:
-        """Rows first..last (all by default) appeared: their done jobs want thumbnails."""
-        end = self._model.rowCount() if last is None else last + 1
-        for row in range(first, end):
-            job = self._model.job_at(row)
-            if job.state is JobState.DONE and job.id not in self._checked:
-                self._checked.add(job.id)
-                self.want(job)
+    def _on_delegate_thumbnail_missing(self, job: Job) -> None:
+        """A done job was drawn without a picture: make one, once per job (only the jobs
+        a creator scrolls to, never the whole history at once)."""
+        if job.id not in self._checked:
+            self._checked.add(job.id)
+            self.want(job)
 
     def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
         job_id = self._pending.pop(facts.url, None)

@@ -144,7 +144,7 @@ async def scroll(home: str, base_url: str) -> Any:
         frames: list[float] = []
         fetched: list[int] = []
         """The frames that brought in the next page of jobs from the journal."""
-        while bar.value() < bar.maximum() or model.canFetchMore():
+        while bar.value() < bar.maximum():
             began = time.perf_counter()
             notch = QWheelEvent(
                 centre, view.viewport().mapToGlobal(centre), QPoint(), QPoint(0, -120),

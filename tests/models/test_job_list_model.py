@@ -1,5 +1,6 @@
-"""The job list model over a real journal: pages as the view scrolls, new jobs on top,
-rows found by id, filters, and repaints only where something moves."""
+"""The job list model over a real journal: every row counted, pages read as they are
+shown, new jobs on top, rows found by id, filters, and repaints only where something
+moves."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
@@ -31,18 +32,30 @@ def ids(model: JobListModel) -> list[str]:
     return [model.job_at(r).id for r in range(model.rowCount())]
 
 
-def test_rows_load_a_page_at_a_time_as_the_view_asks(tmp_path: Path) -> None:
+def test_every_row_is_counted_at_once_and_jobs_are_read_a_page_at_a_time(
+    tmp_path: Path,
+) -> None:
     journal, history = open_journal(tmp_path)
     made = [journal.create(request(f"character1 take {n}")).id for n in range(PAGE_SIZE * 2 + 50)]
     model = JobListModel(history)
     model.reload()
-    assert model.rowCount() == PAGE_SIZE and model.canFetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
-    assert model.rowCount() == len(made)
-    assert not model.canFetchMore(QModelIndex())
+    assert model.rowCount() == len(made)  # the scroll bar is right from the start
+    assert model.row_of(made[0]) == len(made) - 1  # found by id before it is read
     assert ids(model) == made[::-1]  # newest first
     assert all(model.row_of(job_id) == row for row, job_id in enumerate(ids(model)))
+
+
+def test_a_job_forgotten_elsewhere_leaves_the_list_by_itself(qtbot: QtBot, tmp_path: Path) -> None:
+    journal, history = open_journal(tmp_path)
+    gone = journal.create(request("character1 leaves"))  # the oldest: on the second page
+    for n in range(PAGE_SIZE):
+        journal.create(request(f"character1 stays {n}"))
+    model = JobListModel(history)
+    model.reload()
+    journal.forget(gone.id)  # by another process, before this one's feed says so
+    assert model.index(PAGE_SIZE).data(JOB_ROLE) is None  # no stale job, no crash
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE)
+    assert gone.id not in ids(model)
 
 
 def test_new_jobs_go_on_top_and_changes_repaint_only_their_row(
