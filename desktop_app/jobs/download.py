@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ BASE_DEADLINE = 120.0
 SLOWEST_BYTES_PER_SECOND = 128 * 1024
 WRITE_BATCH_BYTES = 1 << 20
 """Bytes gathered from the network before they are handed to the writing thread."""
+WRITE_BATCHES_QUEUED = 8
+"""Batches that may wait for the writing thread (memory held: at most 9 MB)."""
+SYNC_EVERY_BYTES = 32 << 20
 SOCKET_READ_BYTES = 256 * 1024
 """httpcore reads 64 KB at a time, which caps a loopback download near 220 MB/s (each
 read costs the same Python work however small); 256 KB nearly doubles it (measured in
@@ -215,8 +219,10 @@ class ClipDownloader:
 
 
 class _PartWriter:
-    """Writes and hashes the clip on a thread of its own, a batch behind the network: a
-    disk that stalls (the kernel holding back a fast writer) never holds the event loop.
+    """Writes and hashes the clip on a thread of its own, a few batches behind the network:
+    a disk that stalls (the kernel holding back a fast writer) never holds the event loop.
+    It syncs as it goes, so the disk works while the network does and the final fsync has
+    little left to do.
 
     Unbuffered: every byte reported as saved is already with the OS, so a killed process
     resumes from exactly what the journal says."""
@@ -228,42 +234,40 @@ class _PartWriter:
             self._file.seek(have)
             self._file.truncate()
         self._saved = have
+        self._unsynced = 0
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="wan-studio-download")
-        self._pending: Future[None] | None = None
+        self._pending: deque[Future[None]] = deque()
         self._batch = bytearray()
 
     def __enter__(self) -> _PartWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        # Waits for at most the one batch still being written, then closes the file.
+        # Waits for the few batches still being written, then closes the file.
         self._thread.submit(self._file.close)
         self._thread.shutdown(wait=True)
 
     async def write(self, chunk: bytes) -> int:
-        """Take `chunk`; once a batch has gathered, queue it after the one before. Returns
-        the bytes saved so far."""
+        """Take `chunk`; once a batch has gathered, queue it after the ones before.
+        Returns the bytes saved so far."""
         self._batch += chunk
         if len(self._batch) >= WRITE_BATCH_BYTES:
-            await self._hand_over()
+            while len(self._pending) >= WRITE_BATCHES_QUEUED:
+                await asyncio.wrap_future(self._pending.popleft())
+            self._queue_batch()
         return self._saved
 
     async def flush(self) -> int:
         """Save everything taken so far; return the bytes saved."""
-        await self._hand_over()
-        await self._settle()
+        self._queue_batch()
+        while self._pending:
+            await asyncio.wrap_future(self._pending.popleft())
         return self._saved
 
-    async def _hand_over(self) -> None:
-        await self._settle()
+    def _queue_batch(self) -> None:
         if self._batch:
             batch, self._batch = bytes(self._batch), bytearray()
-            self._pending = self._thread.submit(self._store, batch)
-
-    async def _settle(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            await asyncio.wrap_future(pending)
+            self._pending.append(self._thread.submit(self._store, batch))
 
     def _store(self, chunk: bytes) -> None:
         view = memoryview(chunk)
@@ -274,6 +278,10 @@ class _PartWriter:
             view = view[written:]
         self._hashed.update(chunk)
         self._saved += len(chunk)
+        self._unsynced += len(chunk)
+        if self._unsynced >= SYNC_EVERY_BYTES:
+            os.fdatasync(self._file.fileno())
+            self._unsynced = 0
 
 
 def _check_room(part: Path, total: int | None, have: int, free: int) -> None:
