@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -36,10 +37,12 @@ from desktop_app.resources import resource_dir
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.settings import Settings, SettingsFile
-from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.errors import storage_error
 from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries
+
+if TYPE_CHECKING:
+    from desktop_app.simulator import Simulator
 
 BASE_URL_ENV = "AIMLAPI_BASE_URL"
 DEMO_KEY = "wan-studio-demo"
@@ -65,6 +68,8 @@ a restart; any free port when it is taken."""
 
 
 def demo_simulator() -> Simulator:
+    from desktop_app.simulator import Simulator, SimulatorConfig  # demo mode only
+
     config = SimulatorConfig(
         api_key=DEMO_KEY, samples=tuple(sorted(resource_dir().glob("sample-*.mp4")))
     )

@@ -34,7 +34,6 @@ from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeySource, KeyStore
-from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.queries import JobFilter
 from desktop_app.store.repair import set_aside
 
@@ -306,6 +305,8 @@ def set_aside_journal(paths: AppPaths) -> int:
 
 
 def run_simulator(args: argparse.Namespace) -> int:
+    from desktop_app.simulator import Simulator, SimulatorConfig  # only this command
+
     config = SimulatorConfig(
         api_key=None if args.any_key else args.key,
         queued_seconds=args.queued_seconds,

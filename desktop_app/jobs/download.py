@@ -65,7 +65,9 @@ FREE_SPACE_MARGIN = 64 * 1024**2
 BASE_DEADLINE = 120.0
 SLOWEST_BYTES_PER_SECOND = 128 * 1024
 WRITE_BATCH_BYTES = 1 << 20
-"""Bytes gathered from the network before they are handed to the writing thread."""
+"""Bytes gathered from the network before they are handed to the writing thread..."""
+WRITE_BATCH_SECONDS = 0.25
+"""...or the bytes gathered this long, so a slow download saves (and resumes) as it goes."""
 WRITE_BATCHES_QUEUED = 8
 """Batches that may wait for the writing thread (memory held: at most 9 MB)."""
 SYNC_EVERY_BYTES = 32 << 20
@@ -238,6 +240,7 @@ class _PartWriter:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="wan-studio-download")
         self._pending: deque[Future[None]] = deque()
         self._batch = bytearray()
+        self._queued_at = time.monotonic()
 
     def __enter__(self) -> _PartWriter:
         return self
@@ -251,7 +254,8 @@ class _PartWriter:
         """Take `chunk`; once a batch has gathered, queue it after the ones before.
         Returns the bytes saved so far."""
         self._batch += chunk
-        if len(self._batch) >= WRITE_BATCH_BYTES:
+        full = len(self._batch) >= WRITE_BATCH_BYTES
+        if full or time.monotonic() - self._queued_at >= WRITE_BATCH_SECONDS:
             while len(self._pending) >= WRITE_BATCHES_QUEUED:
                 await asyncio.wrap_future(self._pending.popleft())
             self._queue_batch()
@@ -265,6 +269,7 @@ class _PartWriter:
         return self._saved
 
     def _queue_batch(self) -> None:
+        self._queued_at = time.monotonic()
         if self._batch:
             batch, self._batch = bytes(self._batch), bytearray()
             self._pending.append(self._thread.submit(self._store, batch))
