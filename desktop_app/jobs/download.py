@@ -71,6 +71,8 @@ WRITE_BATCH_SECONDS = 0.25
 WRITE_BATCHES_QUEUED = 8
 """Batches that may wait for the writing thread (memory held: at most 9 MB)."""
 SYNC_EVERY_BYTES = 32 << 20
+"""Bytes written between syncs: the disk works while the network does, and the last
+fsync has little left to do."""
 SOCKET_READ_BYTES = 256 * 1024
 """httpcore reads 64 KB at a time, which caps a loopback download near 220 MB/s (each
 read costs the same Python work however small); 256 KB nearly doubles it (measured in

@@ -33,6 +33,8 @@ from desktop_app.ui.job_delegate import JobDelegate
 from desktop_app.ui.job_filters import JobFilterBar
 from desktop_app.ui.labels import InfoLabel
 
+LAYOUT_BATCH = 1000
+
 
 class JobPanel(QWidget):
     play_requested = Signal(str, str)
@@ -59,6 +61,10 @@ class JobPanel(QWidget):
         self.delegate = JobDelegate(thumbnails, self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(True)
+        # A long history is laid out a batch per turn of the loop: a new search or filter
+        # shows its first rows at once (Qt asks the model about every row it lays out).
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setBatchSize(LAYOUT_BATCH)
         self.filters = JobFilterBar()
         self.filters.changed.connect(self.model.set_filter)
         self.filters.grid_toggled.connect(self.show_grid)

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # libpulse0: QtMultimedia loads it. xvfb, xauth, libxcb-*: a real X window in tests.
-# dbus, gnome-keyring: a real Secret Service in tests.
+# dbus, gnome-keyring: a real Secret Service in tests. curl: the download benchmark's baseline.
 SYSTEM_PACKAGES=(libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
-  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth dbus gnome-keyring)
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth dbus gnome-keyring
+  curl)
 want_system=${WAN_STUDIO_SYSTEM_PACKAGES:-auto}
 
 missing=()

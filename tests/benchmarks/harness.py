@@ -4,9 +4,10 @@ pairs the app with its baseline, and the table and JSON they are reported in."""
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -63,10 +64,6 @@ def ratio_of(app: Figure, baseline: Figure) -> float | None:
     return app.median / baseline.median if baseline.median else None
 
 
-def repeat(runs: int, measure: Callable[[], float]) -> list[float]:
-    return [measure() for _ in range(runs)]
-
-
 def table(lines: Sequence[Line]) -> str:
     header = ("id", "measures", "app", "baseline", "ratio", "target", "met")
     rows = [
@@ -93,8 +90,6 @@ def table(lines: Sequence[Line]) -> str:
 
 
 def machine() -> dict[str, str]:
-    import os
-
     return {
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",

@@ -1,9 +1,9 @@
 """A long-time creator's history, made for the benchmarks: N finished jobs over months,
-with varied prompts, their clips in the library and their thumbnails already made."""
+with varied prompts, their clips in the library and their thumbnails already made (links
+to one small clip and one picture)."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import struct
@@ -43,8 +43,9 @@ def seed_history(home: Path, count: int, *, seed: int = 7) -> Path:
     """Fill `home` (a `--home` folder) with `count` finished jobs; returns the journal."""
     paths = AppPaths.resolve(str(home), {})
     rng = random.Random(seed)
-    clip = resource("demo.mp4")
     paths.default_library.mkdir(parents=True, exist_ok=True)
+    clip = paths.data / "clip.mp4"
+    shutil.copyfile(resource("demo.mp4"), clip)
     thumbnails = paths.data / "thumbnails"
     thumbnails.mkdir(parents=True, exist_ok=True)
     picture = thumbnails / "picture.png"
@@ -71,7 +72,7 @@ def seed_history(home: Path, count: int, *, seed: int = 7) -> Path:
         roll = rng.random()
         if roll < 0.9:
             target = paths.default_library / f"clip-{number:05d}.mp4"
-            os.link(clip, target)
+            target.symlink_to(clip)
             journal.update(job.id, state=JobState.DOWNLOADING, generation_id=f"gen-{number}")
             journal.update(
                 job.id,
@@ -81,7 +82,7 @@ def seed_history(home: Path, count: int, *, seed: int = 7) -> Path:
                 credits_used=request.duration * 315_000,
                 finished_at=clock.now,
             )
-            os.link(picture, thumbnails / f"{job.id}.png")
+            (thumbnails / f"{job.id}.png").symlink_to(picture)
         elif roll < 0.97:
             journal.update(job.id, state=JobState.QUEUED, generation_id=f"gen-{number}")
             journal.update(job.id, state=JobState.FAILED, finished_at=clock.now)
@@ -92,17 +93,10 @@ def seed_history(home: Path, count: int, *, seed: int = 7) -> Path:
 
 
 def copy_home(source: Path, target: Path) -> Path:
-    """A fresh copy of a seeded home (hard links for clips and pictures, a real copy of
-    the journal), so every run starts from the same history."""
-    shutil.copytree(source, target, copy_function=_link_or_copy)
+    """A fresh copy of a seeded home (its clips and pictures stay links to the seeded
+    ones), so every run starts from the same history."""
+    shutil.copytree(source, target, symlinks=True)
     return target
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    if source.endswith((".mp4", ".png")):
-        os.link(source, target)
-    else:
-        shutil.copy2(source, target)
 
 
 def grey_png(width: int, height: int) -> bytes:

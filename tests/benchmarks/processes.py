@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 PYTHON = sys.executable
-ROOT = Path(__file__).resolve().parents[2]
 BENCH_KEY = "wan-studio-benchmark"
 
 

@@ -142,8 +142,6 @@ async def scroll(home: str, base_url: str) -> Any:
         bar = view.verticalScrollBar()
         centre = QPointF(view.viewport().rect().center())
         frames: list[float] = []
-        fetched: list[int] = []
-        """The frames that brought in the next page of jobs from the journal."""
         while bar.value() < bar.maximum():
             began = time.perf_counter()
             notch = QWheelEvent(
@@ -151,11 +149,7 @@ async def scroll(home: str, base_url: str) -> Any:
                 Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
                 Qt.ScrollPhase.NoScrollPhase, False,
             )  # fmt: skip
-            rows = model.rowCount()
             app.sendEvent(view.viewport(), notch)
-            if model.rowCount() != rows:
-                fetched.append(len(frames))
-                view.doItemsLayout()  # what Qt's delayed layout would do next
             view.viewport().repaint()
             frames.append((time.perf_counter() - began) * 1000)
             await asyncio.sleep(0)  # the loop runs between frames, as it does for real
@@ -171,7 +165,6 @@ async def scroll(home: str, base_url: str) -> Any:
             searches[word or "(cleared)"] = {"ms": took, "found": model.rowCount()}
         return {
             "frame_ms": frames,
-            "fetch_frame_indexes": fetched,
             "rows": rows,
             "searches": searches,
         }
