@@ -378,11 +378,8 @@ class JobService:
         """Unfinished, followed jobs that no process follows now."""
         return [
             j
-            for j in self._journal.unfinished()
-            if j.state.is_followable
-            and j.followed
-            and j.id not in self._following
-            and self._journal.holder(j.id) is None
+            for j in self._journal.unfinished(excluding=self._following)
+            if j.state.is_followable and j.followed and self._journal.holder(j.id) is None
         ]
 
     def followed_elsewhere(self) -> list[Job]:

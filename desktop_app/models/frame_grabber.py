@@ -39,8 +39,10 @@ class FrameGrabber(QObject):
         super().__init__(parent)
         self._queue: deque[str] = deque()
         self._current: str | None = None
-        self._media: tuple[QMediaPlayer, QVideoSink] | None = None
-        """Made for the first clip: a media player costs start-up time the window needs."""
+        self._player = QMediaPlayer(self)
+        self._sink = QVideoSink(self)
+        self._player.setVideoSink(self._sink)
+        self._player.errorOccurred.connect(self._on_player_error_occurred)
         self._look = QTimer(self)
         self._look.setInterval(LOOK_EVERY_MS)
         self._look.timeout.connect(self._on_look_timeout)
@@ -63,46 +65,33 @@ class FrameGrabber(QObject):
     def cancel_current(self) -> None:
         self._timer.stop()
         self._look.stop()
-        if self._media is not None:
-            unload_later(self._media[0])
+        unload_later(self._player)
         self._current = None
-
-    def _player_and_sink(self) -> tuple[QMediaPlayer, QVideoSink]:
-        if self._media is None:
-            player, sink = QMediaPlayer(self), QVideoSink(self)
-            player.setVideoSink(sink)
-            player.errorOccurred.connect(self._on_player_error_occurred)
-            self._media = player, sink
-        return self._media
 
     def _next(self) -> None:
         if self._current is not None or not self._queue:
             return
         self._current = self._queue.popleft()
         qurl = QUrl.fromUserInput(self._current)
-        player, _ = self._player_and_sink()
-        load_later(player, qurl)
+        load_later(self._player, qurl)
         self._timer.start()
         self._look.start()
-        play_later(player)
+        play_later(self._player)
 
     def _finish(self) -> None:
         self.cancel_current()
         QTimer.singleShot(0, self._next)
 
     def _on_look_timeout(self) -> None:
-        if self._current is None or self._media is None:
-            return
-        player, sink = self._media
-        frame = sink.videoFrame()
-        if not frame.isValid():
+        frame = self._sink.videoFrame()
+        if self._current is None or not frame.isValid():
             return
         image = frame.toImage()
         if image.isNull():
             return
         facts = ClipFacts(
             url=self._current,
-            duration_s=player.duration() / 1000,
+            duration_s=self._player.duration() / 1000,
             size=frame.size(),
             thumbnail=image.scaled(
                 QSize(320, 180),

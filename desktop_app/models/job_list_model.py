@@ -199,6 +199,8 @@ class JobListModel(QAbstractListModel):
             self._running.discard(job.id)
 
     def tick(self) -> None:
-        """Repaint the rows whose elapsed time or progress moves: unfinished jobs only."""
-        for job_id in list(self._running):
-            self.refresh(job_id)
+        """Repaint the rows whose elapsed time or progress moves (unfinished jobs), as one
+        change from the first to the last: one signal however many jobs run."""
+        rows = [row for job_id in self._running if (row := self.row_of(job_id)) is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))

@@ -13,7 +13,7 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -115,13 +115,21 @@ class JobJournal:
             raise JobNotFoundError(f"No job {job_id!r} in the journal.")
         return job_from_row(row)
 
-    def unfinished(self) -> list[Job]:
+    def unfinished(self, *, excluding: Collection[str] = ()) -> list[Job]:
+        """Unfinished jobs, oldest first, but those in `excluding` (read by id first, so
+        the ones left out cost nothing)."""
         marks = ",".join("?" * len(UNFINISHED_STATES))
         rows = self._db.execute(
-            f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY created_at",
+            f"SELECT id FROM jobs WHERE state IN ({marks}) ORDER BY created_at",
             [s.value for s in UNFINISHED_STATES],
         )
-        return [job_from_row(r) for r in rows]
+        wanted = [r["id"] for r in rows if r["id"] not in excluding]
+        jobs = []
+        for job_id in wanted:
+            row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is not None:  # not forgotten meanwhile
+                jobs.append(job_from_row(row))
+        return jobs
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ from tests.benchmarks.history import SEARCH_WORDS
 from tests.benchmarks.processes import BENCH_KEY
 
 TIMER_MS = 5
+SUBMIT_BEFORE_DONE = 8.0
+"""Seconds before the first job ends that the others are submitted."""
 POLL_INTERVAL = 2.0
 """The window's polls in P2: the demo's interval, far busier than the real 15 s."""
 REQUEST = GenerationRequest(
@@ -101,22 +103,24 @@ async def until(condition: Callable[[], bool], within: float) -> None:
 
 
 async def stall(home: str, base_url: str, generating: float, jobs: int, seconds: float) -> Any:
-    """One job is about to finish (its clip is large); then `jobs` more are submitted and
-    followed while it downloads. The probe runs from those submissions until the clip is
-    saved and at least `seconds` have passed."""
+    """One job is about to finish (its clip is large) while `jobs` more are followed. The
+    probe runs once those are submitted (submitting is a separate action: each job is
+    journaled durably before its POST) until the clip is saved and `seconds` have passed."""
     async with window_on(home, base_url) as window:
         seen: dict[str, Job] = {}
         window.controller.job_changed.connect(lambda job: seen.__setitem__(job.id, job))
         window.controller.submit([REQUEST])
         await until(lambda: len(seen) == 1, 30)
         first = next(iter(seen))
-        await asyncio.sleep(max(0.0, generating - 2 * POLL_INTERVAL))
+        submitted = time.perf_counter()
+        await asyncio.sleep(max(0.0, generating - SUBMIT_BEFORE_DONE))
+        window.controller.submit([REQUEST] * jobs)
+        await until(lambda: sum(1 for j in seen.values() if j.generation_id) == jobs + 1, 60)
         probe = LatenessProbe()
         probe.start()
         started = time.perf_counter()
-        window.controller.submit([REQUEST] * jobs)
         await until(lambda: seen[first].state is JobState.DONE, generating + 600)
-        downloaded = time.perf_counter() - started
+        downloaded = time.perf_counter() - submitted - generating
         await until(lambda: time.perf_counter() - started >= seconds, seconds + 1)
         probe.stop()
         followed = sum(1 for job in seen.values() if job.state.is_followable)
