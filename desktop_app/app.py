@@ -251,6 +251,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         on_error=lambda error: sys.excepthook(type(error), error, error.__traceback__)
     )
     window = build_window(runtime, tasks)
+    collector.set_aside_startup()
 
     def switch_to_demo() -> None:
         relaunch_in_demo(args)

@@ -27,6 +27,12 @@ class MainThreadGarbageCollector(QObject):
         gc.disable()
         self._timer.start()
 
+    def set_aside_startup(self) -> None:
+        """Objects alive once the window is built (modules, classes, widgets) live as long
+        as the process: later full collections skip them (gc.freeze). A full collection
+        then takes well under a millisecond instead of ~18 ms on the GUI thread."""
+        gc.freeze()
+
     def collect_due(self) -> None:
         """Collect the generations whose thresholds are passed, youngest first."""
         young, middle, old = gc.get_count()
@@ -40,6 +46,7 @@ class MainThreadGarbageCollector(QObject):
     def stop(self) -> None:
         """Collect everything now (on this thread) and give collection back to Python."""
         self._timer.stop()
+        gc.unfreeze()
         gc.collect()
         if self._was_enabled:
             gc.enable()

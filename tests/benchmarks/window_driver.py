@@ -11,6 +11,7 @@ qasync loop, offscreen. Only the parent process judges the figures.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.app import build_window, shut_down
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
+from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.tasks import TaskGroup
@@ -85,6 +87,7 @@ async def window_on(home: str, base_url: str) -> AsyncIterator[MainWindow]:
     runtime = Runtime(options, environ, KeyStore(environ=environ))
     tasks = TaskGroup()
     window = build_window(runtime, tasks)
+    gc.freeze()  # as `wan-studio` does once its window is built
     window.resize(1280, 800)
     window.show()
     window.start()
@@ -177,6 +180,7 @@ async def scroll(home: str, base_url: str) -> Any:
 def main(argv: list[str]) -> int:
     app = QApplication(argv[:1])
     app.setQuitOnLastWindowClosed(False)  # as `wan-studio` does: shut_down ends the loop
+    collector = MainThreadGarbageCollector(app)  # as `wan-studio` does
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     mode, rest = argv[1], argv[2:]
@@ -190,6 +194,7 @@ def main(argv: list[str]) -> int:
         raise SystemExit(f"unknown mode {mode!r}")
     with loop:
         result = loop.run_until_complete(work)
+    collector.stop()
     print(json.dumps(result))
     return 0
 
