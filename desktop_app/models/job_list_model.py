@@ -158,7 +158,7 @@ class JobListModel(QAbstractListModel):
             self._note_running(job)
             self.endInsertRows()
             return
-        old = self._known(job.id, row)
+        old = self.known(job.id)
         if old is not None and old.state is not job.state:
             self._troubles.pop(job.id, None)
         if old != job or job.id in self._troubles:
@@ -170,8 +170,12 @@ class JobListModel(QAbstractListModel):
             self._note_running(job)
             self.dataChanged.emit(self.index(row), self.index(row))
 
-    def _known(self, job_id: str, row: int) -> Job | None:
-        """The job as the model last knew it, without reading anything."""
+    def known(self, job_id: str) -> Job | None:
+        """The job as the model last knew it, without reading anything (None when its
+        page was not read)."""
+        row = self.row_of(job_id)
+        if row is None:
+            return None
         page = self._pages.get(row // PAGE_SIZE)
         return self._changed.get(job_id) or (page.get(job_id) if page else None)
 

@@ -139,11 +139,13 @@ class JobDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        job: Job = index.data(JOB_ROLE)
+        job: Job | None = index.data(JOB_ROLE)
         style = option.widget.style() if option.widget else QGuiApplication.style()  # type: ignore[attr-defined]
         style.drawPrimitive(
             QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
         )
+        if job is None:  # forgotten by another process; the list is read again
+            return
         if self.grid:
             self._paint_tile(painter, option, job)
             return

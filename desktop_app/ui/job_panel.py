@@ -132,7 +132,8 @@ class JobPanel(QWidget):
     def selected_jobs(self) -> list[Job]:
         """Every selected job, in list order."""
         rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
-        return [self.model.job_at(row) for row in rows]
+        jobs = (self.model.index(row).data(JOB_ROLE) for row in rows)
+        return [job for job in jobs if job is not None]  # None: forgotten elsewhere just now
 
     def comparable(self) -> tuple[Job, Job] | None:
         jobs = [j for j in self.selected_jobs() if JobAction.PLAY in j.actions()]

@@ -379,8 +379,8 @@ class MainWindow(QMainWindow):
 
     def _on_controller_job_changed(self, job: Job) -> None:
         model = self.services.model
-        row = model.row_of(job.id)
-        before = model.job_at(row).state if row is not None else None
+        known = model.known(job.id)  # as it was shown: never read again, already changed
+        before = known.state if known is not None else None
         model.upsert(job)
         self.arrivals.changed(before, job)
         if job.state is not JobState.DOWNLOADING:  # downloads change many times a second

@@ -10,6 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QListView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
@@ -17,6 +18,7 @@ from desktop_app.domain.request import GenerationRequest
 from desktop_app.models.job_list_model import JOB_ROLE, PAGE_SIZE, JobListModel
 from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries, JobFilter
+from desktop_app.ui.job_delegate import JobDelegate
 
 
 def request(prompt: str) -> GenerationRequest:
@@ -52,8 +54,17 @@ def test_a_job_forgotten_elsewhere_leaves_the_list_by_itself(qtbot: QtBot, tmp_p
         journal.create(request(f"character1 stays {n}"))
     model = JobListModel(history)
     model.reload()
+    view = QListView()
+    view.setModel(model)
+    view.setItemDelegate(JobDelegate(tmp_path / "thumbnails", view))
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
     journal.forget(gone.id)  # by another process, before this one's feed says so
     assert model.index(PAGE_SIZE).data(JOB_ROLE) is None  # no stale job, no crash
+    view.doItemsLayout()
+    view.scrollToBottom()
+    view.grab()  # its row is drawn empty, not as an error
     qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE)
     assert gone.id not in ids(model)
 
