@@ -5,6 +5,7 @@ folder is synced after a rename, so a crash cannot lose the new name)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -28,9 +29,11 @@ def private_file(path: Path) -> Path:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: a private temporary file, fsync, rename, folder fsync."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE)
+    """Replace `path` with `data`: a private temporary file, fsync, rename, folder fsync.
+    The temporary file's name is this write's own: processes writing the same file at
+    once each rename a whole file, and the last one wins."""
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -177,7 +177,7 @@ class Runtime:
             self.library,
             keys=self.keys,
             price=self.catalogue.quote,
-            guard=self.spending.guard,
+            admission=self.spending.admission,
             settings=FollowSettings(
                 poll_interval=self.poll_interval,
                 first_poll_delay=min(5.0, self.poll_interval),

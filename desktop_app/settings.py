@@ -1,22 +1,29 @@
 """User settings with declared defaults, kept as JSON in the config folder.
 
-The command line and the window read the same file; unknown or malformed values fall back
-to their defaults instead of stopping the app.
+The command line and the window read the same file. A value that is not of its setting's
+kind falls back to the default with a warning, except the money settings: a daily limit
+or a confirmation threshold that cannot be read must never mean "no limit", so they are
+checked on their own (`SettingsFile.money`) and a problem with them, or with the file
+itself, stops every submission with a sentence naming the file and the key.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from desktop_app.domain.errors import InvalidInputError
 from desktop_app.files import private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.aimlapi.com"
+MAX_SETTINGS_BYTES = 1_000_000
+MONEY_KEYS = ("daily_spend_limit_usd", "confirm_above_usd")
 
 
 @dataclass(frozen=True)
@@ -34,32 +41,131 @@ class Settings:
         return replace(self, **changes)
 
 
+class SettingsError(InvalidInputError):
+    """The settings file, or one of its money settings, cannot be trusted: nothing is sent.
+    `key` names the setting at fault (None: the file as a whole)."""
+
+    def __init__(self, message: str, key: str | None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class SettingsProblem:
+    key: str | None
+    """The setting at fault; None when the file itself cannot be read."""
+    what: str
+
+
 class SettingsFile:
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def load(self) -> Settings:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return Settings()
-        except (OSError, ValueError) as error:
-            log.warning("settings file %s unreadable (%s); using defaults", self.path, error)
-            return Settings()
+        """The settings, every value that cannot be used replaced by its default."""
+        return self.read()[0]
+
+    def money(self) -> Settings:
+        """The settings, or SettingsError when the file or a money setting is at fault."""
+        settings, problems = self.read()
+        for problem in problems:
+            if problem.key is None or problem.key in MONEY_KEYS:
+                raise SettingsError(self._sentence(problem), problem.key)
+        return settings
+
+    def _sentence(self, problem: SettingsProblem) -> str:
+        if problem.key is None:
+            return (
+                f"Nothing was sent: the settings file {self.path} {problem.what}, so your "
+                "daily spending limit is not known. Fix or remove the file (Settings "
+                "writes a new one)."
+            )
+        return (
+            f"Nothing was sent: the setting {problem.key} in {self.path} {problem.what}. It "
+            "must be a number of dollars, 0 or more (0 turns it off). Fix it in Settings or "
+            "in the file."
+        )
+
+    def read(self) -> tuple[Settings, list[SettingsProblem]]:
+        """The settings, and what could not be used (each value at fault is its default)."""
+        raw, problem = self._raw()
+        if problem is not None:
+            log.warning("settings file %s %s; using the defaults", self.path, problem.what)
+            return Settings(), [problem]
         defaults = Settings()
         values: dict[str, Any] = {}
+        problems = []
         for f in fields(Settings):
-            value = raw.get(f.name) if isinstance(raw, dict) else None
-            default = getattr(defaults, f.name)
-            if isinstance(value, type(default)) or (
-                isinstance(default, float)
-                and isinstance(value, int)
-                and not isinstance(value, bool)
-            ):
-                values[f.name] = type(default)(value)
-        return Settings(**values)
+            if f.name not in raw:
+                continue
+            value, default = raw[f.name], getattr(defaults, f.name)
+            if f.name in MONEY_KEYS:
+                amount = _money(value)
+                if amount is None:
+                    problems.append(SettingsProblem(f.name, f"is {_shown(value)}"))
+                else:
+                    values[f.name] = amount
+            elif isinstance(default, float):
+                number = _number(value)
+                if number is not None and number > 0:
+                    values[f.name] = number
+                else:
+                    log.warning("setting %s is %s; using its default", f.name, _shown(value))
+            elif isinstance(value, type(default)):
+                values[f.name] = value
+            else:
+                log.warning("setting %s is %s; using its default", f.name, _shown(value))
+        return Settings(**values), problems
+
+    def _raw(self) -> tuple[dict[str, Any], SettingsProblem | None]:
+        try:
+            with self.path.open("rb") as file:
+                data = file.read(MAX_SETTINGS_BYTES + 1)
+        except FileNotFoundError:
+            return {}, None
+        except OSError as error:
+            return {}, SettingsProblem(None, f"cannot be read ({error.strerror or error})")
+        if len(data) > MAX_SETTINGS_BYTES:
+            return {}, SettingsProblem(None, "is larger than 1 MB")
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return {}, SettingsProblem(None, "is not UTF-8 text")
+        except RecursionError:
+            return {}, SettingsProblem(None, "is nested too deeply to read")
+        except ValueError as error:
+            return {}, SettingsProblem(None, f"is not valid JSON ({str(error)[:80]})")
+        if not isinstance(raw, dict):
+            return {}, SettingsProblem(None, "does not hold a JSON object")
+        return raw, None
 
     def save(self, settings: Settings) -> None:
         """Write atomically (temporary file, fsync, rename), readable by the user only."""
         private_dir(self.path.parent)
         write_atomically(self.path, json.dumps(asdict(settings), indent=2).encode())
+
+
+def _number(value: object) -> float | None:
+    """A finite number (never a bool, a string or a number too large for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _money(value: object) -> float | None:
+    """A money setting's value: a finite number of dollars, 0 or more; else None."""
+    amount = _number(value)
+    return amount if amount is not None and amount >= 0 else None
+
+
+def _shown(value: object) -> str:
+    """A value as found, short and on one line (it may be anything)."""
+    try:
+        text = json.dumps(value, allow_nan=True)
+    except (ValueError, RecursionError, TypeError, OverflowError):
+        text = type(value).__name__
+    return text if len(text) <= 40 else text[:39] + "…"

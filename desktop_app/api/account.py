@@ -7,6 +7,7 @@ values give None or MalformedBodyError, never a crash.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,23 +68,23 @@ def _variant(row: Any) -> PriceVariant | None:
         return None
     price, per = _number(row.get("price")), _number(row.get("per", 1))
     when = row.get("when") if isinstance(row.get("when"), Mapping) else {}
-    if price is None or per is None or price < 0 or not isinstance(when, Mapping):
+    # A price of 0 or less is no price: it would quote a paid clip as free.
+    if price is None or per is None or price <= 0 or per <= 0 or not isinstance(when, Mapping):
         return None
     pairs = tuple(sorted((str(k), str(v)) for k, v in when.items()))
     return PriceVariant(pairs, price, str(row.get("unit", "")), per)
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A finite number, from a JSON number or a numeric string; None for anything else
+    (NaN and infinities included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def balance_usd(body: Any) -> float:

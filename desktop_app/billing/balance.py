@@ -31,10 +31,11 @@ class BalanceWatch:
         self._asked_at: float | None = None
         self.current: Balance | None = None
 
-    async def refresh(self) -> Balance | None:
-        """Ask the service for the balance, unless it was asked less than a minute ago."""
+    async def refresh(self, *, force: bool = False) -> Balance | None:
+        """Ask the service for the balance, unless it was asked less than a minute ago
+        (`force`: a charge landed, the balance has moved)."""
         now = self._clock()
-        if self._asked_at is not None and now - self._asked_at < MIN_INTERVAL:
+        if not force and self._asked_at is not None and now - self._asked_at < MIN_INTERVAL:
             return self.current
         self._asked_at = now
         try:

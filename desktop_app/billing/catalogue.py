@@ -44,11 +44,12 @@ class PriceCatalogue:
         return self._table
 
     async def refresh(self, *, force: bool = False) -> None:
-        """Revalidate the cached price (If-None-Match) when it is an hour old. A failure
+        """Revalidate the cached price (If-None-Match) when it is an hour old, or dated in
+        the future (the file's own date is not trusted). A failure
         keeps the cached one: the app goes on with it, or with "price unknown"."""
         now = self._clock()
         cached = self._cached
-        if cached and not force and now - cached.checked_at < REVALIDATE_EVERY:
+        if cached and not force and cached.fresh(now, REVALIDATE_EVERY):
             return
         try:
             answer = await self._client.catalogue(MODEL_ID, cached.etag if cached else None)

@@ -20,6 +20,11 @@ class CachedAnswer:
     etag: str | None
     checked_at: float
 
+    def fresh(self, now: float, max_age: float) -> bool:
+        """Checked less than `max_age` seconds ago; a date in the future is not fresh (a
+        clock set back, or a file written by hand, must not stop revalidation for ever)."""
+        return 0 <= now - self.checked_at < max_age
+
 
 def load(path: Path) -> CachedAnswer | None:
     try:
@@ -33,7 +38,11 @@ def load(path: Path) -> CachedAnswer | None:
 
 
 def save(path: Path, answer: CachedAnswer) -> None:
-    """Write atomically (a temporary file, fsync, rename): never a half-written cache."""
-    private_dir(path.parent)
+    """Write atomically (a temporary file, fsync, rename): never a half-written cache. A
+    cache that cannot be written is said in the log; the answer is still used."""
     data = {"body": answer.body, "etag": answer.etag, "checked_at": answer.checked_at}
-    write_atomically(path, json.dumps(data).encode())
+    try:
+        private_dir(path.parent)
+        write_atomically(path, json.dumps(data).encode())
+    except OSError as error:
+        log.warning("cache %s not written (%s)", path, error)

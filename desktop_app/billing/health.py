@@ -55,7 +55,7 @@ class ModelHealth:
     async def refresh(self) -> None:
         now = self._clock()
         cached = self._cached
-        if cached and now - cached.checked_at < REVALIDATE_EVERY:
+        if cached and cached.fresh(now, REVALIDATE_EVERY):
             return
         try:
             answer = await self._client.deprecations(cached.etag if cached else None)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import secrets
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from desktop_app.api.secret import ApiKey, InvalidKeyError
@@ -22,11 +23,13 @@ from desktop_app.cli.output import (
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import (
+    SEED_MAX,
     AspectRatio,
     GenerationRequest,
     InvalidRequestError,
     Resolution,
     ShotType,
+    variations,
 )
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.service import JobService
@@ -115,15 +118,55 @@ async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
     request = valid_request(args)
     if request is None:
         return EXIT_INVALID
+    requests = variations(request, args.variations, lambda: secrets.randbelow(SEED_MAX + 1))
+    return await send(runtime, args, requests, lambda service: service.submit_batch(requests))
+
+
+async def again(args: argparse.Namespace, runtime: Runtime) -> int:
+    """`again JOB`: the job's request as a new job, with the checks of `generate`."""
+    old = runtime.history.find(args.job)
+    if old.state is JobState.UNKNOWN:
+        print(
+            f"[{old.id}] stays in the history: `wan-studio reconcile` (or the window) still "
+            "looks for it in the service's request log, and saves its clip if it did arrive.",
+            file=sys.stderr,
+        )
+
+    async def send_again(service: JobService) -> list[Job]:
+        return [await service.send_again(old.id, new_seed=args.new_seed)]
+
+    return await send(runtime, args, [old.request], send_again)
+
+
+async def send(
+    runtime: Runtime,
+    args: argparse.Namespace,
+    requests: Sequence[GenerationRequest],
+    submit: Callable[[JobService], Awaitable[Sequence[Job]]],
+) -> int:
+    """Price, submit (once), and with --wait follow each job to its end: `generate` and
+    `again`. With --json, each job as a JSON object."""
     runtime.keys()  # no key: say so before anything is sent anywhere
     await refresh_account_facts(runtime)
     service = runtime.service
     service.subscribe(ProgressPrinter())
-    print(f"Price: {service.quote([request]).explain()}.", file=sys.stderr)
-    job = await service.submit(request)
-    if args.wait and (job.state.is_followable or job.state is JobState.UNKNOWN):
-        return await settle_and_follow(runtime, job, as_json=args.json)
-    report(job, as_json=args.json)
+    print(f"Price: {service.quote(requests).explain()}.", file=sys.stderr)
+    jobs = await submit(service)
+    if not args.wait:
+        return max([await _reported(job, as_json=args.json) for job in jobs])
+    codes = await asyncio.gather(
+        *(
+            settle_and_follow(runtime, job, as_json=args.json)
+            if job.state.is_followable or job.state is JobState.UNKNOWN
+            else _reported(job, as_json=args.json)
+            for job in jobs
+        )
+    )
+    return max(codes)
+
+
+async def _reported(job: Job, *, as_json: bool) -> int:
+    report(job, as_json=as_json)
     return exit_code(job)
 
 

@@ -76,6 +76,7 @@ async def dispatch(args: argparse.Namespace, runtime: Runtime) -> int:
     """Run one command on `runtime`, then close it."""
     handlers: dict[str, Callable[[argparse.Namespace, Runtime], Awaitable[int] | int]] = {
         "generate": commands.generate,
+        "again": commands.again,
         "estimate": money_commands.estimate,
         "balance": money_commands.balance,
         "reconcile": money_commands.reconcile,

@@ -66,11 +66,8 @@ async def reconcile(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.job:
         targets = [runtime.history.find(args.job)]
     else:
-        targets = [
-            *runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN}))),
-            *(j for j in runtime.history.all(JobFilter(since=time.time() - 3600))
-              if runtime.charges.wanted(j)),
-        ]  # fmt: skip
+        unknown = runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
+        targets = [*unknown, *runtime.charges.recent()]
     if not targets:
         print("Nothing to reconcile: no unknown job, no charge to look up.", file=sys.stderr)
         return EXIT_OK

@@ -25,7 +25,11 @@ def cost(job: Job) -> str:
     if known.source is CostSource.LEDGER:
         charged = "not charged" if known.usd == 0 else f"{format_usd(known.usd)}, charged"
         return f"{charged} ({known.source})"
-    return f"{format_usd(known.usd)}, {known.source}"
+    reported = job.reported_usd
+    also = f"; the service reported {format_usd(reported)}" if reported is not None else ""
+    if known.source is CostSource.REPORTED:
+        also = ""
+    return f"{format_usd(known.usd)}, {known.source}{also}"
 
 
 def summary_line(job: Job) -> str:
@@ -52,6 +56,8 @@ def details(job: Job, events: list[dict[str, Any]]) -> str:
         lines.append(f"  file:              {job.file_path} ({job.file_size:,} bytes)")
     if job.error:
         lines.append(f"  problem:           {job.error.message}")
+    if job.superseded_by:
+        lines.append(f"  sent again as:     job {job.superseded_by} (this one is still settled)")
     if job.state is JobState.UNKNOWN:
         lines.append(UNKNOWN_ADVICE)
     lines.append("  history:")
@@ -66,8 +72,9 @@ def details(job: Job, events: list[dict[str, Any]]) -> str:
 
 UNKNOWN_ADVICE = (
     "  It is not known whether the service received this request (and charges for it).\n"
-    "  Check your AI/ML API dashboard. Then either `wan-studio forget JOB`, or submit it\n"
-    "  again knowingly with the same `wan-studio generate` command."
+    "  Wan Studio looks for it in the service's request log (`wan-studio reconcile JOB`).\n"
+    "  To send it again knowingly: `wan-studio again JOB` (this one stays, and is saved\n"
+    "  too if it did arrive)."
 )
 
 

@@ -85,7 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--wait", action="store_true", help="follow the job to its end and save the clip"
     )
+    gen.add_argument(
+        "--variations", type=int, default=1, choices=range(1, 5), metavar="N",
+        help="make N takes (1 to 4), each with its own seed, as one batch",
+    )  # fmt: skip
     gen.add_argument("--json", action="store_true", help="print the job as JSON")
+
+    again = commands.add_parser(
+        "again",
+        help="send a job's request again as a new job (the old one stays; an unknown one "
+        "is still settled, and saved if it did arrive)",
+    )
+    again.add_argument("job", metavar="JOB", help="job id, generation id, or a prefix")
+    again.add_argument("--new-seed", action="store_true", help="with a new random seed")
+    again.add_argument(
+        "--wait", action="store_true", help="follow the new job to its end and save the clip"
+    )
+    again.add_argument("--json", action="store_true", help="print the new job as JSON")
 
     estimate = commands.add_parser(
         "estimate", help="what a generation would cost, and where the price comes from"

@@ -33,7 +33,8 @@ class JobState(StrEnum):
     DONE = "done"
     FAILED = "failed"
     LOST = "lost"
-    """Completed, but the clip can no longer be fetched."""
+    """Accepted, but its clip can no longer be had: the link expired, or the service has
+    not known the generation for a long while."""
 
     @property
     def is_terminal(self) -> bool:
@@ -54,9 +55,10 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = {
     _S.SUBMITTING: frozenset({_S.QUEUED, _S.GENERATING, _S.DOWNLOADING, _S.REJECTED, _S.UNKNOWN}),
     # An unknown submission is settled by what the provider's request log says about it.
     _S.UNKNOWN: frozenset({_S.QUEUED, _S.GENERATING, _S.DOWNLOADING, _S.REJECTED}),
-    _S.QUEUED: frozenset({_S.GENERATING, _S.DOWNLOADING, _S.FAILED}),
+    # Lost: accepted (and maybe billed), then unknown to the service for too long.
+    _S.QUEUED: frozenset({_S.GENERATING, _S.DOWNLOADING, _S.FAILED, _S.LOST}),
     # Servers have been seen to report `queued` again after `generating`.
-    _S.GENERATING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.FAILED}),
+    _S.GENERATING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.FAILED, _S.LOST}),
     _S.DOWNLOADING: frozenset({_S.DONE, _S.LOST}),
     # Download again: a deleted file, or a lost clip whose link works again.
     _S.DONE: frozenset({_S.DOWNLOADING}),
@@ -80,12 +82,17 @@ def check_transition(old: JobState, new: JobState) -> None:
         raise ForbiddenTransitionError(old, new)
 
 
+UNCHARGED_UNLESS_LEDGER = frozenset({JobState.REJECTED, JobState.FAILED, JobState.LOST})
+"""Ended without a clip: they count towards spending only when the ledger shows a charge."""
+
+
 class CostSource(StrEnum):
-    """Where a job's cost comes from, best first."""
+    """Where a job's cost comes from, best first (`Job.cost`; the journal's SQL sums
+    follow the same order)."""
 
     LEDGER = "the provider's ledger"
-    REPORTED = "as the service reported"
     QUOTED = "the price quoted before sending"
+    REPORTED = "as the service reported"
 
 
 @dataclass(frozen=True)
@@ -177,21 +184,48 @@ class Job:
     estimate_source: PriceSource | None = None
     recovered_at: float | None = None
     """When its lost submission was found in the provider's request log."""
+    counted_usd: float | None = None
+    """What the daily limit counted for it when it was sent: its quote, or (no price known)
+    the highest price seen for its resolution and duration."""
+    superseded_by: str | None = None
+    """The job that sent this `unknown` one's request again; it is still settled."""
 
     @property
     def charged_usd(self) -> float | None:
         return credits_to_usd(self.charged_credits) if self.charged_credits is not None else None
 
     def cost(self) -> JobCost | None:
-        """The best known cost: the ledger's charge (0: not charged), else what the service
-        reported, else the price quoted before sending."""
+        """The one rule for what a job cost: the ledger's charge (0: not charged), else the
+        price quoted before sending, else what the service reported."""
         if self.charged_credits is not None:
             return JobCost(credits_to_usd(self.charged_credits), CostSource.LEDGER)
-        if self.credits_used is not None:
-            return JobCost(credits_to_usd(self.credits_used), CostSource.REPORTED)
         if self.estimate_usd is not None:
             return JobCost(self.estimate_usd, CostSource.QUOTED)
+        if self.credits_used is not None:
+            return JobCost(credits_to_usd(self.credits_used), CostSource.REPORTED)
         return None
+
+    @property
+    def reported_usd(self) -> float | None:
+        """What the service said it used, worth showing only while no charge is known and
+        it differs from the quote by a cent or more."""
+        if self.charged_credits is not None or self.credits_used is None:
+            return None
+        reported = credits_to_usd(self.credits_used)
+        if self.estimate_usd is not None and abs(reported - self.estimate_usd) < 0.01:
+            return None
+        return reported
+
+    def spending_usd(self) -> float:
+        """What it counts towards today's spending (the daily limit): the ledger's charge
+        where known; nothing for a job that ended without a clip and with no charge; else
+        its cost, else what the limit counted when it was sent."""
+        if self.charged_credits is not None:
+            return credits_to_usd(self.charged_credits)
+        if self.state in UNCHARGED_UNLESS_LEDGER:
+            return 0.0
+        cost = self.cost()
+        return cost.usd if cost is not None else (self.counted_usd or 0.0)
 
     def actions(self) -> frozenset[JobAction]:
         """What a creator may do with this job now."""
@@ -224,6 +258,7 @@ class Job:
             "estimate_usd": self.estimate_usd,
             "estimate_source": self.estimate_source.value if self.estimate_source else None,
             "recovered": self.recovered_at is not None,
+            "superseded_by": self.superseded_by,
             "client_request_id": self.client_request_id,
             "batch_id": self.batch_id,
             "created_at": self.created_at,

@@ -7,6 +7,7 @@ creator's own history, or unknown. The ledger, once it speaks, has the last word
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,7 +68,8 @@ class PriceTable:
         facts = request_dimensions(request)
         for row in self.rows:
             if all(facts.get(name) == value for name, value in row.when):
-                return row.cost(request)
+                usd = row.cost(request)
+                return usd if usd is not None and 0 < usd < math.inf else None
         return None
 
 
@@ -118,18 +120,16 @@ class SpendingLimitError(InvalidInputError):
     """Sending would take today's spending past the daily limit; nothing was sent."""
 
 
-def check_daily_limit(limit_usd: float, spent_today_usd: float, quote: Quote) -> None:
-    """Raise SpendingLimitError when `quote` would take today past `limit_usd` (0 = off)."""
-    if limit_usd <= 0:
+def check_daily_limit(
+    limit_usd: float, spent_today_usd: float, cost_usd: float, *, priced: bool = True
+) -> None:
+    """Raise SpendingLimitError when `cost_usd` would take today past `limit_usd` (0 = off).
+    `priced` False: the cost counts the highest price seen for requests with no price."""
+    if limit_usd <= 0 or spent_today_usd + cost_usd <= limit_usd + 1e-9:
         return
-    # An unknown price cannot prove the limit is passed: the price list being unreachable
-    # never blocks a submission by itself.
-    if spent_today_usd + (quote.usd or 0.0) > limit_usd + 1e-9 or (
-        quote.usd is None and spent_today_usd >= limit_usd
-    ):
-        cost = format_usd(quote.usd) if quote.usd is not None else "an unknown amount"
-        raise SpendingLimitError(
-            f"Not sent: it would cost {cost}, and {format_usd(spent_today_usd)}"
-            f" is already spent or running today, past your daily limit of "
-            f"{format_usd(limit_usd)}. Raise or turn off the limit in Settings to send it."
-        )
+    cost = format_usd(cost_usd) if priced else f"up to {format_usd(cost_usd)} (no price is known)"
+    raise SpendingLimitError(
+        f"Not sent: it would cost {cost}, and {format_usd(max(spent_today_usd, 0.0))}"
+        f" is already spent or running today, past your daily limit of "
+        f"{format_usd(limit_usd)}. Raise or turn off the limit in Settings to send it."
+    )

@@ -20,6 +20,9 @@ class FollowSettings:
     """Back off and retry through a refused key and failed downloads too (the window,
     where a creator can fix the key while the job waits), instead of stopping."""
     link_refreshes: int = 3
+    not_found_grace: float = 900.0
+    """Seconds of "not found" in a row before an accepted job is given up as lost: a
+    service can hide a new generation for a moment, and it renders (and bills) it anyway."""
     progress_every: float = 0.5
     """Seconds between journal writes of download progress."""
 

@@ -3,11 +3,13 @@ followed (said once per job and state, while it retries by itself)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop_app.domain.job import Job, JobError
 from desktop_app.domain.pricing import Quote
+from desktop_app.domain.request import GenerationRequest
+from desktop_app.store.journal import Admission
 
 
 @dataclass(frozen=True)
@@ -31,5 +33,6 @@ class JobTrouble:
 
 JobEvent = JobChanged | JobForgotten | JobTrouble
 Listener = Callable[[JobEvent], None]
-SpendingGuard = Callable[[Quote], None]
-"""Raises SpendingLimitError when a submission of that price must not be sent."""
+AdmissionCheck = Callable[[Sequence[GenerationRequest], Sequence[Quote]], Admission]
+"""The daily limit's check for new jobs, run by the journal in the transaction that
+journals them; raises SettingsError when the money settings cannot be trusted."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -35,7 +37,7 @@ from desktop_app.domain.errors import (
 )
 from desktop_app.domain.job import Job, JobAction, JobError, JobState
 from desktop_app.domain.pricing import Pricer, PriceSource, Quote
-from desktop_app.domain.request import GenerationRequest
+from desktop_app.domain.request import SEED_MAX, GenerationRequest
 from desktop_app.jobs.backoff import Backoff, FollowSettings
 from desktop_app.jobs.download import (
     ClipDownloader,
@@ -45,12 +47,12 @@ from desktop_app.jobs.download import (
 )
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError, NothingToDoError
 from desktop_app.jobs.events import (
+    AdmissionCheck,
     JobChanged,
     JobEvent,
     JobForgotten,
     JobTrouble,
     Listener,
-    SpendingGuard,
 )
 from desktop_app.jobs.library import delete_clip_files, write_sidecar
 from desktop_app.jobs.naming import clip_path
@@ -59,6 +61,29 @@ from desktop_app.store.errors import JobNotFoundError
 from desktop_app.store.journal import JobJournal
 
 log = logging.getLogger(__name__)
+
+NOT_FOUND_LOST = (
+    "The service accepted this job, then did not know it for 15 minutes: its clip cannot be "
+    "fetched. It may still have been charged; Wan Studio keeps looking for the charge."
+)
+
+
+class NotFoundStreak:
+    """How long "not found" has been the answer, in a row, for one follow."""
+
+    def __init__(self, grace: float) -> None:
+        self._grace = grace
+        self._since: float | None = None
+
+    def too_long(self) -> bool:
+        """Count one "not found"; True once they have lasted past the grace period."""
+        now = time.monotonic()
+        if self._since is None:
+            self._since = now
+        return now - self._since >= self._grace
+
+    def ended(self) -> None:
+        self._since = None
 
 
 class JobService:
@@ -72,7 +97,7 @@ class JobService:
         keys: KeyProvider,
         settings: FollowSettings | None = None,
         price: Pricer | None = None,
-        guard: SpendingGuard | None = None,
+        admission: AdmissionCheck | None = None,
     ) -> None:
         self._journal = journal
         self._client = client
@@ -81,7 +106,7 @@ class JobService:
         self._keys = keys
         self._settings = settings or FollowSettings()
         self._price = price or (lambda request, count: Quote.unknown(count))
-        self._guard = guard
+        self._admission = admission
         self._listeners: list[Listener] = []
         self._following: set[str] = set()
         self._renewed: dict[str, float] = {}
@@ -128,19 +153,22 @@ class JobService:
         return (await self.submit_batch([request]))[0]
 
     async def submit_batch(self, requests: Sequence[GenerationRequest]) -> list[Job]:
-        """Submit requests (several: one batch of variations), each journaled, then POSTed
-        once, in order. Nothing is sent when a request is invalid, there is no key, or the
-        daily spending limit would be passed (SpendingLimitError)."""
+        """Submit requests (several: one batch of variations): all journaled at once, then
+        each POSTed once, in order. Nothing is journaled or sent when a request is invalid,
+        there is no key, the settings cannot be trusted (SettingsError), or the daily
+        spending limit would be passed (SpendingLimitError), counted in the same journal
+        transaction that journals them, so no other process can slip in between."""
         for request in requests:
             request.validate()
         self._keys()  # no key: say so before anything is journaled or sent
-        if self._guard is not None:
-            self._guard(self.quote(requests))
+        quotes = [self._price(request, 1) for request in requests]
+        admit = self._admission(requests, quotes) if self._admission else None
         batch_id = uuid.uuid4().hex[:12] if len(requests) > 1 else None
-        jobs = []
-        for request in requests:
-            job = self._journal.create(request, batch_id=batch_id, estimate=self._price(request, 1))
+        created = self._journal.create_batch(requests, quotes, batch_id=batch_id, admit=admit)
+        for job in created:
             self._publish(JobChanged(job))
+        jobs = []
+        for job in created:
             try:
                 jobs.append(await self._post(job))
             finally:
@@ -238,6 +266,7 @@ class JobService:
         generation_id = job.generation_id
         assert generation_id is not None, "a queued job has its generation id"
         backoff = Backoff(self._settings)
+        missing = NotFoundStreak(self._settings.not_found_grace)
         while True:
             await self._wait(job.id, delay)
             job = self._journal.get(job.id)
@@ -247,11 +276,15 @@ class JobService:
             try:
                 generation = await self._client.get(generation_id)
             except NotFoundError as error:
-                return self._update(job.id, state=JobState.FAILED, error=JobError.of(error))
+                if missing.too_long():
+                    return self._lost(job, NOT_FOUND_LOST)
+                delay = self._after_failure(job, error, backoff)
+                continue
             except WanStudioError as error:
                 delay = self._after_failure(job, error, backoff)
                 continue
             backoff.succeeded()
+            missing.ended()
             job, delay = self._record_poll(job, generation)
             if job.state is not JobState.QUEUED and job.state is not JobState.GENERATING:
                 return job
@@ -309,7 +342,7 @@ class JobService:
                 continue
             fresh = await self._fresh_link(job, backoff)
             if fresh is None:
-                return self._lost(job, "The service no longer has this clip.")
+                return self._lost(job, NOT_FOUND_LOST)
             job = self._update(job.id, video_url=fresh, event=("link_refreshed", {}))
         saved_fields: dict[str, Any] = {
             "file_path": saved.path,
@@ -330,11 +363,15 @@ class JobService:
     async def _fresh_link(self, job: Job, backoff: Backoff) -> str | None:
         """Poll again for the result link; None when the service no longer has the clip."""
         assert job.generation_id is not None
+        missing = NotFoundStreak(self._settings.not_found_grace)
         while True:
             try:
                 generation = await self._client.get(job.generation_id)
-            except NotFoundError:
-                return None
+            except NotFoundError as error:
+                if missing.too_long():
+                    return None
+                await self._wait(job.id, self._after_failure(job, error, backoff))
+                continue
             except ApiError as error:
                 await self._wait(job.id, self._after_failure(job, error, backoff))
                 continue
@@ -407,13 +444,17 @@ class JobService:
         self._require(job_id, JobAction.FOLLOW_AGAIN)
         return self._update(job_id, followed=True)
 
-    async def send_again(self, job_id: str) -> Job:
-        """Submit a job's request again, knowingly, as a new job. An `unknown` job is
-        replaced by it; a failed or rejected one stays in the history."""
-        job = self._require(job_id, JobAction.SEND_AGAIN)
-        if job.state is JobState.UNKNOWN:
-            self.forget(job.id, delete_file=False)
-        return await self.submit(job.request)
+    async def send_again(self, job_id: str, *, new_seed: bool = False) -> Job:
+        """Submit a job's request again, knowingly, as a new job (with a new random seed
+        when asked), with every check of a submission: refused, nothing changes. The old
+        job stays in the history; an `unknown` one is marked superseded and goes on being
+        settled: if it did arrive, it is followed and saved like any other."""
+        old = self._journal.get(job_id)
+        seed = secrets.randbelow(SEED_MAX + 1) if new_seed else old.request.seed
+        new = await self.submit(replace(old.request, seed=seed))
+        if old.state is JobState.UNKNOWN and new.state is not JobState.REJECTED:
+            self._update(old.id, superseded_by=new.id, event=("superseded", {"by": new.id}))
+        return new
 
     def forget(self, job_id: str, *, delete_file: bool) -> Job:
         """Remove a job from the journal; with `delete_file`, its clip and sidecar too."""
@@ -456,6 +497,12 @@ class JobService:
         error = JobError("NotAccepted", reason, category=ErrorCategory.NETWORK)
         return self._update(job_id, state=JobState.REJECTED, error=error, finished_at=time.time())
 
+    def note_ignored_charge(self, job_id: str, usd: float | None, credits: int | None) -> None:
+        """The ledger has an entry for the job whose amount is not a charge (not finite,
+        zero or negative): it is kept out of spending, and said in the job's history."""
+        detail = {"usd": usd if usd is None or math.isfinite(usd) else str(usd), "credits": credits}
+        self._update(job_id, event=("ledger_entry_ignored", detail))
+
     def record_charge(self, job_id: str, credits: int) -> Job:
         """What the provider's ledger charged for the job (0: confirmed not charged)."""
         return self._update(
@@ -472,7 +519,5 @@ class JobService:
 _CANNOT = {
     JobAction.STOP_FOLLOWING: "Job {id} is {state}: there is nothing to stop following.",
     JobAction.FOLLOW_AGAIN: "Job {id} is {state}: there is nothing left to follow.",
-    JobAction.SEND_AGAIN: "Job {id} is {state}: only an unknown, rejected or failed job is "
-    "sent again.",
     JobAction.DOWNLOAD_AGAIN: "Job {id} is {state}: it has no clip on the service to download.",
 }

@@ -55,13 +55,14 @@ class AccountWatch(QObject):
     def balance(self) -> Balance | None:
         return self._balance.current
 
-    def refresh_balance(self) -> None:
-        """Ask for the balance (the watch itself asks at most once a minute)."""
+    def refresh_balance(self, *, force: bool = False) -> None:
+        """Ask for the balance (the watch itself asks at most once a minute, unless
+        `force`: a charge landed, so the balance has moved)."""
         if self._key_ready():
-            self._tasks.spawn(self._refresh_balance())
+            self._tasks.spawn(self._refresh_balance(force))
 
-    async def _refresh_balance(self) -> None:
-        self.balance_changed.emit(await self._balance.refresh())
+    async def _refresh_balance(self, force: bool) -> None:
+        self.balance_changed.emit(await self._balance.refresh(force=force))
 
     def status_text(self) -> str:
         """For the status bar: balance, today's and this session's spending."""

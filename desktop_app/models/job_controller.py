@@ -5,8 +5,7 @@ reads the journal's feed for what other processes (a CLI next to the window) cha
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,6 +18,7 @@ from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobChanged, JobEvent, JobForgotten, JobTrouble
 from desktop_app.jobs.service import JobService
+from desktop_app.settings import SettingsError
 from desktop_app.store.queries import HistoryQueries, JobFilter
 from desktop_app.tasks import TaskGroup
 
@@ -40,10 +40,15 @@ class JobController(QObject):
     """The service refused a submission as invalid (the job, with its words)."""
     key_refused = Signal(str)
     """The service refused the API key (the sentence): a new one is needed."""
-    submission_finished = Signal()
-    """A Generate was journaled and sent (or refused): the next one may be asked for."""
+    submission_finished = Signal(bool)
+    """A Generate was journaled and sent (True) or refused with nothing journaled (False):
+    the next one may be asked for."""
     job_ended = Signal(object)
     """A job reached done, failed or lost: its charge is looked up, the balance moves."""
+    charge_recorded = Signal(object)
+    """The provider's ledger charge of a job (`Job`) is known: the balance moved."""
+    settings_refused = Signal(object)
+    """Nothing was sent: the settings cannot be trusted (the SettingsError)."""
 
     def __init__(
         self,
@@ -82,7 +87,7 @@ class JobController(QObject):
             self._follow_waiting()
             for job in self._history.all(JobFilter(states=frozenset({JobState.UNKNOWN}))):
                 self._settle(job)
-            for job in self._history.all(JobFilter(since=time.time() - 2 * 3600)):
+            for job in self._charges.recent():
                 self._look_for_charge(job)
 
     def stop(self) -> None:
@@ -99,6 +104,8 @@ class JobController(QObject):
     def _on_service_event(self, event: JobEvent) -> None:
         if isinstance(event, JobChanged):
             self.job_changed.emit(event.job)
+            if event.job.charged_credits and event.job.id in self._charging:
+                self.charge_recorded.emit(event.job)
             self._settle(event.job)
             if event.job.state in ENDED and event.job.charged_credits is None:
                 self.job_ended.emit(event.job)
@@ -116,13 +123,21 @@ class JobController(QObject):
         self._spawn(self._submit_and_follow(requests))
 
     async def _submit_and_follow(self, requests: Sequence[GenerationRequest]) -> None:
+        await self._submitted(self._service.submit_batch(requests))
+
+    async def _submitted(self, submitting: Awaitable[Sequence[Job]]) -> None:
+        """Wait for a submission, say how it went, and follow what was accepted."""
+        jobs: Sequence[Job] = ()
         try:
-            jobs = await self._service.submit_batch(requests)
+            jobs = await submitting
+        except SettingsError as error:
+            self.settings_refused.emit(error)
+            return
         except WanStudioError as error:
             self.problem_raised.emit("Not sent", error.explain())
             return
         finally:
-            self.submission_finished.emit()
+            self.submission_finished.emit(bool(jobs))
         for job in jobs:
             if job.error is not None and job.error.kind == "KeyRefusedError":
                 self.key_refused.emit(job.error.message)
@@ -191,18 +206,13 @@ class JobController(QObject):
     def forget(self, job_id: str, *, delete_file: bool) -> None:
         self._act(lambda: self._service.forget(job_id, delete_file=delete_file))
 
-    def resubmit(self, job: Job) -> None:
-        """Send a job's request again, knowingly, as a new job."""
-        self._spawn(self._resubmit(job.id))
+    def resubmit(self, job: Job, *, new_seed: bool = False) -> None:
+        """Send a job's request again, knowingly, as a new job (the engine's `again`): the
+        old one stays, and an `unknown` one goes on being settled."""
+        self._spawn(self._submitted(self._resubmit(job.id, new_seed)))
 
-    async def _resubmit(self, job_id: str) -> None:
-        try:
-            job = await self._service.send_again(job_id)
-        except WanStudioError as error:
-            self.problem_raised.emit("Not sent", error.explain())
-            return
-        if job.state.is_followable:
-            await self._follow(job.id)
+    async def _resubmit(self, job_id: str, new_seed: bool) -> list[Job]:
+        return [await self._service.send_again(job_id, new_seed=new_seed)]
 
     def _act(self, action: Callable[[], object]) -> bool:
         try:

@@ -13,7 +13,7 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,16 +23,21 @@ from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
 from desktop_app.store.errors import JobNotFoundError, storage_error
+from desktop_app.store.money import SpendingSnapshot
 from desktop_app.store.rows import dumps, job_from_row, request_columns
 from desktop_app.store.schema import migrate
 
 Clock = Callable[[], float]
+Admission = Callable[[SpendingSnapshot], Sequence[float | None]]
+"""Reads today's spending and returns what each new job counts towards it, or raises
+(SpendingLimitError) so that nothing is journaled."""
 
 _UPDATABLE = frozenset(
     {
         "generation_id", "status_detail", "credits_used", "video_url", "file_path",
         "file_size", "file_sha256", "bytes_done", "bytes_total", "submitted_at",
         "completed_at", "finished_at", "followed", "charged_credits", "recovered_at",
+        "superseded_by",
     }
 )  # fmt: skip
 
@@ -141,32 +146,56 @@ class JobJournal:
         estimate: Quote | None = None,
     ) -> Job:
         """Journal a new job in `submitting`, leased to this process, before its POST."""
+        return self.create_batch([request], [estimate or Quote.unknown()], batch_id=batch_id)[0]
+
+    def create_batch(
+        self,
+        requests: Sequence[GenerationRequest],
+        estimates: Sequence[Quote],
+        *,
+        batch_id: str | None = None,
+        admit: Admission | None = None,
+    ) -> list[Job]:
+        """Journal new jobs in `submitting`, leased to this process, before their POSTs:
+        all or none, in one write transaction. `admit` reads today's spending inside it
+        (no other process can journal a job in between) and returns what each job counts
+        towards it, or raises to journal nothing."""
         now = self._clock()
-        job_id = uuid.uuid4().hex[:12]
-        client_request_id = str(uuid.uuid4())
-        values = {
-            "id": job_id,
-            "client_request_id": client_request_id,
-            "state": JobState.SUBMITTING.value,
-            "request_json": dumps(request.to_json()),
-            "created_at": now,
-            "updated_at": now,
-            "follower": self.owner,
-            "lease_expires": now + self.lease_seconds,
-            "batch_id": batch_id,
-            "estimate_usd": estimate.usd if estimate else None,
-            "estimate_source": estimate.source.value if estimate else None,
-            **request_columns(request),
-        }
+        rows = []
         with self._transaction() as db:
-            db.execute(
-                f"INSERT INTO jobs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                list(values.values()),
-            )
-            self._event(
-                db, job_id, "state", JobState.SUBMITTING, {"client_request_id": client_request_id}
-            )
-        return self.get(job_id)
+            counted = admit(SpendingSnapshot(db)) if admit else [None] * len(requests)
+            for request, estimate, amount in zip(requests, estimates, counted, strict=True):
+                job_id = uuid.uuid4().hex[:12]
+                client_request_id = str(uuid.uuid4())
+                values = {
+                    "id": job_id,
+                    "client_request_id": client_request_id,
+                    "state": JobState.SUBMITTING.value,
+                    "request_json": dumps(request.to_json()),
+                    "created_at": now,
+                    "updated_at": now,
+                    "follower": self.owner,
+                    "lease_expires": now + self.lease_seconds,
+                    "batch_id": batch_id,
+                    "estimate_usd": estimate.usd,
+                    "estimate_source": estimate.source.value,
+                    "counted_usd": amount,
+                    **request_columns(request),
+                }
+                db.execute(
+                    f"INSERT INTO jobs ({', '.join(values)})"
+                    f" VALUES ({', '.join('?' * len(values))})",
+                    list(values.values()),
+                )
+                self._event(
+                    db,
+                    job_id,
+                    "state",
+                    JobState.SUBMITTING,
+                    {"client_request_id": client_request_id},
+                )
+                rows.append(job_id)
+        return [self.get(job_id) for job_id in rows]
 
     def update(
         self,

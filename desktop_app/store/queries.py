@@ -19,10 +19,8 @@ from typing import Any
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import AspectRatio, Resolution
 from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
+from desktop_app.store.money import COST_USD, spent_since
 from desktop_app.store.rows import job_from_row
-
-UNCHARGED_STATES = (JobState.REJECTED.value, JobState.FAILED.value)
-"""The provider never charges these (API.md section 4)."""
 
 
 class JobSort(StrEnum):
@@ -36,10 +34,8 @@ _ORDER = {
     JobSort.NEWEST: "created_at DESC, rowid DESC",
     JobSort.OLDEST: "created_at ASC, rowid ASC",
     # Jobs with no known cost sort last either way.
-    JobSort.COST_HIGH: "COALESCE(charged_credits, credits_used) IS NULL,"
-    " COALESCE(charged_credits, credits_used) DESC, created_at DESC",
-    JobSort.COST_LOW: "COALESCE(charged_credits, credits_used) IS NULL,"
-    " COALESCE(charged_credits, credits_used) ASC, created_at DESC",
+    JobSort.COST_HIGH: f"{COST_USD} IS NULL, {COST_USD} DESC, created_at DESC",
+    JobSort.COST_LOW: f"{COST_USD} IS NULL, {COST_USD} ASC, created_at DESC",
 }
 
 
@@ -154,38 +150,19 @@ class HistoryQueries:
         return row.fetchone() is not None
 
     def spent_usd(self, since: float | None = None) -> float:
-        """Dollars spent or committed since `since`: the ledger's charge where known, else
-        the price quoted before sending, else what the service reported; never rejected or
-        failed jobs."""
-        row = self._db.execute(
-            "SELECT COALESCE(SUM(COALESCE(charged_credits / 2000000.0, estimate_usd,"
-            " credits_used / 2000000.0)), 0) FROM jobs WHERE state NOT IN (?, ?)"
-            " AND created_at >= ?",
-            (*UNCHARGED_STATES, since if since is not None else float("-inf")),
-        ).fetchone()
-        return float(row[0])
+        """Dollars spent or committed by jobs created since `since` (`Job.spending_usd`)."""
+        return spent_since(self._db, since if since is not None else float("-inf"))
 
     def average_cost_usd(self, resolution: str, duration: int) -> float | None:
-        """What finished jobs with this resolution and duration cost on average (the
-        ledger's charge where known), from the newest 50; None without any."""
+        """What finished jobs with this resolution and duration cost on average
+        (`Job.cost`), from the newest 50; None without any."""
         row = self._db.execute(
-            "SELECT AVG(cost) FROM (SELECT COALESCE(charged_credits, credits_used) AS cost"
-            " FROM jobs WHERE state = 'done' AND resolution = ? AND duration = ?"
-            " AND COALESCE(charged_credits, credits_used) > 0"
+            f"SELECT AVG(cost) FROM (SELECT {COST_USD} AS cost FROM jobs"
+            " WHERE state = 'done' AND resolution = ? AND duration = ? AND cost > 0"
             " ORDER BY created_at DESC LIMIT 50)",
             (resolution, duration),
         ).fetchone()
-        return None if row[0] is None else float(row[0]) / 2_000_000
-
-    def spent_credits(self, since: float | None = None) -> int:
-        """Credits spent on jobs created since `since` (all time when None): the ledger's
-        charge where known, else what the service reported; never rejected or failed jobs."""
-        row = self._db.execute(
-            "SELECT COALESCE(SUM(COALESCE(charged_credits, credits_used)), 0) FROM jobs"
-            " WHERE state NOT IN (?, ?) AND created_at >= ?",
-            (*UNCHARGED_STATES, since if since is not None else float("-inf")),
-        ).fetchone()
-        return int(row[0])
+        return None if row[0] is None else float(row[0])
 
     # -- one job ---------------------------------------------------------------------------
 

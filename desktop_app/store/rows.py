@@ -95,6 +95,8 @@ def _job(row: sqlite3.Row, request: GenerationRequest, state: JobState) -> Job:
         estimate_usd=row["estimate_usd"],
         estimate_source=_source(row["estimate_source"]),
         recovered_at=row["recovered_at"],
+        counted_usd=row["counted_usd"],
+        superseded_by=row["superseded_by"],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from desktop_app.domain.errors import StorageError
+from desktop_app.store.money import COST_USD
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: jobs, their event history, and a lease column pair for cross-process following.
@@ -126,6 +127,23 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT OR REPLACE INTO job_changes (job_id) VALUES (new.id);
     END;
     """,
+    # 4: what the daily limit counted for a job when it was sent, the job that sent an
+    # `unknown` one again, and costs sorted in the order `Job.cost` gives them.
+    f"""
+    ALTER TABLE jobs ADD COLUMN counted_usd REAL;
+    ALTER TABLE jobs ADD COLUMN superseded_by TEXT;
+    DROP INDEX jobs_cost;
+    CREATE INDEX jobs_cost_usd ON jobs {COST_USD};
+    DROP TRIGGER job_changes_update;
+    CREATE TRIGGER job_changes_update AFTER UPDATE OF
+        state, generation_id, status_detail, error_json, credits_used, charged_credits,
+        video_url, file_path, file_size, file_sha256, bytes_done, bytes_total, submitted_at,
+        completed_at, finished_at, followed, batch_id, estimate_usd, recovered_at,
+        superseded_by
+        ON jobs BEGIN
+        INSERT OR REPLACE INTO job_changes (job_id) VALUES (new.id);
+    END;
+    """,
 )
 
 
@@ -147,19 +165,24 @@ def statements(script: str) -> list[str]:
 
 
 def migrate(db: sqlite3.Connection) -> None:
-    """Bring the schema to the newest version, each step in its own transaction."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
-    if current > len(MIGRATIONS):
-        raise NewerSchemaError(
-            f"The job journal has schema version {current}, newer than this Wan Studio "
-            f"understands ({len(MIGRATIONS)}). Update Wan Studio."
-        )
-    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+    """Bring the schema to the newest version, each step in its own transaction. The
+    version is read inside that transaction: processes opening a new journal at the same
+    moment take turns, and each step runs once."""
+    while True:
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in statements(script):
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > len(MIGRATIONS):
+                raise NewerSchemaError(
+                    f"The job journal has schema version {current}, newer than this Wan "
+                    f"Studio understands ({len(MIGRATIONS)}). Update Wan Studio."
+                )
+            if current == len(MIGRATIONS):
+                db.execute("COMMIT")
+                return
+            for statement in statements(MIGRATIONS[current]):
                 db.execute(statement)
-            db.execute(f"PRAGMA user_version = {version}")
+            db.execute(f"PRAGMA user_version = {current + 1}")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -7,7 +7,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.money import format_credits
+from desktop_app.domain.job import Job
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.prompt import mentioned_slots, prompt_notes, tag
 from desktop_app.domain.request import (
@@ -39,6 +40,7 @@ from desktop_app.domain.request import (
 )
 from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.ui.labels import InfoLabel
+from desktop_app.ui.money_text import cost_sentence
 from desktop_app.ui.options import AspectRatioPicker, SeedField
 from desktop_app.ui.prompt_editor import PromptEditor
 from desktop_app.ui.reference_list import ReferenceList, describe_link
@@ -77,6 +79,12 @@ class Composer(QWidget):
         self.references = references
         self._quote = quote
         self._sending = False
+        # One activation, one job: after a click the button stays inert at least as long
+        # as a double click lasts, however fast the service answers.
+        self._inert = QTimer(self)
+        self._inert.setSingleShot(True)
+        self._inert.setInterval(QGuiApplication.styleHints().mouseDoubleClickInterval())
+        self._inert.timeout.connect(self.refresh)
         self.prompt = PromptEditor(
             "Describe the scene. Name your references character1, character2, character3.",
             "Prompt",
@@ -296,14 +304,14 @@ class Composer(QWidget):
         )
         self.edited.emit()
         problems = self.problems()
-        self.generate_button.setEnabled(not problems and not self._sending)
+        self.generate_button.setEnabled(not problems and not self._busy())
         self.reason.setText(" ".join(problems))
         self._label_generate(problems)
 
     def _label_generate(self, problems: list[str]) -> None:
         count = self.variations.value()
         name = "Generate" if count == 1 else f"Generate {count}"
-        if self._sending:
+        if self._busy():
             self.generate_button.setText("Sending…")
             return
         if problems:
@@ -321,6 +329,9 @@ class Composer(QWidget):
         self._sending = sending
         self.refresh()
 
+    def _busy(self) -> bool:
+        return self._sending or self._inert.isActive()
+
     def show_notice(self, text: str) -> None:
         """A notice from the provider about the model (deprecated, superseded, withdrawn)."""
         self.notice.setText(text)
@@ -330,11 +341,9 @@ class Composer(QWidget):
         """The request went out: clear the seed unless it is kept."""
         self.seed.after_submit()
 
-    def show_cost(self, credits: int | None) -> None:
-        if credits is None:
-            self.cost.clear()
-        else:
-            self.cost.setText(f"Last job: {format_credits(credits)}, as the service reported")
+    def show_cost(self, job: Job) -> None:
+        """The last job's cost, by the one rule the job rows use: it follows the charge."""
+        self.cost.setText(f"Last job: {cost_sentence(job)}")
 
     def _rebuild_chips(self, links: list[str]) -> None:
         for button in self.chip_buttons:
@@ -356,7 +365,9 @@ class Composer(QWidget):
         self.refresh()
 
     def _on_generate_button_clicked(self) -> None:
-        if self._sending or self.problems():
+        if self._busy() or self.problems():
             self.refresh()
             return
+        self._inert.start()
+        self.refresh()
         self.generate_requested.emit(self.requests())

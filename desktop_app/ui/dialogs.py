@@ -27,7 +27,7 @@ from desktop_app.domain.base_url import base_url_problem
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.settings import DEFAULT_BASE_URL, Settings
+from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsError
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
 
@@ -272,6 +272,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def show_problem(self, problem: SettingsError) -> None:
+        """Say why nothing was sent, and put the cursor on the value at fault."""
+        self.problem.setText(problem.explain())
+        fields = {"confirm_above_usd": self.confirm_above}
+        fields.get(problem.key or "", self.daily_limit).setFocus()
 
     def _on_buttons_accepted(self) -> None:
         problem = base_url_problem(self.base_url.text().strip() or DEFAULT_BASE_URL)

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.job import CostSource, Job, JobState
-from desktop_app.domain.money import format_usd
+from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.prompt import TYPICAL_SECONDS
 from desktop_app.models.job_list_model import JOB_ROLE
+from desktop_app.ui.money_text import cost_text
 
 STATE_COLOURS = {
     JobState.SUBMITTING: "#6c757d",
@@ -72,23 +72,6 @@ def progress_of(job: Job, now: float) -> float | None:
         typical = TYPICAL_SECONDS.get(key, 260)
         return min(0.99, (now - (job.submitted_at or job.created_at)) / typical)
     return None
-
-
-ROW_COST = {
-    CostSource.LEDGER: "charged {}",
-    CostSource.REPORTED: "{} reported",
-    CostSource.QUOTED: "est. {}",
-}
-
-
-def cost_text(job: Job) -> str:
-    """The job row's money, saying which number it is."""
-    known = job.cost()
-    if known is None:
-        return ""
-    if known.source is CostSource.LEDGER and known.usd == 0:
-        return "not charged"
-    return ROW_COST[known.source].format(format_usd(known.usd))
 
 
 class JobDelegate(QStyledItemDelegate):

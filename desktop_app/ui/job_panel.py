@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job, JobAction, JobState
-from desktop_app.domain.money import format_credits
-from desktop_app.domain.pricing import Quote
 from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
 from desktop_app.ui.job_delegate import JobDelegate
 from desktop_app.ui.job_filters import JobFilterBar
 from desktop_app.ui.labels import InfoLabel
+from desktop_app.ui.money_text import money_lines
 
 LAYOUT_BATCH = 1000
 
@@ -47,7 +46,7 @@ class JobPanel(QWidget):
     run_again_requested = Signal(object)
     compare_requested = Signal(object, object)
     """Two finished jobs to play side by side."""
-    """A request to submit again as a new job, once its price is shown."""
+    """A job whose request is to be submitted again as a new job, once its price is shown."""
     """A request to load into the composer."""
 
     def __init__(
@@ -220,7 +219,7 @@ class JobPanel(QWidget):
         menu.addAction(
             "Use these settings in the composer", lambda: self.reuse_requested.emit(job.request)
         )
-        menu.addAction("Run again…", lambda: self.run_again_requested.emit(job.request))
+        menu.addAction("Run again…", lambda: self.run_again_requested.emit(job))
         if JobAction.DOWNLOAD_AGAIN in job.actions():
             menu.addAction(
                 "Download the clip again", lambda: self.redownload_requested.emit(job.id)
@@ -283,21 +282,6 @@ def describe(job: Job, trouble: str | None = None) -> str:
     if not job.followed and not job.state.is_terminal:
         lines.append("Not followed: the service still renders it; Follow again picks it up.")
     return "\n".join(lines)
-
-
-def money_lines(job: Job) -> list[str]:
-    """The price quoted before sending and the charge, each with where it came from."""
-    lines = []
-    if job.estimate_usd is not None and job.estimate_source is not None:
-        quote = Quote(job.estimate_usd, job.estimate_source)
-        lines.append(f"Price quoted: {quote.explain()}")
-    if job.charged_credits == 0:
-        lines.append("Not charged (the provider's ledger)")
-    elif job.charged_credits is not None:
-        lines.append(f"Charged: {format_credits(job.charged_credits)} (the provider's ledger)")
-    elif job.credits_used is not None:
-        lines.append(f"Reported by the service: {format_credits(job.credits_used)}")
-    return lines
 
 
 def copy_text(text: str) -> None:

@@ -35,7 +35,7 @@ from desktop_app.models.job_list_model import JobListModel
 from desktop_app.models.media_calls import stop_later
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.settings import SettingsFile
+from desktop_app.settings import SettingsError, SettingsFile
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.arrivals import Arrivals
 from desktop_app.ui.compare import CompareWindow
@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.jobs.run_again_requested.connect(self.run_again)
         self.jobs.compare_requested.connect(self.compare)
         self._sizes_before_playing: list[int] | None = None
+        self._last_job: str | None = None
         self.player.player.playbackStateChanged.connect(self._on_player_state_changed)
         self.setAcceptDrops(True)
         self.controller.job_changed.connect(self._on_controller_job_changed)
@@ -157,6 +158,10 @@ class MainWindow(QMainWindow):
             lambda job: self.references.mark_refused(references_named(job.error.message))
         )
         self.controller.submission_finished.connect(self._on_controller_submission_finished)
+        self.controller.settings_refused.connect(self.open_settings)
+        self.controller.charge_recorded.connect(
+            lambda _job: services.account.refresh_balance(force=True)
+        )
         self.controller.job_ended.connect(lambda _job: services.account.refresh_balance())
         services.account.balance_changed.connect(lambda _balance: self._show_spending())
         services.account.prices_changed.connect(self.composer.refresh)
@@ -228,7 +233,7 @@ class MainWindow(QMainWindow):
         )
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), self.jobs.play_selected)
-        view_menu.addAction("Refresh &balance", self.services.account.refresh_balance)
+        view_menu.addAction("Refresh &balance", lambda: self.services.account.refresh_balance())
         view_menu.addAction(
             "Focus &references", QKeySequence("Ctrl+1"), self.references.list.setFocus
         )
@@ -262,11 +267,14 @@ class MainWindow(QMainWindow):
         self.services.library.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.library)))
 
-    def open_settings(self) -> None:
+    def open_settings(self, problem: SettingsError | None = None) -> None:
+        """The Settings dialog; with `problem`, on the value at fault, saying what it is."""
         settings = self.services.settings_file.load()
         dialog = SettingsDialog(
             settings, self.services.keys.status().describe(), str(self.services.library), self
         )
+        if isinstance(problem, SettingsError):
+            dialog.show_problem(problem)
         dialog.replace_key.clicked.connect(self.replace_key)
         dialog.remove_key.clicked.connect(lambda: self._remove_key(dialog))
         if dialog.exec():
@@ -324,7 +332,11 @@ class MainWindow(QMainWindow):
         ):
             return
         quote = self.services.quote(requests)
-        settings = self.services.settings_file.load()
+        try:
+            settings = self.services.settings_file.money()
+        except SettingsError as error:
+            self.open_settings(error)
+            return
         if not confirm_spending(self, quote, self.services.account.balance,
                                 settings.confirm_above_usd, self.composer.concerns()):  # fmt: skip
             return
@@ -332,7 +344,6 @@ class MainWindow(QMainWindow):
         self.references.forget_refusals()
         self.composer.set_sending(True)
         self.controller.submit(requests)
-        self.composer.sent()
         self.statusBar().showMessage("Sending the request…")
 
     def compare(self, first: Job, second: Job) -> CompareWindow:
@@ -343,11 +354,11 @@ class MainWindow(QMainWindow):
         window.show()
         return window
 
-    def run_again(self, request: GenerationRequest) -> None:
+    def run_again(self, job: Job) -> None:
         """Submit a job's request again as a new job, after showing what it costs."""
-        if confirm_run_again(self, self.services.quote([request])):
+        if confirm_run_again(self, self.services.quote([job.request])):
             self.composer.set_sending(True)
-            self.controller.submit([request])
+            self.controller.resubmit(job)
 
     # -- a sidecar dropped on the window restores its settings -------------------------------
 
@@ -369,7 +380,9 @@ class MainWindow(QMainWindow):
         self.composer.load(request)
         self.statusBar().showMessage(f"The settings of {sidecar.name} are in the composer.", 8000)
 
-    def _on_controller_submission_finished(self) -> None:
+    def _on_controller_submission_finished(self, sent: bool) -> None:
+        if sent:
+            self.composer.sent()  # a refused request keeps the draft whole, its seed too
         self.composer.set_sending(False)
         self.statusBar().clearMessage()
         self._show_spending()
@@ -387,8 +400,9 @@ class MainWindow(QMainWindow):
             self._show_spending()
         if job.state is JobState.SUBMITTING:
             self.jobs.select(job.id)
-        if job.credits_used is not None and job.state is JobState.QUEUED:
-            self.composer.show_cost(job.credits_used)
+            self._last_job = job.id
+        if job.id == self._last_job:
+            self.composer.show_cost(job)
         self.thumbnails.want(job)
 
     def _on_controller_job_troubled(self, job: Job, sentence: str) -> None:

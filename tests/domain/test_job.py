@@ -100,8 +100,25 @@ def test_a_jobs_cost_is_the_best_known_and_says_where_it_comes_from() -> None:
     quoted = make(JobState.QUEUED, estimate_usd=1.5)
     assert quoted.cost() == JobCost(1.5, CostSource.QUOTED)
     reported = replace(quoted, credits_used=3_150_000)
-    assert reported.cost() == JobCost(1.575, CostSource.REPORTED)
+    assert reported.cost() == JobCost(1.5, CostSource.QUOTED)  # the quote, until charged
+    assert reported.reported_usd == 1.575  # differs from the quote: worth saying
+    assert replace(quoted, credits_used=3_000_000).reported_usd is None  # the same: not
+    unquoted = make(JobState.QUEUED, credits_used=3_150_000)
+    assert unquoted.cost() == JobCost(1.575, CostSource.REPORTED)
     charged = replace(reported, charged_credits=3_000_000)
     assert charged.cost() == JobCost(1.5, CostSource.LEDGER)
+    assert charged.reported_usd is None
     assert replace(charged, charged_credits=0).cost() == JobCost(0.0, CostSource.LEDGER)
     assert make(JobState.SUBMITTING).cost() is None
+
+
+def test_what_a_job_counts_towards_todays_spending() -> None:
+    running = make(JobState.GENERATING, estimate_usd=1.5, credits_used=3_150_000)
+    assert running.spending_usd() == 1.5  # the quote while no charge is known
+    assert replace(running, charged_credits=3_000_000).spending_usd() == 1.5
+    assert make(JobState.UNKNOWN, estimate_usd=1.5).spending_usd() == 1.5  # may be billed
+    assert make(JobState.QUEUED, counted_usd=2.25).spending_usd() == 2.25  # no price known
+    for ended in (JobState.FAILED, JobState.LOST, JobState.REJECTED):
+        job = make(ended, estimate_usd=1.5, credits_used=3_150_000)
+        assert job.spending_usd() == 0.0  # no clip and no charge: nothing
+        assert replace(job, charged_credits=3_000_000).spending_usd() == 1.5  # charged

@@ -207,6 +207,18 @@ def test_clip_whose_link_never_works_again_is_lost(tmp_path: Path) -> None:
     assert job.error is not None and "expired" in job.error.message
 
 
+def test_an_accepted_job_not_found_for_the_whole_grace_is_lost_not_failed(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    sim.add_fault(Fault("poll", status=404, message="Generation not found", times=1000))
+    settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.0, not_found_grace=0.5)
+    job = generate(tmp_path, sim, settings=settings)
+    assert job.state is JobState.LOST  # accepted: maybe billed, never "failed"
+    assert job.error is not None and "did not know it for 15 minutes" in job.error.message
+    assert job.finished_at is not None
+    assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
 def test_poll_errors_back_off_then_recover(tmp_path: Path, sim: Simulator) -> None:
     sim.add_fault(Fault("poll", status=503, times=5))  # more than the client's own retries
     job = generate(tmp_path, sim)

@@ -91,4 +91,4 @@ def test_a_version_1_journal_keeps_every_job_and_fills_the_new_columns(tmp_path:
     assert [j.id for j in history.all(JobFilter(aspect_ratio=AspectRatio.PORTRAIT))] == [
         "aaaa00000001"
     ]
-    assert history.spent_credits() == 1_000_000
+    assert history.spent_usd() == 0.5  # the done job, at what the service reported

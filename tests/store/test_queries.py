@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.pricing import PriceSource, Quote
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
 from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
@@ -97,10 +98,48 @@ def test_sorts_by_date_and_by_cost_with_unknown_costs_last(history) -> None:  # 
 
 def test_sums_count_what_was_spent_and_never_failed_or_rejected_jobs(history) -> None:  # type: ignore[no-untyped-def]
     journal, queries, made, _ = history
-    assert queries.spent_credits() == 1_000_000 + 4_000_000
-    assert queries.spent_credits(since=1_000 + 3600) == 4_000_000
+    assert queries.spent_usd() == pytest.approx(0.5 + 2.0)
+    assert queries.spent_usd(since=1_000 + 3600) == pytest.approx(2.0)
     journal.update(made["beach"], charged_credits=1_200_000)
-    assert queries.spent_credits() == 1_200_000 + 4_000_000
+    assert queries.spent_usd() == pytest.approx(0.6 + 2.0)
+    journal.update(made["forest"], charged_credits=3_000_000)  # failed, yet charged
+    assert queries.spent_usd() == pytest.approx(0.6 + 1.5 + 2.0)
+
+
+def test_the_sql_sums_and_sorts_follow_the_one_rule_of_a_jobs_cost(tmp_path: Path) -> None:
+    """Every mix of quote, report, charge, count and state: the journal's sum is the sum of
+    `Job.spending_usd`, and sorting by cost is sorting by `Job.cost`."""
+    clock = Clock()
+    journal = JobJournal(tmp_path / "journal.sqlite3", clock=clock)
+    paths = {
+        JobState.DONE: [JobState.DOWNLOADING, JobState.DONE],
+        JobState.FAILED: [JobState.QUEUED, JobState.FAILED],
+        JobState.LOST: [JobState.QUEUED, JobState.LOST],
+    }
+    quotes = [Quote(None, PriceSource.UNKNOWN), Quote(0.75, PriceSource.CATALOGUE)]
+    n = 0
+    for state in (JobState.QUEUED, JobState.UNKNOWN, JobState.DONE, JobState.FAILED,
+                  JobState.LOST, JobState.REJECTED):  # fmt: skip
+        for quote in quotes:
+            for reported in (None, 1_700_000):
+                for charged in (None, 0, 1_400_000):
+                    n += 1
+                    counted = 0.9 if quote.usd is None else quote.usd
+                    [job] = journal.create_batch(
+                        [request(f"take {n}")], [quote], admit=lambda _s, c=counted: [c]
+                    )
+                    for step in paths.get(state, [state]):
+                        journal.update(job.id, state=step)
+                    journal.update(job.id, credits_used=reported, charged_credits=charged)
+                    clock.now += 1
+    queries = HistoryQueries(tmp_path / "journal.sqlite3")
+    jobs = queries.all()
+    assert len(jobs) == n
+    assert queries.spent_usd() == pytest.approx(sum(job.spending_usd() for job in jobs))
+    costs = [job.cost() for job in queries.all(sort=JobSort.COST_HIGH)]
+    known = [cost.usd for cost in costs if cost is not None]
+    assert known == sorted(known, reverse=True)
+    assert costs[len(known) :] == [None] * (n - len(known))  # no cost known: last
 
 
 def test_the_feed_brings_what_another_process_changed(history, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -239,7 +239,7 @@ def test_run_again_shows_the_price_then_sends_the_same_request(
     job = wait_for_state(qtbot, window, JobState.DONE)
     seen: list[str] = []
     answer_next_dialog("Run again", seen)
-    window.run_again(job.request)
+    window.run_again(job)
     assert seen and "$1.50" in seen[0]
     qtbot.waitUntil(lambda: sim.count("POST", "/v2/") == 2)
     bodies = [json.loads(r.body) for r in sim.requests if r.method == "POST"]

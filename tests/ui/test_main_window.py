@@ -35,7 +35,11 @@ def test_generate_follow_save_and_play(
     job = wait_for_state(qtbot, window, JobState.DONE)
     assert job.file_path is not None and job.file_path.exists()
     assert JobState.QUEUED in seen and JobState.DOWNLOADING in seen
-    assert "$1.57 (3,150,000 credits)" in window.composer.cost.text()
+    # Sent before the price list arrived: what the service reported, until the charge.
+    assert window.composer.cost.text() in (
+        "Last job: $1.57 (as the service reported)",
+        "Last job: $1.50, charged (the provider's ledger)",
+    )
 
     window.jobs.view.setCurrentIndex(window.services.model.index(0))
     assert window.jobs.play_button.isEnabled()

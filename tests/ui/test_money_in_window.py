@@ -5,14 +5,18 @@ a threshold, the balance, the ledger's charge on each job, and a lost answer rec
 from __future__ import annotations
 
 import json
+import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import JobState
 from desktop_app.simulator import Fault, Simulator
+from desktop_app.ui.dialogs import SettingsDialog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.money_text import cost_text
 from tests.ui.conftest import WindowFactory, answer_next_dialog, first_job, wait_for_state
 
 
@@ -57,13 +61,14 @@ def test_a_double_click_and_a_double_ctrl_enter_make_one_job_each(
     assert posts(sim) == 2 and window.services.model.rowCount() == 2
 
 
-def test_the_daily_limit_refuses_with_the_numbers_and_sends_nothing(
+def test_the_daily_limit_refuses_with_the_numbers_sends_nothing_and_keeps_the_draft(
     qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
 ) -> None:
     window = windows()
     settings = window.services.settings_file
     settings.save(settings.load().with_changes(daily_spend_limit_usd=1.0))
     compose(qtbot, window, sample_links[:1], "character1 waves")
+    window.composer.seed.field.setText("880305902")
     with qtbot.waitSignal(window.controller.problem_raised) as raised:
         window.composer.generate_button.click()
     title, sentence = raised.args
@@ -71,6 +76,9 @@ def test_the_daily_limit_refuses_with_the_numbers_and_sends_nothing(
     assert "$1.50" in sentence and "$1.00" in sentence and "daily limit" in sentence
     assert posts(sim) == 0 and window.services.model.rowCount() == 0
     qtbot.waitUntil(window.composer.generate_button.isEnabled)
+    # The draft is whole, the seed typed included: nothing to type again.
+    assert window.composer.seed.field.text() == "880305902"
+    assert window.composer.prompt.toPlainText() == "character1 waves"
 
 
 def test_a_generate_above_the_threshold_asks_first(
@@ -85,6 +93,7 @@ def test_a_generate_above_the_threshold_asks_first(
     window.composer.generate_button.click()
     assert seen and "$1.50" in seen[0] and "$1.00" in seen[0]
     assert posts(sim) == 0
+    qtbot.waitUntil(window.composer.generate_button.isEnabled)
     answer_next_dialog("Send", seen)
     window.composer.generate_button.click()
     qtbot.waitUntil(lambda: posts(sim) == 1)
@@ -124,3 +133,71 @@ def test_a_lost_answer_becomes_a_finished_clip_by_itself(
     assert "request log" in window.jobs.details.text()
     sidecar = json.loads(job.file_path.with_suffix(".json").read_text()) if job.file_path else {}
     assert sidecar.get("generation_id") == job.generation_id
+
+
+def test_two_clicks_150_ms_apart_make_one_job_however_fast_the_service_answers(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    button = window.composer.generate_button
+    started = time.monotonic()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(  # answered already: the button is inert only for the double click
+        lambda: (job := first_job(window)) is not None and job.state is not JobState.SUBMITTING
+    )
+    qtbot.wait(max(0, 150 - round((time.monotonic() - started) * 1000)))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the second click of a double
+    qtbot.waitUntil(button.isEnabled)
+    assert posts(sim) == 1 and window.services.model.rowCount() == 1
+
+
+def test_the_button_the_row_the_composer_and_the_status_bar_agree_on_money(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    qtbot.waitUntil(lambda: "balance $100.00" in window.balance.text())
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    assert window.composer.generate_button.text() == "Generate · $1.50"
+    window.composer.generate_button.click()
+    qtbot.waitUntil(lambda: (job := first_job(window)) is not None and job.state.is_followable)
+    job = first_job(window)
+    assert job is not None and job.credits_used == 3_150_000  # the service says $1.575
+    assert cost_text(job) == "$1.50 quoted"
+    assert window.composer.cost.text() == "Last job: $1.50 (the provider's price list)"
+    qtbot.waitUntil(lambda: "today $1.50" in window.balance.text())
+    qtbot.waitUntil(
+        lambda: (job := first_job(window)) is not None and job.charged_credits is not None,
+        timeout=20_000,
+    )
+    job = first_job(window)
+    assert job is not None and cost_text(job) == "charged $1.50"
+    assert window.composer.cost.text() == "Last job: $1.50, charged (the provider's ledger)"
+    qtbot.waitUntil(lambda: "balance $98.50" in window.balance.text())  # the demo account too
+    assert "today $1.50" in window.balance.text()
+
+
+def test_a_money_setting_that_cannot_be_read_opens_settings_on_it(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
+) -> None:
+    window = windows()
+    settings_file = window.services.settings_file.path
+    settings_file.write_text(json.dumps({"daily_spend_limit_usd": "2.0"}))
+    compose(qtbot, window, sample_links[:1], "character1 waves")
+    seen: list[tuple[str, QWidget | None]] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.problem.text(), dialog.focusWidget()))
+        dialog.reject()
+
+    QTimer.singleShot(20, answer)
+    window.composer.generate_button.click()
+    qtbot.waitUntil(lambda: bool(seen))
+    sentence, focused = seen[0]
+    assert "daily_spend_limit_usd" in sentence and str(settings_file) in sentence
+    assert focused is not None and focused.accessibleName() == "Daily spending limit"
+    assert posts(sim) == 0 and window.services.model.rowCount() == 0

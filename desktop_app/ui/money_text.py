@@ -1,0 +1,57 @@
+"""A job's money in the window's words, from the one rule (`Job.cost`): the row, the
+composer's "Last job" and the details all read it here, so they never disagree."""
+
+from __future__ import annotations
+
+from desktop_app.domain.job import CostSource, Job
+from desktop_app.domain.money import format_credits, format_usd
+from desktop_app.domain.pricing import PriceSource, Quote
+
+
+def cost_text(job: Job) -> str:
+    """Short, for a row: "charged $1.50", "not charged", "$1.50 quoted", "about $1.50",
+    "$1.58 reported"; empty when nothing is known."""
+    known = job.cost()
+    if known is None:
+        return ""
+    amount = format_usd(known.usd)
+    if known.source is CostSource.LEDGER:
+        return "not charged" if known.usd == 0 else f"charged {amount}"
+    if known.source is CostSource.REPORTED:
+        return f"{amount} reported"
+    if job.estimate_source is PriceSource.HISTORY:
+        return f"about {amount}"
+    return f"{amount} quoted"
+
+
+def cost_sentence(job: Job) -> str:
+    """Longer, with where the number comes from: "$1.50 (the provider's ledger)"."""
+    known = job.cost()
+    if known is None:
+        return "not known yet"
+    if known.source is CostSource.LEDGER:
+        return (
+            "not charged (the provider's ledger)"
+            if known.usd == 0
+            else (f"{format_usd(known.usd)}, charged (the provider's ledger)")
+        )
+    if known.source is CostSource.QUOTED and job.estimate_source is not None:
+        return Quote(known.usd, job.estimate_source).explain()
+    return f"{format_usd(known.usd)} ({known.source})"
+
+
+def money_lines(job: Job) -> list[str]:
+    """The price quoted before sending and the charge, each with where it came from."""
+    lines = []
+    if job.estimate_usd is not None and job.estimate_source is not None:
+        quote = Quote(job.estimate_usd, job.estimate_source)
+        lines.append(f"Price quoted: {quote.explain()}")
+    if job.charged_credits == 0:
+        lines.append("Not charged (the provider's ledger)")
+    elif job.charged_credits is not None:
+        lines.append(f"Charged: {format_credits(job.charged_credits)} (the provider's ledger)")
+    elif job.reported_usd is not None and job.credits_used is not None:
+        lines.append(f"Reported by the service: {format_credits(job.credits_used)}")
+    if job.superseded_by:
+        lines.append(f"Sent again as job {job.superseded_by}; this one is still settled.")
+    return lines
