@@ -28,7 +28,7 @@ from desktop_app.billing.spending import Spending
 from desktop_app.domain.base_url import base_url_problem
 from desktop_app.files import private_dir
 from desktop_app.jobs.backoff import FollowSettings
-from desktop_app.jobs.download import ClipDownloader
+from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_socket_chunks
 from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.jobs.service import JobService
 from desktop_app.logs import SecretRedactor
@@ -137,7 +137,10 @@ class Runtime:
 
     def _http(self, *, follow_redirects: bool = False) -> httpx.AsyncClient:
         http = httpx.AsyncClient(
-            timeout=default_timeout(), follow_redirects=follow_redirects, verify=self._tls
+            timeout=default_timeout(),
+            follow_redirects=follow_redirects,
+            max_redirects=MAX_REDIRECTS,
+            verify=self._tls,
         )
         self._http_clients.append(http)
         return http
@@ -170,6 +173,7 @@ class Runtime:
     def service(self) -> JobService:
         """The job service, built on first use."""
         # The downloader's client has no key: the CDN and reference hosts never see it.
+        read_large_socket_chunks()
         service = JobService(
             self.journal,
             self.client,

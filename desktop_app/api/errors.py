@@ -15,6 +15,7 @@ from typing import Any
 
 from desktop_app.api.response import bounded
 from desktop_app.domain.errors import (
+    ErrorKind,
     NetworkProblemError,
     ServiceRefusedError,
     WanStudioError,
@@ -56,6 +57,7 @@ class ApiError(WanStudioError):
 
 class KeyRefusedError(ApiError, ServiceRefusedError):
     summary = "The service refused the API key: it is missing, wrong or expired."
+    kind = ErrorKind.KEY_REFUSED
 
 
 class NoCreditsError(ApiError, ServiceRefusedError):
@@ -63,12 +65,14 @@ class NoCreditsError(ApiError, ServiceRefusedError):
     sentence says which."""
 
     summary = "The service refused this for your account."
+    kind = ErrorKind.NO_CREDITS
 
 
 class RequestRejectedError(ApiError, ServiceRefusedError):
     """400 and other 4xx answers: a field is wrong. `detail_lines` are the server's lines."""
 
     summary = "The service rejected the request."
+    kind = ErrorKind.REQUEST_REJECTED
 
     def __init__(self, detail: str = "", *, detail_lines: tuple[str, ...] = (), **kw: Any) -> None:
         self.detail_lines = detail_lines
@@ -77,10 +81,12 @@ class RequestRejectedError(ApiError, ServiceRefusedError):
 
 class NotFoundError(ApiError, ServiceRefusedError):
     summary = "The service does not know this address or generation (check the base URL)."
+    kind = ErrorKind.NOT_FOUND
 
 
 class RateLimitedError(ApiError, NetworkProblemError):
     summary = "The service is busy with too many requests from this account."
+    kind = ErrorKind.RATE_LIMITED
 
     def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
         self.retry_after = retry_after
@@ -91,6 +97,7 @@ class RateLimitedError(ApiError, NetworkProblemError):
 
 class ServerError(ApiError, NetworkProblemError):
     summary = "The service had a problem on its side; try again later."
+    kind = ErrorKind.SERVER
 
 
 class GenerationTimeoutError(ServerError):
@@ -99,12 +106,14 @@ class GenerationTimeoutError(ServerError):
 
 class BadResponseError(ApiError, NetworkProblemError):
     summary = "The service answered with something that is not its API (a proxy page?)."
+    kind = ErrorKind.BAD_RESPONSE
 
 
 class NetworkError(ApiError, NetworkProblemError):
     """No HTTP answer. `sent` is False only when the request provably never left."""
 
     summary = "Could not reach the service."
+    kind = ErrorKind.NETWORK
 
     def __init__(self, detail: str = "", *, sent: bool, **kw: Any) -> None:
         self.sent = sent

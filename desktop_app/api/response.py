@@ -16,6 +16,21 @@ class GenerationStatus(StrEnum):
     ERROR = "error"
 
 
+_S = GenerationStatus
+STATUS_WORDS = {
+    **dict.fromkeys(("queued", "pending", "waiting", "created"), _S.QUEUED),
+    **dict.fromkeys(
+        ("generating", "processing", "running", "in_progress", "started"), _S.GENERATING
+    ),
+    **dict.fromkeys(("completed", "complete", "succeeded", "success", "done"), _S.COMPLETED),
+    **dict.fromkeys(
+        ("error", "failed", "failure", "cancelled", "canceled", "timeout", "expired", "rejected"),
+        _S.ERROR,
+    ),
+}
+"""Status words seen from live services (compared lower-cased), by what they mean."""
+
+
 class MalformedBodyError(ValueError):
     """A 2xx body that does not have the shape the contract promises."""
 
@@ -58,10 +73,10 @@ class Generation:
 
     @property
     def known_status(self) -> GenerationStatus | None:
-        try:
-            return GenerationStatus(self.status)
-        except ValueError:
-            return None
+        """The status as the contract names it, whatever its case or common synonym; None
+        for a word it does not know (kept raw in `status`)."""
+        word = self.status.strip().lower().replace("-", "_").replace(" ", "_")
+        return STATUS_WORDS.get(word)
 
     @classmethod
     def from_json(cls, body: Any) -> Generation:

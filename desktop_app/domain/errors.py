@@ -22,10 +22,37 @@ class ErrorCategory(StrEnum):
     """The data folder, the journal or the disk failed."""
 
 
+class ErrorKind(StrEnum):
+    """What went wrong, for the code that decides what to do next (a job keeps it in the
+    journal): never a class name compared as a string."""
+
+    KEY_REFUSED = "key_refused"
+    NO_CREDITS = "no_credits"
+    REQUEST_REJECTED = "request_rejected"
+    NOT_FOUND = "not_found"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    BAD_RESPONSE = "bad_response"
+    NETWORK = "network"
+    INTERRUPTED = "interrupted"
+    NOT_ACCEPTED = "not_accepted"
+    """An unknown submission the request log shows was never received, or refused."""
+    GENERATION_FAILED = "generation_failed"
+    LOST = "lost"
+    NO_END = "no_end"
+    """Followed for hours with no end: no longer followed by itself."""
+    DOWNLOAD = "download"
+    STORAGE = "storage"
+    INVALID_INPUT = "invalid_input"
+    UNREADABLE = "unreadable"
+    OTHER = "other"
+
+
 class WanStudioError(Exception):
     """Root of the app's errors. `explain()` is the sentence a creator is shown."""
 
     category: ErrorCategory = ErrorCategory.INVALID_INPUT
+    kind: ErrorKind = ErrorKind.OTHER
     status: int | None = None
     request_id: str | None = None
 
@@ -35,6 +62,7 @@ class WanStudioError(Exception):
 
 class InvalidInputError(WanStudioError):
     category = ErrorCategory.INVALID_INPUT
+    kind = ErrorKind.INVALID_INPUT
 
 
 class ServiceRefusedError(WanStudioError):
@@ -43,11 +71,14 @@ class ServiceRefusedError(WanStudioError):
 
 class NetworkProblemError(WanStudioError):
     category = ErrorCategory.NETWORK
+    kind = ErrorKind.NETWORK
 
 
 class GenerationFailedError(WanStudioError):
     category = ErrorCategory.GENERATION_FAILED
+    kind = ErrorKind.GENERATION_FAILED
 
 
 class StorageError(WanStudioError):
     category = ErrorCategory.STORAGE
+    kind = ErrorKind.STORAGE

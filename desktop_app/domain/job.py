@@ -13,7 +13,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.errors import ErrorCategory, InvalidInputError, WanStudioError
+from desktop_app.domain.errors import (
+    ErrorCategory,
+    ErrorKind,
+    InvalidInputError,
+    WanStudioError,
+)
 from desktop_app.domain.money import credits_to_usd
 from desktop_app.domain.pricing import PriceSource
 from desktop_app.domain.request import GenerationRequest
@@ -116,7 +121,7 @@ class JobAction(StrEnum):
 class JobError:
     """What went wrong, in the words shown to a creator, plus what support needs."""
 
-    kind: str
+    kind: ErrorKind
     message: str
     status: int | None = None
     request_id: str | None = None
@@ -124,13 +129,11 @@ class JobError:
 
     @classmethod
     def of(cls, error: WanStudioError) -> JobError:
-        return cls(
-            type(error).__name__, error.explain(), error.status, error.request_id, error.category
-        )
+        return cls(error.kind, error.explain(), error.status, error.request_id, error.category)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "message": self.message,
             "status": self.status,
             "request_id": self.request_id,
@@ -145,12 +148,37 @@ class JobError:
             data.get("category"),
         )
         return cls(
-            kind=str(data.get("kind", "")),
+            kind=_kind(data.get("kind")),
             message=str(data.get("message", "")),
             status=status if isinstance(status, int) else None,
             request_id=str(request_id) if request_id else None,
             category=ErrorCategory(category) if category in set(ErrorCategory) else None,
         )
+
+
+_KINDS_BEFORE_0_3 = {
+    "KeyRefusedError": ErrorKind.KEY_REFUSED,
+    "NoCreditsError": ErrorKind.NO_CREDITS,
+    "RequestRejectedError": ErrorKind.REQUEST_REJECTED,
+    "NotFoundError": ErrorKind.NOT_FOUND,
+    "RateLimitedError": ErrorKind.RATE_LIMITED,
+    "ServerError": ErrorKind.SERVER,
+    "GenerationTimeoutError": ErrorKind.SERVER,
+    "BadResponseError": ErrorKind.BAD_RESPONSE,
+    "NetworkError": ErrorKind.NETWORK,
+    "Interrupted": ErrorKind.INTERRUPTED,
+    "NotAccepted": ErrorKind.NOT_ACCEPTED,
+    "Lost": ErrorKind.LOST,
+    "Unreadable": ErrorKind.UNREADABLE,
+}
+"""Journals written before 0.3 name the kind by the error's class."""
+
+
+def _kind(value: object) -> ErrorKind:
+    text = str(value)
+    if text in set(ErrorKind):
+        return ErrorKind(text)
+    return _KINDS_BEFORE_0_3.get(text, ErrorKind.OTHER)
 
 
 @dataclass(frozen=True)
@@ -184,6 +212,8 @@ class Job:
     estimate_source: PriceSource | None = None
     recovered_at: float | None = None
     """When its lost submission was found in the provider's request log."""
+    followed_since: float | None = None
+    """When the current stretch of following began: accepted, found, or followed again."""
     counted_usd: float | None = None
     """What the daily limit counted for it when it was sent: its quote, or (no price known)
     the highest price seen for its resolution and duration."""

@@ -12,14 +12,20 @@ from dataclasses import dataclass
 class FollowSettings:
     poll_interval: float = 15.0
     first_poll_delay: float = 5.0
-    max_backoff: float = 300.0
-    """No wait after failures is longer than this (a few minutes)."""
+    max_backoff: float = 120.0
+    """No wait after failures is longer than this (two minutes), but a Retry-After."""
+    backoff_intervals: float = 8.0
+    """...nor longer than this many poll intervals: a short outage delays the result by a
+    few polls, not minutes."""
     give_up_after: float | None = 900.0
     """Seconds of failures in a row before a follow stops (None: never)."""
     keep_trying: bool = False
     """Back off and retry through a refused key and failed downloads too (the window,
     where a creator can fix the key while the job waits), instead of stopping."""
     link_refreshes: int = 3
+    longest_follow: float = 2 * 3600.0
+    """Seconds after it was accepted (or followed again) before a job with no end stops
+    being followed by itself."""
     not_found_grace: float = 900.0
     """Seconds of "not found" in a row before an accepted job is given up as lost: a
     service can hide a new generation for a moment, and it renders (and bills) it anyway."""
@@ -40,8 +46,10 @@ class Backoff:
         self._failures += 1
         if self._since is None:
             self._since = time.monotonic()
-        grown = self._settings.poll_interval * 2.0 ** min(self._failures, 10)
-        wait = min(grown, self._settings.max_backoff) * random.uniform(0.9, 1.1)
+        settings = self._settings
+        grown = settings.poll_interval * 2.0 ** min(self._failures, 10)
+        cap = min(settings.poll_interval * settings.backoff_intervals, settings.max_backoff)
+        wait = min(grown, cap) * random.uniform(0.9, 1.0)
         return max(wait, retry_after or 0.0)
 
     def succeeded(self) -> None:

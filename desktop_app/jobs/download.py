@@ -25,7 +25,7 @@ import httpx
 
 from desktop_app.api.client import network_sentence
 from desktop_app.api.retry import RetryPolicy
-from desktop_app.domain.errors import NetworkProblemError, StorageError
+from desktop_app.domain.errors import ErrorKind, NetworkProblemError, StorageError
 from desktop_app.files import fsync_dir
 from desktop_app.jobs.naming import part_path
 
@@ -42,9 +42,19 @@ _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 class DownloadError(NetworkProblemError):
     """The clip could not be saved; the partial file is kept for a later resume."""
 
+    kind = ErrorKind.DOWNLOAD
+
 
 class LinkExpiredError(DownloadError):
     """The CDN refused the signed link (403, 404, 410): a fresh one is needed."""
+
+
+class RedirectLoopError(DownloadError):
+    """The result link redirected more often than a CDN would (or in a loop)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"The result link redirected more than {limit} times.")
 
 
 class ClipRefusedError(DownloadError):
@@ -64,6 +74,7 @@ MAX_CLIP_BYTES = 2 * 1024**3
 FREE_SPACE_MARGIN = 64 * 1024**2
 BASE_DEADLINE = 120.0
 SLOWEST_BYTES_PER_SECOND = 128 * 1024
+"""A download slower than this on average is given up and tried again."""
 WRITE_BATCH_BYTES = 1 << 20
 """Bytes gathered from the network before they are handed to the writing thread..."""
 WRITE_BATCH_SECONDS = 0.25
@@ -74,14 +85,18 @@ SYNC_EVERY_BYTES = 32 << 20
 """Bytes written between syncs: the disk works while the network does, and the last
 fsync has little left to do."""
 SOCKET_READ_BYTES = 256 * 1024
-"""httpcore reads 64 KB at a time, which caps a loopback download near 220 MB/s (each
-read costs the same Python work however small); 256 KB nearly doubles it (measured in
-tests/benchmarks, P3). The setting is httpcore's own class attribute, for every
-connection of the process; answers stay bounded by their readers."""
+MAX_REDIRECTS = 10
+"""A CDN redirects once or twice; more is a loop or a misconfigured proxy."""
 
-if getattr(httpcore.AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < SOCKET_READ_BYTES:
-    httpcore.AsyncHTTP11Connection.READ_NUM_BYTES = SOCKET_READ_BYTES
-"""A download slower than this on average is given up and tried again."""
+
+def read_large_socket_chunks() -> None:
+    """Have httpcore read 256 KB at a time instead of 64 KB: each read costs the same Python
+    work however small, and 64 KB caps a loopback download near 220 MB/s where 256 KB
+    nearly doubles it (tests/benchmarks, P3). It is httpcore's own class attribute, for
+    every connection of the process (answers stay bounded by their readers), so the
+    composition root calls this once, at start; importing this module changes nothing."""
+    if getattr(httpcore.AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < SOCKET_READ_BYTES:
+        httpcore.AsyncHTTP11Connection.READ_NUM_BYTES = SOCKET_READ_BYTES
 
 
 @dataclass(frozen=True)
@@ -157,6 +172,8 @@ class ClipDownloader:
                 break
             except (LinkExpiredError, ClipRefusedError):
                 raise
+            except httpx.TooManyRedirects:
+                raise RedirectLoopError(self._http.max_redirects) from None
             except OSError as error:
                 raise _disk_error(error, part) from None
             except (httpx.TransportError, DownloadError) as error:

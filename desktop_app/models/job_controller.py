@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.billing.charges import ChargeFinder
 from desktop_app.billing.recovery import SubmissionRecovery
-from desktop_app.domain.errors import WanStudioError
+from desktop_app.domain.errors import ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
@@ -139,9 +139,9 @@ class JobController(QObject):
         finally:
             self.submission_finished.emit(bool(jobs))
         for job in jobs:
-            if job.error is not None and job.error.kind == "KeyRefusedError":
+            if job.error is not None and job.error.kind is ErrorKind.KEY_REFUSED:
                 self.key_refused.emit(job.error.message)
-            elif job.error is not None and job.error.kind == "RequestRejectedError":
+            elif job.error is not None and job.error.kind is ErrorKind.REQUEST_REJECTED:
                 self.request_refused.emit(job)
                 self.problem_raised.emit("Not sent", job.error.message)
             elif job.error is not None and not job.state.is_followable:

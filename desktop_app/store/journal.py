@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.job import UNFINISHED_STATES, Job, JobError, JobState, check_transition
+from desktop_app.domain.job import UNFINISHED_STATES, Job, JobState, check_transition
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
@@ -31,15 +32,6 @@ Clock = Callable[[], float]
 Admission = Callable[[SpendingSnapshot], Sequence[float | None]]
 """Reads today's spending and returns what each new job counts towards it, or raises
 (SpendingLimitError) so that nothing is journaled."""
-
-_UPDATABLE = frozenset(
-    {
-        "generation_id", "status_detail", "credits_used", "video_url", "file_path",
-        "file_size", "file_sha256", "bytes_done", "bytes_total", "submitted_at",
-        "completed_at", "finished_at", "followed", "charged_credits", "recovered_at",
-        "superseded_by",
-    }
-)  # fmt: skip
 
 
 def new_owner_token() -> str:
@@ -197,29 +189,17 @@ class JobJournal:
                 rows.append(job_id)
         return [self.get(job_id) for job_id in rows]
 
-    def update(
-        self,
-        job_id: str,
-        *,
-        state: JobState | None = None,
-        error: JobError | None = None,
-        clear_error: bool = False,
-        event: tuple[str, dict[str, Any]] | None = None,
-        **fields: Any,
-    ) -> Job:
-        """Change a job's fields (and state), and record the change in its history.
+    def update(self, job_id: str, change: JobChange) -> Job:
+        """Apply `change` to a job, and record it in the job's history.
 
         Raises ForbiddenTransitionError for a change of state the job's life does not allow.
         """
-        unknown = set(fields) - _UPDATABLE
-        if unknown:
-            raise ValueError(f"not journal fields: {sorted(unknown)}")
-        values = {k: (str(v) if isinstance(v, Path) else v) for k, v in fields.items()}
-        if state is not None:
-            values["state"] = state.value
-        if error is not None:
-            values["error_json"] = dumps(error.to_json())
-        elif clear_error:
+        values = change.columns()
+        if change.state is not None:
+            values["state"] = change.state.value
+        if change.error is not None:
+            values["error_json"] = dumps(change.error.to_json())
+        elif change.clear_error:
             values["error_json"] = None
         values["updated_at"] = self._clock()
         assignments = ", ".join(f"{k} = ?" for k in values)
@@ -227,16 +207,16 @@ class JobJournal:
             row = db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 raise JobNotFoundError(f"No job {job_id!r} in the journal.")
-            if state is not None:
-                check_transition(JobState(row["state"]), state)
+            if change.state is not None:
+                check_transition(JobState(row["state"]), change.state)
             db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id])
-            if state is not None:
-                detail = {k: v for k, v in fields.items() if k != "bytes_done"}
-                if error is not None:
-                    detail["error"] = error.to_json()
-                self._event(db, job_id, "state", state, detail)
-            if event is not None:
-                self._event(db, job_id, event[0], state, event[1])
+            if change.state is not None:
+                detail = {k: v for k, v in change.columns().items() if k != "bytes_done"}
+                if change.error is not None:
+                    detail["error"] = change.error.to_json()
+                self._event(db, job_id, "state", change.state, detail)
+            if change.event is not None:
+                self._event(db, job_id, change.event[0], change.state, dict(change.event[1]))
         return self.get(job_id)
 
     def forget(self, job_id: str) -> None:

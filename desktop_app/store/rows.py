@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.errors import ErrorCategory, StorageError
+from desktop_app.domain.errors import ErrorCategory, ErrorKind, StorageError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.pricing import PriceSource
 from desktop_app.domain.request import GenerationRequest
@@ -55,7 +55,7 @@ def _unreadable(row: sqlite3.Row, error: Exception) -> Job:
         state = JobState.FAILED  # shown as over: nothing is done with it by itself
     request = GenerationRequest(prompt=str(row["prompt"] or ""), video_urls=())
     problem = JobError(
-        "Unreadable",
+        ErrorKind.UNREADABLE,
         "Part of this job's record could not be read by this version of Wan Studio "
         f"({str(error)[:120]}); it is shown as far as it can be.",
         category=ErrorCategory.STORAGE,
@@ -97,6 +97,7 @@ def _job(row: sqlite3.Row, request: GenerationRequest, state: JobState) -> Job:
         recovered_at=row["recovered_at"],
         counted_usd=row["counted_usd"],
         superseded_by=row["superseded_by"],
+        followed_since=row["followed_since"],
     )
 
 

@@ -128,10 +128,12 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     """,
     # 4: what the daily limit counted for a job when it was sent, the job that sent an
-    # `unknown` one again, and costs sorted in the order `Job.cost` gives them.
+    # `unknown` one again, when its current stretch of following began, and costs sorted
+    # in the order `Job.cost` gives them.
     f"""
     ALTER TABLE jobs ADD COLUMN counted_usd REAL;
     ALTER TABLE jobs ADD COLUMN superseded_by TEXT;
+    ALTER TABLE jobs ADD COLUMN followed_since REAL;
     DROP INDEX jobs_cost;
     CREATE INDEX jobs_cost_usd ON jobs {COST_USD};
     DROP TRIGGER job_changes_update;

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource
@@ -73,21 +74,25 @@ def seed_history(home: Path, count: int, *, seed: int = 7) -> Path:
         if roll < 0.9:
             target = paths.default_library / f"clip-{number:05d}.mp4"
             target.symlink_to(clip)
-            journal.update(job.id, state=JobState.DOWNLOADING, generation_id=f"gen-{number}")
+            journal.update(
+                job.id, JobChange(state=JobState.DOWNLOADING, generation_id=f"gen-{number}")
+            )
             journal.update(
                 job.id,
-                state=JobState.DONE,
-                file_path=target,
-                file_size=clip.stat().st_size,
-                credits_used=request.duration * 315_000,
-                finished_at=clock.now,
+                JobChange(
+                    state=JobState.DONE,
+                    file_path=target,
+                    file_size=clip.stat().st_size,
+                    credits_used=request.duration * 315_000,
+                    finished_at=clock.now,
+                ),
             )
             (thumbnails / f"{job.id}.png").symlink_to(picture)
         elif roll < 0.97:
-            journal.update(job.id, state=JobState.QUEUED, generation_id=f"gen-{number}")
-            journal.update(job.id, state=JobState.FAILED, finished_at=clock.now)
+            journal.update(job.id, JobChange(state=JobState.QUEUED, generation_id=f"gen-{number}"))
+            journal.update(job.id, JobChange(state=JobState.FAILED, finished_at=clock.now))
         else:
-            journal.update(job.id, state=JobState.REJECTED, finished_at=clock.now)
+            journal.update(job.id, JobChange(state=JobState.REJECTED, finished_at=clock.now))
     journal.close()
     return paths.journal
 

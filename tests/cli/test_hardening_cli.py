@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_app.domain.base_url import base_url_problem
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.errors import storage_error
@@ -70,7 +71,7 @@ def test_resume_when_another_process_follows_everything_says_so_and_exits_0(
 ) -> None:
     journal = JobJournal(tmp_path / "journal.sqlite3")  # this test process: "the window"
     job = journal.create(GenerationRequest(prompt=PROMPT, video_urls=(REF,)))
-    journal.update(job.id, state=JobState.QUEUED, generation_id="g1")
+    journal.update(job.id, JobChange(state=JobState.QUEUED, generation_id="g1"))
     assert journal.claim(job.id)
     result = wan(tmp_path, "resume", base_url=sim.base_url)
     assert result.returncode == 0, result.stderr

@@ -18,6 +18,7 @@ from desktop_app.domain.job import (
     JobState,
     check_transition,
 )
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.store.journal import JobJournal
 
@@ -47,7 +48,7 @@ FORBIDDEN = [
 def job_in(journal: JobJournal, state: JobState) -> Job:
     job = journal.create(REQUEST)
     for step in PATHS[state]:
-        job = journal.update(job.id, state=step)
+        job = journal.update(job.id, JobChange(state=step))
     assert job.state is state
     return job
 
@@ -61,7 +62,7 @@ def test_the_table_names_every_state() -> None:
 def test_every_allowed_move_is_made(tmp_path: Path, old: JobState, new: JobState) -> None:
     journal = JobJournal(tmp_path / "j.sqlite3")
     job = job_in(journal, old)
-    assert journal.update(job.id, state=new).state is new
+    assert journal.update(job.id, JobChange(state=new)).state is new
 
 
 @pytest.mark.parametrize(("old", "new"), FORBIDDEN, ids=lambda s: s.value)
@@ -69,7 +70,7 @@ def test_every_other_move_is_refused(tmp_path: Path, old: JobState, new: JobStat
     journal = JobJournal(tmp_path / "j.sqlite3")
     job = job_in(journal, old)
     with pytest.raises(ForbiddenTransitionError):
-        journal.update(job.id, state=new)
+        journal.update(job.id, JobChange(state=new))
     assert journal.get(job.id).state is old
     with pytest.raises(ForbiddenTransitionError):
         check_transition(old, new)

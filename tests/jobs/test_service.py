@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
+from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.jobs.backoff import FollowSettings
@@ -99,7 +100,7 @@ def test_failed_generation_keeps_the_services_message(tmp_path: Path, sim: Simul
     job = generate(tmp_path, sim)
     assert job.state is JobState.FAILED
     assert job.error is not None
-    assert job.error.kind == "GenerationFailed"
+    assert job.error.kind is ErrorKind.GENERATION_FAILED
     assert "more than one character" in job.error.message
     assert job.file_path is None
 

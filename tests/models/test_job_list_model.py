@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QListView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.models.job_list_model import JOB_ROLE, PAGE_SIZE, JobListModel
 from desktop_app.store.journal import JobJournal
@@ -86,7 +87,7 @@ def test_new_jobs_go_on_top_and_changes_repaint_only_their_row(
     assert model.row_of(first.id) == 2 and model.row_of(newest.id) == 0
     assert selection.currentIndex().data(JOB_ROLE).id == first.id  # the selection moved along
 
-    changed = journal.update(first.id, state=JobState.QUEUED, generation_id="g1")
+    changed = journal.update(first.id, JobChange(state=JobState.QUEUED, generation_id="g1"))
     rows: list[int] = []
     model.dataChanged.connect(lambda top, bottom: rows.append(top.row()))
     model.upsert(changed)
@@ -115,7 +116,7 @@ def test_a_filter_lists_only_what_it_selects_even_as_jobs_arrive(tmp_path: Path)
 def test_each_tick_repaints_only_the_rows_of_running_jobs(tmp_path: Path) -> None:
     journal, history = open_journal(tmp_path)
     finished = journal.create(request("character1 waits"))
-    journal.update(finished.id, state=JobState.REJECTED)
+    journal.update(finished.id, JobChange(state=JobState.REJECTED))
     running = journal.create(request("character1 runs"))
     model = JobListModel(history)
     model.reload()

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import ForbiddenTransitionError, JobError, JobState
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
 from desktop_app.store.journal import JobJournal
@@ -37,12 +39,17 @@ def test_a_job_is_journaled_with_its_request_before_anything_else(tmp_path: Path
 def test_changes_are_recorded_in_the_history(tmp_path: Path) -> None:
     journal = JobJournal(tmp_path / "j.sqlite3")
     job = journal.create(REQUEST)
-    journal.update(job.id, state=JobState.QUEUED, generation_id="gen-1", credits_used=10)
-    journal.update(job.id, status_detail="generating", event=("poll", {"status": "generating"}))
-    journal.update(job.id, state=JobState.FAILED, error=JobError("X", "it broke", 500, "rid"))
+    journal.update(job.id, JobChange(state=JobState.QUEUED, generation_id="gen-1", credits_used=10))
+    journal.update(
+        job.id, JobChange(status_detail="generating", event=("poll", {"status": "generating"}))
+    )
+    journal.update(
+        job.id,
+        JobChange(state=JobState.FAILED, error=JobError(ErrorKind.SERVER, "it broke", 500, "rid")),
+    )
     job = journal.get(job.id)
     assert job.state is JobState.FAILED
-    assert job.error == JobError("X", "it broke", 500, "rid")
+    assert job.error == JobError(ErrorKind.SERVER, "it broke", 500, "rid")
     history = HistoryQueries(tmp_path / "j.sqlite3")
     kinds = [(e["kind"], e["state"]) for e in history.events(job.id)]
     assert kinds == [
@@ -60,7 +67,7 @@ def test_a_change_of_state_outside_the_table_is_refused_and_changes_nothing(
     journal = JobJournal(tmp_path / "j.sqlite3")
     job = journal.create(REQUEST)
     with pytest.raises(ForbiddenTransitionError, match="from submitting to done"):
-        journal.update(job.id, state=JobState.DONE, file_size=1)
+        journal.update(job.id, JobChange(state=JobState.DONE, file_size=1))
     unchanged = journal.get(job.id)
     assert unchanged.state is JobState.SUBMITTING and unchanged.file_size is None
 
@@ -69,13 +76,13 @@ def test_find_by_prefix_and_generation_id(tmp_path: Path) -> None:
     journal = JobJournal(tmp_path / "j.sqlite3")
     history = HistoryQueries(tmp_path / "j.sqlite3")
     first = journal.create(REQUEST)
-    journal.update(first.id, generation_id="F4ydZjZhuZFinNQMnQleh")
+    journal.update(first.id, JobChange(generation_id="F4ydZjZhuZFinNQMnQleh"))
     assert history.find(first.id[:6]).id == first.id
     assert history.find("F4ydZ").id == first.id
     with pytest.raises(JobNotFoundError):
         history.find("zzzz")
     second = journal.create(REQUEST)
-    journal.update(second.id, generation_id="F4ydZjZhuZzzzz")
+    journal.update(second.id, JobChange(generation_id="F4ydZjZhuZzzzz"))
     with pytest.raises(AmbiguousJobError):
         history.find("F4ydZjZhuZ")
     assert [j.id for j in history.all()] == [second.id, first.id]

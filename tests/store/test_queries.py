@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import PriceSource, Quote
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
 from desktop_app.store.journal import JobJournal
@@ -44,9 +45,9 @@ def history(tmp_path: Path) -> tuple[JobJournal, HistoryQueries, dict[str, str],
             JobState.FAILED: [JobState.QUEUED, JobState.FAILED],
         }.get(state, [state])
         for step in steps:
-            journal.update(job.id, state=step)
+            journal.update(job.id, JobChange(state=step))
         if credits is not None:
-            journal.update(job.id, credits_used=credits)
+            journal.update(job.id, JobChange(credits_used=credits))
         made[word.split()[0].lower()] = job.id
         clock.now += 3600
     return journal, HistoryQueries(tmp_path / "journal.sqlite3"), made, clock
@@ -89,7 +90,7 @@ def test_sorts_by_date_and_by_cost_with_unknown_costs_last(history) -> None:  # 
     assert found(queries, everything, JobSort.COST_HIGH) == [
         made["beachside"], made["forest"], made["beach"], made["mountain"],
     ]  # fmt: skip
-    journal.update(made["beach"], charged_credits=9_000_000)  # the ledger's word wins
+    journal.update(made["beach"], JobChange(charged_credits=9_000_000))  # the ledger's word wins
     assert found(queries, everything, JobSort.COST_HIGH)[0] == made["beach"]
     assert found(queries, everything, JobSort.COST_LOW)[-1] == made["mountain"]
     page = queries.page(everything, JobSort.NEWEST, offset=1, limit=2)
@@ -100,9 +101,9 @@ def test_sums_count_what_was_spent_and_never_failed_or_rejected_jobs(history) ->
     journal, queries, made, _ = history
     assert queries.spent_usd() == pytest.approx(0.5 + 2.0)
     assert queries.spent_usd(since=1_000 + 3600) == pytest.approx(2.0)
-    journal.update(made["beach"], charged_credits=1_200_000)
+    journal.update(made["beach"], JobChange(charged_credits=1_200_000))
     assert queries.spent_usd() == pytest.approx(0.6 + 2.0)
-    journal.update(made["forest"], charged_credits=3_000_000)  # failed, yet charged
+    journal.update(made["forest"], JobChange(charged_credits=3_000_000))  # failed, yet charged
     assert queries.spent_usd() == pytest.approx(0.6 + 1.5 + 2.0)
 
 
@@ -129,8 +130,10 @@ def test_the_sql_sums_and_sorts_follow_the_one_rule_of_a_jobs_cost(tmp_path: Pat
                         [request(f"take {n}")], [quote], admit=lambda _s, c=counted: [c]
                     )
                     for step in paths.get(state, [state]):
-                        journal.update(job.id, state=step)
-                    journal.update(job.id, credits_used=reported, charged_credits=charged)
+                        journal.update(job.id, JobChange(state=step))
+                    journal.update(
+                        job.id, JobChange(credits_used=reported, charged_credits=charged)
+                    )
                     clock.now += 1
     queries = HistoryQueries(tmp_path / "journal.sqlite3")
     jobs = queries.all()
@@ -147,8 +150,8 @@ def test_the_feed_brings_what_another_process_changed(history, tmp_path: Path) -
     seen = queries.last_change()
     other = JobJournal(tmp_path / "journal.sqlite3")  # a CLI next to the window
     new = other.create(request("character1 in the rain"))
-    other.update(made["beachside"], state=JobState.GENERATING)
-    other.update(made["beachside"], bytes_done=0)
+    other.update(made["beachside"], JobChange(state=JobState.GENERATING))
+    other.update(made["beachside"], JobChange(bytes_done=0))
     other.forget(made["mountain"])
     assert other.claim(new.id) and other.renew(new.id)  # leases alone are not news
     changes, seen = queries.changes_since(seen)

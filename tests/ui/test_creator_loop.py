@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QListView, QMessageBox, QSystemTrayI
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
 from desktop_app.models.media_calls import stop_later
 from desktop_app.simulator import Fault, Simulator
@@ -127,8 +128,10 @@ def test_search_filters_and_sort_narrow_the_list(qtbot: QtBot, windows: WindowFa
         request = GenerationRequest(prompt=prompt, video_urls=("https://e.com/a.mp4",),
                                     resolution=resolution)  # fmt: skip
         job = journal.create(request)
-        journal.update(job.id, state=JobState.QUEUED, generation_id=job.id, credits_used=credits)
-        journal.update(job.id, state=JobState.FAILED)
+        journal.update(
+            job.id, JobChange(state=JobState.QUEUED, generation_id=job.id, credits_used=credits)
+        )
+        journal.update(job.id, JobChange(state=JobState.FAILED))
         made[prompt.split()[1]] = job.id
     journal.close()
     window = windows(start=False)

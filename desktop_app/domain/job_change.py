@@ -1,0 +1,59 @@
+"""JobChange: one change to a journaled job, typed all the way to the disk.
+
+Every field left None is unchanged; `state` is checked against the job's transition table
+by the journal; `event` goes into the job's history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain.job import JobError, JobState
+
+NON_COLUMNS = frozenset({"state", "error", "clear_error", "event"})
+
+
+@dataclass(frozen=True)
+class JobChange:
+    state: JobState | None = None
+    error: JobError | None = None
+    clear_error: bool = False
+    event: tuple[str, Mapping[str, Any]] | None = None
+    """(kind, detail) for the job's history."""
+    generation_id: str | None = None
+    status_detail: str | None = None
+    credits_used: int | None = None
+    video_url: str | None = None
+    file_path: Path | None = None
+    file_size: int | None = None
+    file_sha256: str | None = None
+    bytes_done: int | None = None
+    bytes_total: int | None = None
+    submitted_at: float | None = None
+    completed_at: float | None = None
+    finished_at: float | None = None
+    followed: bool | None = None
+    followed_since: float | None = None
+    charged_credits: int | None = None
+    recovered_at: float | None = None
+    superseded_by: str | None = None
+
+    def columns(self) -> dict[str, Any]:
+        """The job's columns this change sets, by name (paths as text)."""
+        found = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name not in NON_COLUMNS and value is not None:
+                found[f.name] = str(value) if isinstance(value, Path) else value
+        return found
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not self.columns()
+            and self.state is None
+            and self.event is None
+            and not (self.error or self.clear_error)
+        )
