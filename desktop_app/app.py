@@ -53,7 +53,7 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
     paths = runtime.paths
     key_ready = runtime.keys.available
     controller = JobController(
-        runtime.service, runtime.history, tasks, key_ready, runtime.recovery, runtime.charges
+        runtime.service, runtime.history, tasks, key_ready, runtime.lifecycle
     )
     account = AccountWatch(
         runtime.balance, runtime.catalogue, runtime.health, runtime.spending, tasks, key_ready

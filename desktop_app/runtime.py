@@ -31,6 +31,7 @@ from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_socket_chunks
 from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.jobs.service import JobService
+from desktop_app.lifecycle import JobLifecycle
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
@@ -214,6 +215,10 @@ class Runtime:
         return SubmissionRecovery(
             self.client, self.service, self.history, RecoverySettings(grace=grace)
         )
+
+    @cached_property
+    def lifecycle(self) -> JobLifecycle:
+        return JobLifecycle(self.service, self.recovery, self.charges, self.history)
 
     @cached_property
     def health(self) -> ModelHealth:

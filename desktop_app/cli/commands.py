@@ -33,6 +33,7 @@ from desktop_app.domain.request import (
 )
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.service import JobService
+from desktop_app.lifecycle import Pace
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime
@@ -154,15 +155,7 @@ async def send(
     jobs = await submit(service)
     if not args.wait:
         return max([await _reported(job, as_json=args.json) for job in jobs])
-    codes = await asyncio.gather(
-        *(
-            settle_and_follow(runtime, job, as_json=args.json)
-            if job.state.is_followable or job.state is JobState.UNKNOWN
-            else _reported(job, as_json=args.json)
-            for job in jobs
-        )
-    )
-    return max(codes)
+    return max(await asyncio.gather(*(course(runtime, job, as_json=args.json) for job in jobs)))
 
 
 async def _reported(job: Job, *, as_json: bool) -> int:
@@ -179,26 +172,32 @@ async def refresh_account_facts(runtime: Runtime) -> None:
         print(f"Warning: {warning}", file=sys.stderr)
 
 
-async def settle_and_follow(runtime: Runtime, job: Job, *, as_json: bool) -> int:
-    """Follow a job to its end; an `unknown` one is first looked up in the service's
-    request log (never sent again)."""
+async def course(
+    runtime: Runtime, job: Job, *, as_json: bool, pace: Pace = Pace.TO_THE_CLIP
+) -> int:
+    """A job's course (the engine's one policy: settle an unknown submission from the
+    request log, follow to the clip), told on the terminal; its exit code."""
     if job.state is JobState.UNKNOWN:
         print(
             f"[{job.id}] The answer to the request was lost; looking for it in the service's "
             "request log (it is never sent twice)…",
             file=sys.stderr,
         )
-        job = await runtime.recovery.settle(job.id)
-        if job.recovered_at is not None:
-            print(f"[{job.id}] Recovered from the service's request log.", file=sys.stderr)
-    if not job.state.is_followable:
-        report(job, as_json=as_json)
-        return exit_code(job)
-    return await follow_one(runtime.service, job, as_json=as_json)
-
-
-async def follow_one(service: JobService, job: Job, *, as_json: bool) -> int:
-    return await finish(service.follow(job.id), as_json=as_json)
+    try:
+        ended = await runtime.lifecycle.see_through(job.id, pace)
+    except FollowInterruptedError as error:
+        print(f"Stopped following job {error.job.id}: {error}", file=sys.stderr)
+        print("It stays in the journal; `wan-studio resume` continues it.", file=sys.stderr)
+        return error_code(error)
+    if ended.state.is_followable and ended.followed and runtime.service.followed_elsewhere():
+        print(
+            f"Job {ended.id} is followed by another Wan Studio process. Its progress shows in "
+            "`wan-studio jobs`.",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    report(ended, as_json=as_json)
+    return exit_code(ended)
 
 
 async def finish(following: Awaitable[Job], *, as_json: bool) -> int:
@@ -243,27 +242,17 @@ async def resume(args: argparse.Namespace, runtime: Runtime) -> int:
     service.subscribe(ProgressPrinter())
     for job in service.recover_interrupted():
         report(job, as_json=False)
-    unknown = runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
-    if not args.job and unknown:
-        codes = await asyncio.gather(
-            *(settle_and_follow(runtime, job, as_json=args.json) for job in unknown)
-        )
-        return max([*codes, await resume_followable(args, runtime)])
-    return await resume_followable(args, runtime)
-
-
-async def resume_followable(args: argparse.Namespace, runtime: Runtime) -> int:
-    service = runtime.service
     if args.job:
         job = runtime.history.find(args.job)
-        if job.state is JobState.UNKNOWN:
-            return await settle_and_follow(runtime, job, as_json=args.json)
-        if not job.state.is_followable:
+        if job.state.is_followable:
+            job = service.follow_again(job.id)
+        elif job.state is not JobState.UNKNOWN:
             report(job, as_json=args.json)
             return exit_code(job)
-        targets = [service.follow_again(job.id)]
+        targets = [job]
     else:
-        targets = service.followable()
+        unknown = runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
+        targets = [*unknown, *service.followable()]
     if not targets:
         elsewhere = service.followed_elsewhere()
         if elsewhere:
@@ -276,7 +265,7 @@ async def resume_followable(args: argparse.Namespace, runtime: Runtime) -> int:
         else:
             print("Nothing to resume: no unfinished job is waiting.", file=sys.stderr)
         return EXIT_OK
-    codes = await asyncio.gather(*(follow_one(service, job, as_json=args.json) for job in targets))
+    codes = await asyncio.gather(*(course(runtime, job, as_json=args.json) for job in targets))
     return max(codes)
 
 

@@ -10,6 +10,7 @@ import time
 from desktop_app.cli.commands import (
     EXIT_INVALID,
     EXIT_OK,
+    error_code,
     exit_code,
     refresh_account_facts,
     valid_request,
@@ -17,6 +18,8 @@ from desktop_app.cli.commands import (
 from desktop_app.cli.output import ProgressPrinter, cost, print_json, summary_line
 from desktop_app.domain.job import JobState
 from desktop_app.domain.money import format_usd, usd_to_credits
+from desktop_app.jobs.errors import FollowInterruptedError
+from desktop_app.lifecycle import Pace
 from desktop_app.runtime import Runtime
 from desktop_app.store.queries import JobFilter
 
@@ -73,22 +76,21 @@ async def reconcile(args: argparse.Namespace, runtime: Runtime) -> int:
         return EXIT_OK
     codes, settled = [], []
     for job in targets:
-        if job.state is JobState.UNKNOWN:
-            job = await runtime.recovery.settle(job.id, wait=False)
-            if job.state is JobState.UNKNOWN:
-                left = max(0, runtime.recovery.deadline(job) - time.time())
-                print(
-                    f"[{job.id}] Not in the service's request log yet; it can still appear "
-                    f"for {left:.0f} s. Run reconcile again later.",
-                    file=sys.stderr,
-                )
-            elif job.recovered_at is not None:
-                print(f"[{job.id}] Recovered from the service's request log.", file=sys.stderr)
-                job = await service.follow(job.id)
-        elif runtime.charges.wanted(job):
-            job = await runtime.charges.find(job.id, wait=False)
-        settled.append(job)
-        codes.append(exit_code(job))
+        try:
+            ended = await runtime.lifecycle.see_through(job.id, Pace.ONE_LOOK)
+        except FollowInterruptedError as error:
+            print(f"Stopped following job {error.job.id}: {error}", file=sys.stderr)
+            codes.append(error_code(error))
+            continue
+        if ended.state is JobState.UNKNOWN:
+            left = max(0, runtime.recovery.deadline(ended) - time.time())
+            print(
+                f"[{ended.id}] Not in the service's request log yet; it can still appear "
+                f"for {left:.0f} s. Run reconcile again later.",
+                file=sys.stderr,
+            )
+        settled.append(ended)
+        codes.append(exit_code(ended))
     if args.json:
         print_json([job.to_json() for job in settled])
     else:

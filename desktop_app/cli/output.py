@@ -129,6 +129,9 @@ class ProgressPrinter:
                 flush=True,
             )
         elif isinstance(event, JobChanged):
+            if event.change is not None and event.change.recovered_at is not None:
+                print(f"[{event.job.id}] Recovered from the service's request log.",
+                      file=self._out, flush=True)  # fmt: skip
             self._changed(event.job)
 
     def _changed(self, job: Job) -> None:

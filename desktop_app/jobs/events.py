@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop_app.domain.job import Job, JobError
+from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.store.journal import Admission
@@ -15,6 +16,8 @@ from desktop_app.store.journal import Admission
 @dataclass(frozen=True)
 class JobChanged:
     job: Job
+    change: JobChange | None = None
+    """What changed; None for a new job."""
 
 
 @dataclass(frozen=True)

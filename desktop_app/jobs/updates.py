@@ -32,7 +32,7 @@ class JobUpdates:
         job = self._journal.update(job_id, change)
         if change.state is not None:
             self._troubled.pop(job_id, None)
-        self.publish(JobChanged(job))
+        self.publish(JobChanged(job, change))
         return job
 
     def trouble(self, job: Job, error: WanStudioError, retry_in: float) -> None:

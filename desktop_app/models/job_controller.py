@@ -1,25 +1,24 @@
-"""JobController: the window's side of the job service. Starts the service's work as
-tasks of the window's task group, turns what the service publishes into Qt signals, and
-reads the journal's feed for what other processes (a CLI next to the window) change."""
+"""JobController: the window's side of the engine. Runs the engine's actions and each
+job's course (`JobLifecycle`) as tasks of the window's task group, turns what the service
+publishes into Qt signals, and reads the journal's feed for what other processes (a CLI
+next to the window) change. It decides nothing the engine decides."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.billing.charges import ChargeFinder
-from desktop_app.billing.recovery import SubmissionRecovery
 from desktop_app.domain.errors import ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobChanged, JobEvent, JobForgotten, JobTrouble
 from desktop_app.jobs.service import JobService
+from desktop_app.lifecycle import JobLifecycle, Pace
 from desktop_app.settings import SettingsError
-from desktop_app.store.queries import HistoryQueries, JobFilter
+from desktop_app.store.queries import HistoryQueries
 from desktop_app.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -56,8 +55,7 @@ class JobController(QObject):
         history: HistoryQueries,
         tasks: TaskGroup,
         key_ready: KeyReady,
-        recovery: SubmissionRecovery,
-        charges: ChargeFinder,
+        lifecycle: JobLifecycle,
         *,
         refresh_ms: int = 1000,
         parent: QObject | None = None,
@@ -67,10 +65,7 @@ class JobController(QObject):
         self._history = history
         self._tasks = tasks
         self._key_ready = key_ready
-        self._recovery = recovery
-        self._charges = charges
-        self._settling: set[str] = set()
-        self._charging: set[str] = set()
+        self._lifecycle = lifecycle
         self._seen = history.last_change()
         self._unsubscribe = service.subscribe(self._on_service_event)
         self._timer = QTimer(self)
@@ -80,15 +75,12 @@ class JobController(QObject):
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Follow every unfinished job (once there is an API key) and watch the journal."""
+        """Run the course of every job that waits for it (once there is an API key), and
+        watch the journal."""
         self._timer.start()
         if self.key_ready():
-            self._service.recover_interrupted()
-            self._follow_waiting()
-            for job in self._history.all(JobFilter(states=frozenset({JobState.UNKNOWN}))):
-                self._settle(job)
-            for job in self._charges.recent():
-                self._look_for_charge(job)
+            for job in self._lifecycle.waiting():
+                self._see_through(job)
 
     def stop(self) -> None:
         """Stop watching; the task group cancels the work itself."""
@@ -98,18 +90,24 @@ class JobController(QObject):
     def key_ready(self) -> bool:
         return self._key_ready()
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        self._tasks.spawn(coro)
+    def _see_through(self, job: Job, first_poll_delay: float | None = None) -> None:
+        if self._lifecycle.needs(job) and self.key_ready():
+            self._tasks.spawn(self._course(job.id, first_poll_delay))
+
+    async def _course(self, job_id: str, first_poll_delay: float | None) -> None:
+        try:
+            await self._lifecycle.see_through(job_id, Pace.ALONGSIDE, first_poll_delay)
+        except FollowInterruptedError as error:
+            self.problem_raised.emit("Stopped following a job", error.explain())
 
     def _on_service_event(self, event: JobEvent) -> None:
         if isinstance(event, JobChanged):
             self.job_changed.emit(event.job)
-            if event.job.charged_credits and event.job.id in self._charging:
+            if event.change is not None and event.change.charged_credits:
                 self.charge_recorded.emit(event.job)
-            self._settle(event.job)
-            if event.job.state in ENDED and event.job.charged_credits is None:
+            if event.change is not None and event.change.state in ENDED:
                 self.job_ended.emit(event.job)
-                self._look_for_charge(event.job)
+            self._see_through(event.job)
         elif isinstance(event, JobForgotten):
             self.job_removed.emit(event.job_id)
         elif isinstance(event, JobTrouble):
@@ -119,14 +117,20 @@ class JobController(QObject):
     # -- actions ---------------------------------------------------------------------------
 
     def submit(self, requests: Sequence[GenerationRequest]) -> None:
-        """Submit one request, or several as a batch, and follow each job."""
-        self._spawn(self._submit_and_follow(requests))
+        """Submit one request, or several as a batch; each job then runs its course."""
+        self._tasks.spawn(self._submitted(self._service.submit_batch(requests)))
 
-    async def _submit_and_follow(self, requests: Sequence[GenerationRequest]) -> None:
-        await self._submitted(self._service.submit_batch(requests))
+    def resubmit(self, job: Job, *, new_seed: bool = False) -> None:
+        """Send a job's request again, knowingly, as a new job (the engine's `again`): the
+        old one stays, and an `unknown` one goes on being settled."""
+        self._tasks.spawn(self._submitted(self._resubmit(job.id, new_seed)))
+
+    async def _resubmit(self, job_id: str, new_seed: bool) -> list[Job]:
+        return [await self._service.send_again(job_id, new_seed=new_seed)]
 
     async def _submitted(self, submitting: Awaitable[Sequence[Job]]) -> None:
-        """Wait for a submission, say how it went, and follow what was accepted."""
+        """Wait for a submission and say how it went (the jobs' courses start from the
+        service's events)."""
         jobs: Sequence[Job] = ()
         try:
             jobs = await submitting
@@ -139,61 +143,31 @@ class JobController(QObject):
         finally:
             self.submission_finished.emit(bool(jobs))
         for job in jobs:
-            if job.error is not None and job.error.kind is ErrorKind.KEY_REFUSED:
+            kind = job.error.kind if job.error is not None else None
+            if job.error is None or job.state.is_followable:
+                continue
+            if kind is ErrorKind.KEY_REFUSED:
                 self.key_refused.emit(job.error.message)
-            elif job.error is not None and job.error.kind is ErrorKind.REQUEST_REJECTED:
+                continue
+            if kind is ErrorKind.REQUEST_REJECTED:
                 self.request_refused.emit(job)
-                self.problem_raised.emit("Not sent", job.error.message)
-            elif job.error is not None and not job.state.is_followable:
-                title = "Not sent" if job.state is JobState.REJECTED else "Outcome unknown"
-                self.problem_raised.emit(title, job.error.message)
-            if job.state.is_followable:
-                self._spawn(self._follow(job.id))
-
-    def _settle(self, job: Job) -> None:
-        """An `unknown` submission: look it up in the service's request log, then follow
-        it when found (it is never sent again)."""
-        if job.state is JobState.UNKNOWN and job.id not in self._settling and self.key_ready():
-            self._settling.add(job.id)
-            self._spawn(self._settle_and_follow(job.id))
-
-    async def _settle_and_follow(self, job_id: str) -> None:
-        try:
-            job = await self._recovery.settle(job_id)
-        finally:
-            self._settling.discard(job_id)
-        if job.state.is_followable:
-            await self._follow(job.id)
-
-    def _look_for_charge(self, job: Job) -> None:
-        if job.id not in self._charging and self._charges.wanted(job) and self.key_ready():
-            self._charging.add(job.id)
-            self._spawn(self._find_charge(job.id))
-
-    async def _find_charge(self, job_id: str) -> None:
-        try:
-            await self._charges.find(job_id)
-        finally:
-            self._charging.discard(job_id)
+            title = "Not sent" if job.state is JobState.REJECTED else "Outcome unknown"
+            self.problem_raised.emit(title, job.error.message)
 
     def follow(self, job_id: str) -> None:
-        """Follow a job again after a creator stopped following it."""
-        if self._act(lambda: self._service.follow_again(job_id)):
-            self._spawn(self._follow(job_id, first_poll_delay=0.0))
-
-    async def _follow(self, job_id: str, **kw: float) -> None:
+        """Follow a job again after a creator stopped following it (or it was given up)."""
         try:
-            await self._service.follow(job_id, **kw)
-        except JobBusyError:
-            log.info("job %s is followed already", job_id)
-        except FollowInterruptedError as error:
-            self.problem_raised.emit("Stopped following a job", error.explain())
+            job = self._service.follow_again(job_id)
+        except WanStudioError as error:
+            self.problem_raised.emit("Not possible now", error.explain())
+            return
+        self._see_through(job, first_poll_delay=0.0)
 
     def stop_following(self, job_id: str) -> None:
         self._act(lambda: self._service.stop_following(job_id))
 
     def redownload(self, job_id: str) -> None:
-        self._spawn(self._redownload(job_id))
+        self._tasks.spawn(self._redownload(job_id))
 
     async def _redownload(self, job_id: str) -> None:
         try:
@@ -205,14 +179,6 @@ class JobController(QObject):
 
     def forget(self, job_id: str, *, delete_file: bool) -> None:
         self._act(lambda: self._service.forget(job_id, delete_file=delete_file))
-
-    def resubmit(self, job: Job, *, new_seed: bool = False) -> None:
-        """Send a job's request again, knowingly, as a new job (the engine's `again`): the
-        old one stays, and an `unknown` one goes on being settled."""
-        self._spawn(self._submitted(self._resubmit(job.id, new_seed)))
-
-    async def _resubmit(self, job_id: str, new_seed: bool) -> list[Job]:
-        return [await self._service.send_again(job_id, new_seed=new_seed)]
 
     def _act(self, action: Callable[[], object]) -> bool:
         try:
@@ -232,9 +198,5 @@ class JobController(QObject):
             else:
                 self.job_changed.emit(change.job)
         if self.key_ready():
-            self._follow_waiting()
-
-    def _follow_waiting(self) -> None:
-        """Follow unfinished jobs nobody follows (also those a crashed CLI left)."""
-        for job in self._service.followable():
-            self._spawn(self._follow(job.id))
+            for job in self._lifecycle.unfollowed():  # also those a stopped CLI left
+                self._see_through(job)
