@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TypeVar
 
-os.environ.setdefault("QT_API", "pyside6")  # qasync picks its binding from this
-
+import PySide6  # noqa: F401  (before qasync, which takes the Qt binding already loaded)
 import qasync  # type: ignore[import-untyped]
 from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -30,6 +29,7 @@ from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
+from desktop_app.models.network_watch import NetworkWatch
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource, resource_dir
 from desktop_app.runtime import Runtime, RuntimeOptions
@@ -194,6 +194,7 @@ async def run(
             return await smoke(window)
         if not runtime.keys.available():
             QTimer.singleShot(0, window.welcome)
+        NetworkWatch(runtime.service.retry_now, parent=window)
         await wait_closed(window)
         return 0
     finally:

@@ -7,9 +7,10 @@ opens, `aclose()` closes.
 
 from __future__ import annotations
 
+import logging
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from desktop_app.api.client import ApiClient, InvalidBaseUrlError, default_timeout
+from desktop_app.api.client import ApiClient, default_timeout
 from desktop_app.api.secret import ApiKey
 from desktop_app.billing.balance import BalanceWatch
 from desktop_app.billing.catalogue import PriceCatalogue
@@ -25,7 +26,7 @@ from desktop_app.billing.charges import ChargeFinder
 from desktop_app.billing.health import ModelHealth
 from desktop_app.billing.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
 from desktop_app.billing.spending import Spending
-from desktop_app.domain.base_url import base_url_problem
+from desktop_app.domain.base_url import BaseUrl, parse_base_url
 from desktop_app.files import private_dir
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_socket_chunks
@@ -37,13 +38,15 @@ from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyStore
-from desktop_app.settings import Settings, SettingsFile
+from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsFile
 from desktop_app.store.errors import storage_error
 from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries
 
 if TYPE_CHECKING:
     from desktop_app.simulator import Simulator
+
+log = logging.getLogger(__name__)
 
 BASE_URL_ENV = "AIMLAPI_BASE_URL"
 DEMO_KEY = "wan-studio-demo"
@@ -81,6 +84,19 @@ def demo_simulator() -> Simulator:
     return simulator.start()
 
 
+def resolve_base_url(flag: str | None, environ: Mapping[str, str], settings: Settings) -> BaseUrl:
+    """The API's base URL: the flag, else the environment, else the setting, else the
+    real service. An empty value is "not set"."""
+    for source, value in (
+        ("--base-url", flag),
+        (BASE_URL_ENV, environ.get(BASE_URL_ENV)),
+        ("The base_url setting", settings.base_url),
+    ):
+        if value and value.strip():
+            return parse_base_url(value, source)
+    return BaseUrl(DEFAULT_BASE_URL)
+
+
 class Runtime:
     def __init__(
         self,
@@ -88,8 +104,12 @@ class Runtime:
         environ: Mapping[str, str],
         key_store: KeyStore,
         redactor: SecretRedactor | None = None,
+        *,
+        tell: Callable[[str], None] = log.warning,
     ) -> None:
+        """`tell` says a notice once to the person using it (the terminal, the window)."""
         self.options = options
+        self._tell = tell
         self.environ = environ
         base_paths = AppPaths.resolve(options.home, environ)
         self.paths = base_paths.demo() if options.demo else base_paths
@@ -111,13 +131,17 @@ class Runtime:
         self._http_clients: list[httpx.AsyncClient] = []
         self._started = time.time()
 
+    @cached_property
+    def api_address(self) -> BaseUrl:
+        """The API's base URL in use (the simulator's in demo mode). Raises
+        InvalidBaseUrlError for one the key may not travel to, or that is not an API's."""
+        if self.simulator is not None:
+            return BaseUrl(self.simulator.base_url)
+        return resolve_base_url(self.options.base_url, self.environ, self.settings)
+
     @property
     def base_url(self) -> str:
-        if self.simulator is not None:
-            return self.simulator.base_url
-        return (
-            self.options.base_url or self.environ.get(BASE_URL_ENV) or self.settings.base_url
-        ).rstrip("/")
+        return self.api_address.url
 
     @property
     def library(self) -> Path:
@@ -164,11 +188,12 @@ class Runtime:
     @cached_property
     def client(self) -> ApiClient:
         """The one client of the API base URL: the only thing that carries the key.
-        Raises InvalidBaseUrlError for a base URL the key may not travel to."""
-        problem = base_url_problem(self.base_url)
-        if problem:
-            raise InvalidBaseUrlError(f"{problem} (It is now {self.base_url[:200]}.)")
-        return ApiClient(self.base_url, self.keys, http=self._http())
+        Raises InvalidBaseUrlError for a base URL that cannot be used."""
+        address = self.api_address
+        if address.note:
+            self._tell(address.note)
+        log.info("the API's base URL: %s", address.url)
+        return ApiClient(address.url, self.keys, http=self._http())
 
     @cached_property
     def service(self) -> JobService:

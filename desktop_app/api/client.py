@@ -35,7 +35,6 @@ from desktop_app.api.errors import (
 from desktop_app.api.response import Generation, MalformedBodyError, bounded
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
-from desktop_app.domain.errors import InvalidInputError
 from desktop_app.domain.request import GenerationRequest
 
 log = logging.getLogger(__name__)
@@ -69,10 +68,6 @@ _NEVER_SENT = (
     httpx.InvalidURL,
     UnicodeEncodeError,
 )
-
-
-class InvalidBaseUrlError(InvalidInputError):
-    """The configured base URL may not carry the key; nothing was sent."""
 
 
 def default_timeout() -> httpx.Timeout:
@@ -183,12 +178,13 @@ class ApiClient:
         return _parsed(await self._send("GET", LEDGER_PATH, params=params), ledger_page)
 
     async def request_log(
-        self, *, model: str, start: float, end: float, offset: int = 0, limit: int = 100
+        self, *, model: str | None, start: float, end: float, offset: int = 0, limit: int = 100
     ) -> list[LogRow]:
-        """One page of the request log for `model` between `start` and `end`."""
+        """One page of the request log between `start` and `end`, for `model` (None: every
+        model)."""
         params = query_pairs(
             {
-                "model": [model],
+                "model": [model] if model else None,
                 "start": iso8601(start),
                 "end": iso8601(end),
                 "limit": str(limit),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from desktop_app.api.account import LedgerEntry
 from desktop_app.api.client import ApiClient
-from desktop_app.domain.errors import WanStudioError
+from desktop_app.domain.errors import ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.money import usd_to_credits
 from desktop_app.jobs.service import JobService
@@ -56,9 +56,11 @@ class ChargeFinder:
         self._noted: set[str] = set()
 
     def wanted(self, job: Job) -> bool:
-        """The job ended, reached the service, and its charge is not known yet."""
+        """The job ended (or was given up after hours with no end), reached the service,
+        and its charge is not known yet."""
+        given_up = job.error is not None and job.error.kind is ErrorKind.NO_END
         return (
-            job.state in (JobState.DONE, JobState.FAILED, JobState.LOST)
+            (job.state in (JobState.DONE, JobState.FAILED, JobState.LOST) or given_up)
             and job.generation_id is not None
             and job.charged_credits is None
             and time.time() - self._ended(job) < self._settings.look_for

@@ -90,11 +90,21 @@ class SubmissionRecovery:
             pause = min(pause * 2, self._settings.max_wait)
 
     async def _look(self, job: Job) -> LogRow | None:
+        """The job's row in the request log, matched by its client request id: first among
+        this model's rows (a narrower query), then among all rows, since a log may name the
+        model another way. Only when neither has it is it absent."""
+        for model in (MODEL_ID, None):
+            row = await self._look_in(job, model)
+            if row is not None:
+                return row
+        return None
+
+    async def _look_in(self, job: Job, model: str | None) -> LogRow | None:
         start = job.created_at - 120
         end = max(time.time(), job.created_at) + 120
         for page in range(MAX_PAGES):
             rows = await self._client.request_log(
-                model=MODEL_ID, start=start, end=end, offset=page * 100, limit=100
+                model=model, start=start, end=end, offset=page * 100, limit=100
             )
             for row in rows:
                 if row.client_request_id == job.client_request_id:

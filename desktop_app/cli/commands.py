@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,6 +21,7 @@ from desktop_app.cli.output import (
     print_json,
     summary_line,
 )
+from desktop_app.domain.base_url import InvalidBaseUrlError
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import (
@@ -36,10 +38,11 @@ from desktop_app.jobs.service import JobService
 from desktop_app.lifecycle import Pace
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
-from desktop_app.runtime import Runtime
+from desktop_app.runtime import Runtime, resolve_base_url
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeySource, KeyStore
+from desktop_app.settings import SettingsFile
 from desktop_app.store.queries import JobFilter
-from desktop_app.store.repair import set_aside
+from desktop_app.store.repair import healthy_job_count, set_aside
 
 EXIT_OK = 0
 EXIT_FOR_CATEGORY = {
@@ -58,6 +61,8 @@ def error_code(error: WanStudioError) -> int:
 
 def exit_code(job: Job) -> int:
     """How a job's outcome ends the command: from the category of its error."""
+    if job.state.is_followable and not job.followed and job.error is not None:
+        return EXIT_FOR_CATEGORY[job.error.category or ErrorCategory.NETWORK]  # stopped
     if job.state in (JobState.FAILED, JobState.LOST):
         return EXIT_FOR_CATEGORY[ErrorCategory.GENERATION_FAILED]
     if job.state is JobState.UNKNOWN:
@@ -75,6 +80,9 @@ def report(job: Job, *, as_json: bool) -> None:
         return
     if job.state is JobState.DONE:
         print(f"Saved {job.file_path} ({job.file_size:,} bytes). Cost: {cost(job)}.")
+    elif job.state.is_followable and not job.followed and job.error is not None:
+        print(f"Job {job.id} is {job.state.value}, no longer followed.", file=sys.stderr)
+        print(job.error.message, file=sys.stderr)
     elif job.state in (JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING):
         print(
             f"Job {job.id} is {job.state.value} (generation {job.generation_id}). "
@@ -300,7 +308,9 @@ def forget(args: argparse.Namespace, runtime: Runtime) -> int:
     return EXIT_OK
 
 
-def run_key(args: argparse.Namespace, store: KeyStore, redactor: SecretRedactor) -> int:
+def run_key(
+    args: argparse.Namespace, store: KeyStore, redactor: SecretRedactor, paths: AppPaths
+) -> int:
     try:
         if args.key_command == "set":
             text = (
@@ -321,16 +331,40 @@ def run_key(args: argparse.Namespace, store: KeyStore, redactor: SecretRedactor)
             print(status.describe())
             if status.source is KeySource.NONE:
                 print("Store one with `wan-studio key set`, or set AIMLAPI_KEY.")
+            print(base_url_line(args, paths))
     except KeyringUnavailableError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
 
-def set_aside_journal(paths: AppPaths) -> int:
+def base_url_line(args: argparse.Namespace, paths: AppPaths) -> str:
+    """Which base URL the key goes to (or why the one configured cannot be used)."""
+    settings = SettingsFile(paths.settings_file).load()
+    try:
+        address = resolve_base_url(args.base_url, os.environ, settings)
+    except InvalidBaseUrlError as error:
+        return str(error)
+    return f"The key is sent only to the API at {address.url}."
+
+
+def set_aside_journal(paths: AppPaths, *, force: bool) -> int:
     if not paths.journal.exists():
         print(f"There is no journal at {paths.journal}; nothing to do.")
         return EXIT_OK
+    jobs = healthy_job_count(paths.journal)
+    if jobs is not None and not force:
+        question = (
+            f"The journal {paths.journal} is not damaged: it holds {jobs} job(s), which a new "
+            "one would not show."
+        )
+        if not sys.stdin.isatty():
+            print(f"{question} Nothing was moved; add --force to set it aside anyway.",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_INVALID
+        if input(f"{question} Set it aside anyway? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing was moved.")
+            return EXIT_OK
     aside = set_aside(paths.journal)
     print(f"The journal was moved to {aside} (kept, not deleted). A new one starts now.")
     return EXIT_OK

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from desktop_app.cli import commands, money_commands
-from desktop_app.cli.output import TerminalSafe
+from desktop_app.cli.output import OutputFailedError, TerminalSafe
 from desktop_app.cli.parser import build_parser
 from desktop_app.display import display_problem
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(args, environ)
     paths = AppPaths.resolve(args.home, environ)
     if args.command == "set-aside-journal":
-        return commands.set_aside_journal(paths.demo() if args.demo else paths)
+        return commands.set_aside_journal(paths.demo() if args.demo else paths, force=args.force)
     try:
         redactor = configure_logging(paths.log_file, verbose=args.verbose)
     except OSError as error:
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
     key_store = KeyStore(environ=environ)
     if args.command == "key" and not (args.key_command == "status" and args.check):
-        return commands.run_key(args, key_store, redactor)
+        return commands.run_key(args, key_store, redactor, paths)
     options = RuntimeOptions(
         home=args.home,
         base_url=args.base_url,
@@ -60,13 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconcile_grace=args.reconcile_grace,
     )
     real_stdout, real_stderr = sys.stdout, sys.stderr
-    # Server text reaches the terminal with its escape sequences neutralised.
+    # Server text reaches the terminal with its escape sequences neutralised; a closed
+    # standard output (`wan-studio jobs >&-`) takes what is printed quietly.
     sys.stdout, sys.stderr = TerminalSafe(real_stdout), TerminalSafe(real_stderr)
     try:
-        return run_command(args, options, environ, key_store, redactor)
+        code = run_command(args, options, environ, key_store, redactor)
+        sys.stdout.flush()
+        return code
+    except OutputFailedError as error:
+        # Standard output is full (`wan-studio jobs > /dev/full`): say so where it can be read.
+        print(error.explain(), file=sys.stderr)
+        return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
     except BrokenPipeError:
         # The reader went away (`wan-studio jobs | head`): nothing more to say to it.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), real_stdout.fileno())
+        if real_stdout is not None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), real_stdout.fileno())
         return 0
     finally:
         sys.stdout, sys.stderr = real_stdout, real_stderr
@@ -103,7 +111,7 @@ def run_command(
     redactor: SecretRedactor,
 ) -> int:
     try:
-        runtime = Runtime(options, environ, key_store, redactor)
+        runtime = Runtime(options, environ, key_store, redactor, tell=say_once)
         return asyncio.run(dispatch(args, runtime))
     except KeyboardInterrupt:
         print(
@@ -129,6 +137,10 @@ def run_command(
         # Damage found after opening (a page deep in the file).
         print(storage_error(error, options_journal(options, environ)).explain(), file=sys.stderr)
         return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
+
+
+def say_once(text: str) -> None:
+    print(f"Note: {text}", file=sys.stderr)
 
 
 def options_journal(options: RuntimeOptions, environ: dict[str, str]) -> Path:

@@ -57,7 +57,7 @@ async def check_key(runtime: Runtime) -> int:
     """`key status --check`: where the key comes from, and whether the service takes it."""
     print(runtime.keys.status().describe())
     usd = await runtime.client.balance()
-    print(f"The service accepts the key. Balance: {format_usd(usd)}.")
+    print(f"The service at {runtime.base_url} accepts the key. Balance: {format_usd(usd)}.")
     return EXIT_OK
 
 

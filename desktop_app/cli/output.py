@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import os
+import re
 import sys
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
+from desktop_app.domain.errors import StorageError
 from desktop_app.domain.job import CostSource, Job, JobState
 from desktop_app.domain.money import format_usd
 from desktop_app.jobs.events import JobChanged, JobEvent, JobTrouble
@@ -78,23 +83,51 @@ UNKNOWN_ADVICE = (
 )
 
 
+class OutputFailedError(StorageError):
+    """Standard output could not take what was printed (a full disk, say)."""
+
+
 class TerminalSafe(io.TextIOBase):
     """A text stream for a terminal that neutralises what outside text could smuggle in:
-    escape sequences and other control characters (a line break and a tab stay)."""
+    escape sequences and other control characters (a line break and a tab stay) become
+    "?", and invisible format characters (a right-to-left override, say) show escaped.
 
-    def __init__(self, stream: TextIO) -> None:
+    When the stream cannot be written (not a closed pipe: a full disk), it raises
+    OutputFailedError once and goes quiet: what would follow is thrown away, so nothing is
+    half-written later, at exit."""
+
+    def __init__(self, stream: TextIO | None) -> None:
         super().__init__()
-        self._stream = stream
+        self._stream = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
-        self._stream.write(text.translate(_NEUTRALISE))
+        self._guarded(lambda: self._stream.write(terminal_text(text)))
         return len(text)
 
     def flush(self) -> None:
-        self._stream.flush()
+        self._guarded(self._stream.flush)
+
+    def _guarded(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            self._go_quiet()
+            reason = error.strerror or str(error)
+            raise OutputFailedError(
+                f"The output could not be written ({reason}); nothing more is printed. "
+                "The journal and the clips are not affected."
+            ) from None
+
+    def _go_quiet(self) -> None:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        except (OSError, ValueError):
+            self._stream = open(os.devnull, "w")  # noqa: SIM115
 
     def isatty(self) -> bool:
         return self._stream.isatty()
@@ -103,23 +136,44 @@ class TerminalSafe(io.TextIOBase):
         return self._stream.fileno()
 
 
+def terminal_text(text: str) -> str:
+    """`text` safe to show on a terminal (see TerminalSafe)."""
+    text = text.translate(_NEUTRALISE)
+    return _invisible().sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 _NEUTRALISE = {
     code: "?" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (9, 10)
 }
 
 
-def print_json(data: Any, out: TextIO = sys.stdout) -> None:
-    json.dump(data, out, indent=2)
-    out.write("\n")
+@functools.cache
+def _invisible() -> re.Pattern[str]:
+    """Format characters that change how the text around them shows, or hide: bidirectional
+    controls, zero-width characters, the byte-order mark, tags (compiled on first use)."""
+    return re.compile(
+        "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+        "\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
+    )
+
+
+def print_json(data: Any) -> None:
+    """`data` as JSON on standard output (as it is when called, never as it was)."""
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
 class ProgressPrinter:
     """Prints a line to stderr when a job changes state, download progress in steps, and a
     follow's trouble once (it retries by itself)."""
 
-    def __init__(self, out: TextIO = sys.stderr) -> None:
-        self._out = out
-        self._last: dict[str, tuple[JobState, int]] = {}
+    def __init__(self, out: TextIO | None = None) -> None:
+        self._given = out
+        self._last: dict[str, tuple[JobState, int, str | None]] = {}
+
+    @property
+    def _out(self) -> TextIO:
+        """The stream given, else standard error as it is now (the terminal-safe one)."""
+        return self._given or sys.stderr
 
     def __call__(self, event: JobEvent) -> None:
         if isinstance(event, JobTrouble):
@@ -138,7 +192,7 @@ class ProgressPrinter:
         step = 0
         if job.state is JobState.DOWNLOADING and job.bytes_total:
             step = job.bytes_done * 10 // job.bytes_total
-        key = (job.state, step)
+        key = (job.state, step, job.status_detail)
         if self._last.get(job.id) == key:
             return
         self._last[job.id] = key

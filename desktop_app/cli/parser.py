@@ -153,9 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("job", metavar="JOB")
     forget.add_argument("--delete-file", action="store_true", help="also delete its saved clip")
 
-    commands.add_parser(
+    aside = commands.add_parser(
         "set-aside-journal",
         help="move a damaged job journal aside (kept, never deleted) and start a new one",
+    )
+    aside.add_argument(
+        "--force", action="store_true", help="set it aside even when it is not damaged"
     )
 
     key = commands.add_parser("key", help="the API key in the system keyring")

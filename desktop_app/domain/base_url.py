@@ -1,10 +1,47 @@
 """The one rule for the API's base URL: the key travels to it, so it is https://, except
-on this computer itself."""
+on this computer itself; and the forms people copy (the provider's samples end in /v2,
+some in /v1, with or without a trailing slash) all mean the same service."""
 
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from desktop_app.domain.errors import InvalidInputError
+
+_VERSION_SUFFIX = re.compile(r"(/v[12])+/*$", re.IGNORECASE)
+
+
+class InvalidBaseUrlError(InvalidInputError):
+    """The base URL cannot be used: nothing is sent and nothing is journaled."""
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    url: str
+    """Scheme, host, port and any path prefix, with no trailing slash nor /v1, /v2."""
+    note: str | None = None
+    """What was taken off the address as given, to be said once; None: nothing."""
+
+
+def parse_base_url(text: str, source: str = "The base URL") -> BaseUrl:
+    """The base URL `text` names; InvalidBaseUrlError (naming `source`: the flag, the
+    environment variable or the setting) when it cannot be used."""
+    given = text.strip()
+    problem = base_url_problem(given)
+    if problem is None:
+        problem = _form_problem(given)
+    if problem is not None:
+        raise InvalidBaseUrlError(f"{source}: {problem} (It is now {_shown(given)}.)")
+    parts = urlsplit(given)
+    path = _VERSION_SUFFIX.sub("", parts.path.rstrip("/")).rstrip("/")
+    url = urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+    note = None
+    if url != given:
+        note = f"{source} {_shown(given)} is used as {url} (the app adds the /v1 and /v2 paths)."
+    return BaseUrl(url, note)
 
 
 def base_url_problem(url: str) -> str | None:
@@ -22,6 +59,29 @@ def base_url_problem(url: str) -> str | None:
             "travel unencrypted. Only this computer (localhost, 127.0.0.1, ::1) may use http://."
         )
     return None
+
+
+def _form_problem(url: str) -> str | None:
+    """Why the address, though https://, cannot be a base URL: a part an API address never
+    has, or a port that does not exist."""
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        return "The base URL may not hold a user name or password (the key is sent apart)."
+    if parts.query or url.rstrip("/").endswith("?"):
+        return "The base URL may not have a query (the part after ?)."
+    if parts.fragment or "#" in url:
+        return "The base URL may not have a fragment (the part after #)."
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        return "The base URL's port must be a number from 1 to 65535."
+    return None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _is_loopback(host: str) -> bool:

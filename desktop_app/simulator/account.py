@@ -84,6 +84,8 @@ class Account:
     ledger_delay: float = 2.0
     log_delay: float = 0.0
     deprecation: dict[str, Any] | None = None
+    log_model_name: str = MODEL_ID
+    """How the request log names the model (a live log has named it otherwise)."""
     accepted: list[Accepted] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -150,7 +152,7 @@ class Account:
                 "created": iso(a.at),
                 "status": "succeeded",
                 "origin": "api",
-                "model": MODEL_ID,
+                "model": self.log_model_name,
                 "cost": {"usd": 0, "credits": 0},
                 "tokens": None,
                 "request_id": a.generation_id[-16:],
@@ -158,7 +160,7 @@ class Account:
                 "client_request_id": a.client_request_id,
             }
             for a in sorted(visible, key=lambda a: -a.at)
-            if (not models or MODEL_ID in models) and (start is None or a.at >= start)
+            if (not models or self.log_model_name in models) and (start is None or a.at >= start)
         ]
         offset = int((query.get("offset") or ["0"])[0] or 0)
         return {"data": rows[offset : offset + _limit(query)]}

@@ -243,6 +243,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def _cdn(self, path: str, query: dict[str, list[str]]) -> None:
         fault = self.sim.take_fault("cdn")
+        if fault is not None and fault.redirect_loop:
+            self._send(302, b"", "text/plain", {"Location": self.path})  # to itself
+            return
         if fault is not None and (fault.drop or fault.status or fault.body is not None):
             self._apply_fault(fault)
             return

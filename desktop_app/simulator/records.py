@@ -37,6 +37,8 @@ class Fault:
     ignore_range: bool = False
     announce_length: int | None = None
     """For the CDN: the Content-Length to announce, whatever is really sent."""
+    redirect_loop: bool = False
+    """For the CDN: answer 302 to the very address asked for."""
     times: int = 1
 
 

@@ -46,6 +46,10 @@ class SimulatorConfig:
     """The deprecation feed's entry for the model, when it is to be deprecated."""
     answer_delay_seconds: float = 0.0
     """How long the API takes over each answer (not the CDN's)."""
+    log_model_name: str = "alibaba/wan-2-6-r2v"
+    """How the request log names the model."""
+    status_words: dict[str, str] = field(default_factory=dict)
+    """Status words answered in place of the contract's (`{"completed": "Succeeded"}`)."""
 
 
 @dataclass
@@ -79,6 +83,7 @@ class Simulator:
             ledger_delay=config.ledger_delay_seconds,
             log_delay=config.log_delay_seconds,
             deprecation=config.deprecation,
+            log_model_name=config.log_model_name,
         )
         handler = type("Handler", (SimulatorHandler,), {"sim": self})
         self._server = _Server((host, port), handler)
@@ -121,6 +126,11 @@ class Simulator:
     def add_fault(self, fault: Fault) -> None:
         with self._state.lock:
             self._state.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        """Behave again from now on (faults not yet used are dropped)."""
+        with self._state.lock:
+            self._state.faults.clear()
 
     def take_fault(self, route: Route) -> Fault | None:
         with self._state.lock:
@@ -204,6 +214,7 @@ class Simulator:
             else:
                 answer["status"] = "completed"
                 answer["video"] = {"url": self.signed_link(generation_id, host)}
+        answer["status"] = self.config.status_words.get(answer["status"], answer["status"])
         return answer
 
     def signed_link(self, generation_id: str, host: str) -> str:

@@ -30,6 +30,11 @@ class BrokenJournalError(JournalUnusableError):
     moved aside (never deleted) and a new one started."""
 
 
+class ForeignDatabaseError(JournalUnusableError):
+    """The file where the journal should be is another program's SQLite database: it is
+    never written to."""
+
+
 def storage_error(error: Exception, path: Path) -> JournalUnusableError:
     """The sentence for what SQLite or the file system said about the journal at `path`."""
     text = str(error).lower()

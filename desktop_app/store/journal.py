@@ -23,10 +23,10 @@ from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
-from desktop_app.store.errors import JobNotFoundError, storage_error
+from desktop_app.store.errors import ForeignDatabaseError, JobNotFoundError, storage_error
 from desktop_app.store.money import SpendingSnapshot
 from desktop_app.store.rows import dumps, job_from_row, request_columns
-from desktop_app.store.schema import migrate
+from desktop_app.store.schema import is_ours, migrate
 
 Clock = Callable[[], float]
 Admission = Callable[[SpendingSnapshot], Sequence[float | None]]
@@ -73,6 +73,7 @@ class JobJournal:
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
+        _refuse_foreign(path)
         private_dir(path.parent)
         private_file(path)  # its -wal and -shm files take the same permissions
         db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
@@ -281,6 +282,25 @@ class JobJournal:
         if row is None or _lease_is_free(row, self._clock()):
             return None
         return str(row["follower"])
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Raise ForeignDatabaseError when `path` is another program's database, read without
+    writing a byte (nor changing its permissions)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        ours = is_ours(db)
+    finally:
+        db.close()
+    if not ours:
+        raise ForeignDatabaseError(
+            f"{path} is another program's database, not a Wan Studio journal: Wan Studio "
+            "will not write to it. Choose another data folder with --home (or "
+            "WAN_STUDIO_HOME), or move that file away.",
+            path,
+        )
 
 
 def _lease_is_free(row: sqlite3.Row, now: float) -> bool:

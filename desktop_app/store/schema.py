@@ -7,6 +7,10 @@ import sqlite3
 from desktop_app.domain.errors import StorageError
 from desktop_app.store.money import COST_USD
 
+APPLICATION_ID = 0x57414E53
+"""SQLite's application_id of a Wan Studio journal ("WANS"): another program's database
+is told apart by it (a journal from before it was set, by its tables)."""
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: jobs, their event history, and a lease column pair for cross-process following.
     """
@@ -131,6 +135,7 @@ MIGRATIONS: tuple[str, ...] = (
     # `unknown` one again, when its current stretch of following began, and costs sorted
     # in the order `Job.cost` gives them.
     f"""
+    PRAGMA application_id = {APPLICATION_ID};
     ALTER TABLE jobs ADD COLUMN counted_usd REAL;
     ALTER TABLE jobs ADD COLUMN superseded_by TEXT;
     ALTER TABLE jobs ADD COLUMN followed_since REAL;
@@ -164,6 +169,14 @@ def statements(script: str) -> list[str]:
     if pending.strip():
         raise ValueError(f"incomplete SQL statement: {pending.strip()[:60]}")
     return found
+
+
+def is_ours(db: sqlite3.Connection) -> bool:
+    """The database is a Wan Studio journal, or empty (a new one): never another program's."""
+    if db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return True
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not tables or {"jobs", "events"} <= tables
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.api.errors import ApiError
 from desktop_app.api.secret import ApiKey, InvalidKeyError
-from desktop_app.domain.base_url import base_url_problem
+from desktop_app.domain.base_url import InvalidBaseUrlError, parse_base_url
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
@@ -280,9 +280,10 @@ class SettingsDialog(QDialog):
         fields.get(problem.key or "", self.daily_limit).setFocus()
 
     def _on_buttons_accepted(self) -> None:
-        problem = base_url_problem(self.base_url.text().strip() or DEFAULT_BASE_URL)
-        if problem:
-            self.problem.setText(problem)
+        try:
+            parse_base_url(self.base_url.text() or DEFAULT_BASE_URL)
+        except InvalidBaseUrlError as error:
+            self.problem.setText(error.explain())
             self.base_url.setFocus()
             return
         self.accept()

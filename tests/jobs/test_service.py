@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
-from desktop_app.jobs.backoff import FollowSettings
+from desktop_app.jobs.backoff import Backoff, FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobEvent, JobTrouble
@@ -218,6 +219,38 @@ def test_an_accepted_job_not_found_for_the_whole_grace_is_lost_not_failed(
     assert job.error is not None and "did not know it for 15 minutes" in job.error.message
     assert job.finished_at is not None
     assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_a_job_with_no_end_stops_being_followed_with_a_sentence_and_can_be_followed_again(
+    tmp_path: Path, demo_clip: bytes
+) -> None:
+    config = replace(FAST_SIM, generating_seconds=1.5)
+    settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.0, longest_follow=0.5)
+
+    async def scenario(sim: Simulator) -> tuple[Job, Job]:
+        async with service_on(tmp_path, sim.base_url, settings=settings) as service:
+            job = await service.submit(REQUEST)
+            given_up = await service.follow(job.id)
+            await asyncio.sleep(1.2)  # the service finishes meanwhile
+            service.follow_again(job.id)  # the same time again, from now
+            return given_up, await service.follow(job.id)
+
+    with Simulator(config) as sim:
+        given_up, done = run(scenario(sim))
+    assert given_up.state is JobState.GENERATING and not given_up.followed
+    assert given_up.error is not None and given_up.error.kind is ErrorKind.NO_END
+    assert "stopped following it" in given_up.error.message
+    assert done.state is JobState.DONE and done.error is None
+    assert done.file_path is not None and done.file_path.read_bytes() == demo_clip
+
+
+def test_back_off_waits_at_most_eight_intervals_and_two_minutes_but_for_retry_after() -> None:
+    quick = Backoff(FollowSettings(poll_interval=1.0))
+    waits = [quick.failed() for _ in range(6)]
+    assert max(waits) <= 8.0 and sum(waits) <= 2 + 4 + 8 * 4  # not 132 s, as it was
+    slow = Backoff(FollowSettings(poll_interval=60.0))
+    assert max(slow.failed() for _ in range(6)) <= 120.0
+    assert slow.failed(retry_after=200.0) == 200.0  # the service asked for longer
 
 
 def test_poll_errors_back_off_then_recover(tmp_path: Path, sim: Simulator) -> None:

@@ -76,8 +76,9 @@ echo {TEST_KEY} | {wan} key set
     assert "The API key is stored in the system keyring." in lines
     assert "keyring.backends.SecretService" in lines
     assert "The stored API key was removed." in lines
-    assert lines[-2] == "No API key is set."
-    assert "wan-studio key set" in lines[-1]
+    assert lines[-3] == "No API key is set."
+    assert "wan-studio key set" in lines[-2]
+    assert lines[-1] == "The key is sent only to the API at https://api.aimlapi.com."
     post = next(r for r in sim.requests if r.method == "POST")
     assert post.headers["authorization"] == f"Bearer {TEST_KEY}"
     for path in (tmp_path / "home").rglob("*"):
