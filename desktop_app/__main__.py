@@ -1,5 +1,5 @@
 """`python -m desktop_app`: the same entry point as the `wan-studio` command."""
 
-from desktop_app.cli.main import main
+from desktop_app.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -34,6 +34,7 @@ from desktop_app.paths import AppPaths
 from desktop_app.resources import resource, resource_dir
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
+from desktop_app.storage.bucket import check_storage
 from desktop_app.store.errors import storage_error
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.dialogs import show_error
@@ -79,6 +80,8 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
         keys=runtime.keys,
         verify_key=runtime.verify_key,
         settings_file=runtime.settings_file,
+        storage_keys=runtime.storage_keys,
+        check_storage=check_storage,
         window_state=window_state,
         library=runtime.library,
         thumbnails=paths.data / "thumbnails",

@@ -38,7 +38,10 @@ from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyStore
+from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsFile
+from desktop_app.storage.bucket import ClipBucket, StorageConfig
+from desktop_app.storage.publish import BucketHost, ClipHost, DemoHost, ReferencePreparer
 from desktop_app.store.errors import storage_error
 from desktop_app.store.journal import JobJournal
 from desktop_app.store.queries import HistoryQueries
@@ -110,6 +113,8 @@ class Runtime:
         """`tell` says a notice once to the person using it (the terminal, the window)."""
         self.options = options
         self._tell = tell
+        self._redactor = redactor
+        self.storage_keys = StorageKeys(key_store.backend, environ)
         self.environ = environ
         base_paths = AppPaths.resolve(options.home, environ)
         self.paths = base_paths.demo() if options.demo else base_paths
@@ -208,6 +213,7 @@ class Runtime:
             keys=self.keys,
             price=self.catalogue.quote,
             admission=self.spending.admission,
+            references=self.references,
             settings=FollowSettings(
                 poll_interval=self.poll_interval,
                 first_poll_delay=min(5.0, self.poll_interval),
@@ -217,6 +223,31 @@ class Runtime:
         )
         self.keys.on_change(service.retry_now)
         return service
+
+    @cached_property
+    def references(self) -> ReferencePreparer:
+        """Clips from this computer become links: through the creator's storage, or in
+        demo mode through the simulator."""
+        return ReferencePreparer(self._clip_host())
+
+    def _clip_host(self) -> ClipHost | None:
+        if self.simulator is not None:
+            return DemoHost(self.simulator)
+        config = self.storage_config
+        credentials = self.storage_keys.get() if config.problem() is None else None
+        if credentials is None:
+            return None
+        if self._redactor is not None:
+            self._redactor.add(credentials.secret)
+        return BucketHost(ClipBucket(config, credentials.key_id, credentials.secret))
+
+    @property
+    def storage_config(self) -> StorageConfig:
+        s = self.settings
+        return StorageConfig(
+            s.storage_endpoint.strip(), s.storage_bucket.strip(), s.storage_region.strip(),
+            s.storage_prefix, s.storage_link_hours,
+        )  # fmt: skip
 
     @cached_property
     def catalogue(self) -> PriceCatalogue:

@@ -36,6 +36,13 @@ class Settings:
     """No submission may take today's spending past this (USD); 0 turns it off."""
     confirm_above_usd: float = 5.0
     """Ask before a Generate that costs more than this (USD); 0 asks every time."""
+    storage_endpoint: str = ""
+    """The S3-compatible endpoint local clips are uploaded to; empty: no storage."""
+    storage_bucket: str = ""
+    storage_region: str = "us-east-1"
+    storage_prefix: str = "wan-studio/"
+    storage_link_hours: int = 24
+    """How long a link to an uploaded clip works (1 to 168 hours)."""
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -109,6 +116,11 @@ class SettingsFile:
                 number = _number(value)
                 if number is not None and number > 0:
                     values[f.name] = number
+                else:
+                    log.warning("setting %s is %s; using its default", f.name, _shown(value))
+            elif isinstance(default, int):
+                if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 168:
+                    values[f.name] = value
                 else:
                     log.warning("setting %s is %s; using its default", f.name, _shown(value))
             elif isinstance(value, type(default)):

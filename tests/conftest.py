@@ -27,6 +27,7 @@ from desktop_app.jobs.service import JobService
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.journal import JobJournal
+from tests.s3_server import S3Server, s3_server
 
 TEST_KEY = "test-key-5b0c9e7d1f2a4c38"
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.02, max_delay=2.0)
@@ -46,6 +47,22 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 @pytest.fixture
 def demo_clip() -> bytes:
     return resource("demo.mp4").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[S3Server]:
+    """A real S3-compatible server with signatures checked (moto), one per test module."""
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def local_clip(tmp_path: Path, demo_clip: bytes) -> Path:
+    """A playable clip on this computer, in a folder and a name with spaces and non-ASCII."""
+    path = tmp_path / "my clips" / "Zoë at the café.mp4"
+    path.parent.mkdir()
+    path.write_bytes(demo_clip)
+    return path
 
 
 @pytest.fixture

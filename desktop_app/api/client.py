@@ -110,7 +110,7 @@ class ApiClient:
 
     async def create(self, request: GenerationRequest, client_request_id: str) -> Generation:
         """Start a generation. Raises NetworkError(sent=True) when the outcome is unknown."""
-        request.validate()
+        request.validate_for_sending()
         body = json.dumps(request.to_json()).encode()
         headers = {CLIENT_REQUEST_ID_HEADER: client_request_id}
         retry_number = 0

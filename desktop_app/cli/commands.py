@@ -16,6 +16,7 @@ from desktop_app.api.secret import ApiKey, InvalidKeyError
 from desktop_app.cli.output import (
     UNKNOWN_ADVICE,
     ProgressPrinter,
+    UploadPrinter,
     cost,
     details,
     print_json,
@@ -24,6 +25,7 @@ from desktop_app.cli.output import (
 from desktop_app.domain.base_url import InvalidBaseUrlError
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.references import direct_link, local_path
 from desktop_app.domain.request import (
     SEED_MAX,
     AspectRatio,
@@ -96,10 +98,27 @@ def report(job: Job, *, as_json: bool) -> None:
             print(UNKNOWN_ADVICE.replace("JOB", job.id), file=sys.stderr)
 
 
+def reference_urls(refs: list[str]) -> tuple[str, ...]:
+    """The references as the request holds them: a clip on this computer (a path or a
+    file:// URL) as its file:// URL, a known share page as its direct-download link (said
+    on standard error), any other link as it is."""
+    urls = []
+    for ref in refs:
+        path = local_path(ref) or (Path(ref) if "://" not in ref else None)
+        if path is not None:
+            urls.append(path.resolve().as_uri())
+            continue
+        direct = direct_link(ref)
+        if direct.note:
+            print(f"{ref[:120]}: {direct.note}", file=sys.stderr)
+        urls.append(direct.url)
+    return tuple(urls)
+
+
 def request_from(args: argparse.Namespace) -> GenerationRequest:
     return GenerationRequest(
         prompt=args.prompt,
-        video_urls=tuple(args.refs),
+        video_urls=reference_urls(args.refs),
         aspect_ratio=AspectRatio(args.aspect_ratio) if args.aspect_ratio else None,
         resolution=Resolution(args.resolution) if args.resolution else None,
         duration=args.duration,
@@ -128,7 +147,13 @@ async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
     if request is None:
         return EXIT_INVALID
     requests = variations(request, args.variations, lambda: secrets.randbelow(SEED_MAX + 1))
-    return await send(runtime, args, requests, lambda service: service.submit_batch(requests))
+    progress = UploadPrinter() if sys.stderr.isatty() else None
+    return await send(
+        runtime,
+        args,
+        requests,
+        lambda service: service.submit_batch(requests, progress or (lambda *_: None)),
+    )
 
 
 async def again(args: argparse.Namespace, runtime: Runtime) -> int:

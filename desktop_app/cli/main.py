@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import inspect
+import logging
 import os
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from desktop_app.cli import commands, money_commands
+from desktop_app.cli import commands, money_commands, storage_commands
 from desktop_app.cli.output import OutputFailedError, TerminalSafe
 from desktop_app.cli.parser import build_parser
 from desktop_app.display import display_problem
@@ -89,6 +91,7 @@ async def dispatch(args: argparse.Namespace, runtime: Runtime) -> int:
         "balance": money_commands.balance,
         "reconcile": money_commands.reconcile,
         "key": lambda _args, rt: money_commands.check_key(rt),
+        "storage": storage_commands.storage,
         "jobs": commands.list_jobs,
         "show": commands.show,
         "resume": commands.resume,
@@ -148,5 +151,22 @@ def options_journal(options: RuntimeOptions, environ: dict[str, str]) -> Path:
     return (paths.demo() if options.demo else paths).journal
 
 
+def run() -> None:
+    """The `wan-studio` command: `main`, then leave the process.
+
+    obstore (the storage client) runs a Tokio runtime whose worker threads are never told
+    to stop; if one of them wakes while the interpreter finalizes, Rust aborts the whole
+    process (SIGABRT) although every operation succeeded. Once it has been loaded, the
+    process ends right after its output and logs are flushed, without finalizing."""
+    code = main()
+    if "obstore" not in sys.modules:
+        sys.exit(code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -202,3 +202,17 @@ class ProgressPrinter:
         elif job.status_detail and job.state in (JobState.QUEUED, JobState.GENERATING):
             text += f" ({job.status_detail})" if job.status_detail != job.state.value else ""
         print(text, file=self._out, flush=True)
+
+
+class UploadPrinter:
+    """Upload progress of clips from this computer, on standard error, in tenths."""
+
+    def __init__(self) -> None:
+        self._shown: dict[int, int] = {}
+
+    def __call__(self, slot: int, sent: int, total: int) -> None:
+        tenth = sent * 10 // total if total else 10
+        if self._shown.get(slot) != tenth:
+            self._shown[slot] = tenth
+            print(f"[character{slot}] uploading to your storage: {tenth * 10}% of {total:,} bytes",
+                  file=sys.stderr, flush=True)  # fmt: skip

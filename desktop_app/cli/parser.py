@@ -24,9 +24,10 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         "--ref",
         action="append",
         required=True,
-        metavar="URL",
+        metavar="URL|PATH",
         dest="refs",
-        help="public URL of a reference clip (1 to 3, in character order)",
+        help="a reference clip (1 to 3, in character order): a public URL, or a clip on this "
+        "computer (uploaded to your storage first: `wan-studio storage set`)",
     )
     parser.add_argument("--aspect-ratio", choices=[a.value for a in AspectRatio])
     parser.add_argument("--resolution", choices=[r.value for r in Resolution])
@@ -169,6 +170,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="also ask the service (the balance, free) if it works"
     )
     key_commands.add_parser("clear", help="remove the stored key")
+
+    storage = commands.add_parser(
+        "storage", help="your S3-compatible storage, for reference clips from this computer"
+    )
+    storage_commands = storage.add_subparsers(
+        dest="storage_command", metavar="ACTION", required=True
+    )
+    store = storage_commands.add_parser(
+        "set", help="set the storage; the keys are asked for (or read from standard input)"
+    )
+    store.add_argument("--endpoint", required=True, metavar="URL", help="https:// endpoint")
+    store.add_argument("--bucket", required=True, metavar="NAME")
+    store.add_argument("--region", default="us-east-1", metavar="R")
+    store.add_argument("--prefix", default="wan-studio/", metavar="P")
+    store.add_argument(
+        "--link-hours", type=int, default=24, choices=range(1, 169), metavar="N",
+        help="how long a link to an uploaded clip works (1 to 168 hours; default 24)",
+    )  # fmt: skip
+    storage_status = storage_commands.add_parser("status", help="the storage set up")
+    storage_status.add_argument(
+        "--check", action="store_true", help="also make one harmless signed request"
+    )
+    storage_status.add_argument("--json", action="store_true")
+    storage_commands.add_parser("clear", help="forget the storage and its keys")
 
     sim = commands.add_parser("simulator", help="run the local API simulator")
     sim.add_argument("--port", type=int, default=8765)

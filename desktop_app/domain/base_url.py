@@ -53,7 +53,7 @@ def base_url_problem(url: str) -> str | None:
         return "The base URL is not a well-formed address."
     if not host or parts.scheme.lower() not in ("http", "https"):
         return "The base URL must be an https:// address, such as https://api.aimlapi.com."
-    if parts.scheme.lower() == "http" and not _is_loopback(host):
+    if parts.scheme.lower() == "http" and not is_loopback_host(host):
         return (
             "The base URL must start with https://: over plain http:// the API key would "
             "travel unencrypted. Only this computer (localhost, 127.0.0.1, ::1) may use http://."
@@ -84,7 +84,8 @@ def _shown(text: str) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """`host` is this computer (localhost, 127.0.0.0/8, ::1)."""
     if host.lower() == "localhost":
         return True
     try:

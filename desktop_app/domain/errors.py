@@ -42,6 +42,8 @@ class ErrorKind(StrEnum):
     NO_END = "no_end"
     """Followed for hours with no end: no longer followed by itself."""
     DOWNLOAD = "download"
+    STORAGE_NOT_SET_UP = "storage_not_set_up"
+    STORAGE_REFUSED = "storage_refused"
     STORAGE = "storage"
     INVALID_INPUT = "invalid_input"
     UNREADABLE = "unreadable"

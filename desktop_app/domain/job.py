@@ -21,6 +21,7 @@ from desktop_app.domain.errors import (
 )
 from desktop_app.domain.money import credits_to_usd
 from desktop_app.domain.pricing import PriceSource
+from desktop_app.domain.references import LocalReference
 from desktop_app.domain.request import GenerationRequest
 
 
@@ -214,6 +215,8 @@ class Job:
     """When its lost submission was found in the provider's request log."""
     followed_since: float | None = None
     """When the current stretch of following began: accepted, found, or followed again."""
+    local_refs: tuple[LocalReference, ...] = ()
+    """The clips from this computer it was sent with (uploaded to the creator's storage)."""
     counted_usd: float | None = None
     """What the daily limit counted for it when it was sent: its quote, or (no price known)
     the highest price seen for its resolution and duration."""
@@ -289,6 +292,7 @@ class Job:
             "estimate_source": self.estimate_source.value if self.estimate_source else None,
             "recovered": self.recovered_at is not None,
             "superseded_by": self.superseded_by,
+            "local_references": [ref.to_json() for ref in self.local_refs],
             "client_request_id": self.client_request_id,
             "batch_id": self.batch_id,
             "created_at": self.created_at,

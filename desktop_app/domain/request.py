@@ -80,13 +80,20 @@ def reference_url_problem(url: str) -> str | None:
         host = parts.hostname
     except ValueError:
         return "is not a well-formed link (check the brackets and the host)"
+    if parts.scheme.lower() == "file" and parts.path:
+        return None  # a clip on this computer: uploaded to the creator's storage first
     if parts.scheme.lower() not in ("http", "https"):
-        return "must be an http(s) URL the service can fetch"
+        return "must be an http(s) URL the service can fetch, or a clip on this computer"
     if not host:
         return "must name a host"
     if any(ch.isspace() for ch in text):
         return "must not contain spaces"
     return None
+
+
+def is_local_url(url: str) -> bool:
+    """A file:// reference: a clip on this computer, never sent as it is."""
+    return url.strip().lower().startswith("file:")
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,22 @@ class GenerationRequest:
 
     def validate(self) -> None:
         problems = self.problems()
+        if problems:
+            raise InvalidRequestError(problems)
+
+    def validate_for_sending(self) -> None:
+        """As `validate`, and every reference is a link the service can fetch: a clip on
+        this computer is uploaded (and replaced by its link) before a request is sent."""
+        local = [
+            Problem(
+                "video_urls",
+                f"reference {slot} is a clip on this computer, not yet uploaded",
+                f"Reference {slot} is a clip on this computer: it must be uploaded first.",
+            )
+            for slot, url in enumerate(self.video_urls, start=1)
+            if is_local_url(url)
+        ]
+        problems = [*self.problems(), *local]
         if problems:
             raise InvalidRequestError(problems)
 

@@ -10,6 +10,7 @@ no wait on a server while the window holds its lock.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import ssl
@@ -20,7 +21,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from desktop_app.domain.references import local_path
+from desktop_app.domain.request import is_local_url
 from desktop_app.jobs.addresses import Classify, classify_host, may_follow
+from desktop_app.storage.clip_file import ClipFileError, inspect_clip
 
 LARGE_BYTES = 100 * 1024 * 1024
 MAX_PREVIEW_BYTES = 64 * 1024 * 1024
@@ -50,6 +54,18 @@ class ReferenceCheck:
     """Where the link leads after the redirects that may be followed (None: nowhere safe)."""
 
 
+async def check_local_clip(url: str) -> ReferenceCheck:
+    """A clip on this computer, checked by its bytes (on a worker thread)."""
+    path = local_path(url)
+    assert path is not None
+    try:
+        facts = await asyncio.to_thread(inspect_clip, path)
+    except ClipFileError as error:
+        return ReferenceCheck(url, reachable=False, warnings=(error.explain(),))
+    kind = "video/quicktime" if facts.container == "MOV" else "video/mp4"
+    return ReferenceCheck(url, reachable=True, content_type=kind, size=facts.size)
+
+
 class ReferenceProbe:
     """Checks reference links with an HTTP client that must carry no credentials (see
     `keyless_client`), following only redirects that stay as public as where they began."""
@@ -59,6 +75,8 @@ class ReferenceProbe:
         self._classify = classify
 
     async def check(self, url: str) -> ReferenceCheck:
+        if is_local_url(url):
+            return await check_local_clip(url)
         current = url
         try:
             for _ in range(MAX_REDIRECTS + 1):
@@ -82,7 +100,11 @@ class ReferenceProbe:
 
     async def fetch_preview(self, check: ReferenceCheck, folder: Path) -> Path | None:
         """A local copy of a checked, reachable reference (at most MAX_PREVIEW_BYTES), or
-        None when there is none to make. Kept in `folder`, named after the link."""
+        None when there is none to make. Kept in `folder`, named after the link; a clip on
+        this computer is its own copy."""
+        path = local_path(check.url) if is_local_url(check.url) else None
+        if path is not None:
+            return path if check.reachable else None
         if not check.reachable or check.final_url is None:
             return None
         if check.size is not None and check.size > MAX_PREVIEW_BYTES:

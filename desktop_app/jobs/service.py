@@ -33,6 +33,7 @@ from desktop_app.jobs.following import JobFollower
 from desktop_app.jobs.library import delete_clip_files
 from desktop_app.jobs.poll_outcome import STATE_FOR_STATUS
 from desktop_app.jobs.updates import JobUpdates
+from desktop_app.storage.publish import PreparedRequest, ReferencePreparer, SlotProgress
 from desktop_app.store.journal import Clock, JobJournal
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ INTERRUPTED = (
     "service. It is looked for in the service's request log; `wan-studio again` sends it "
     "again knowingly."
 )
+
+
+def _quiet(slot: int, sent: int, total: int) -> None:
+    """No one to tell of upload progress."""
 
 
 class JobService:
@@ -56,6 +61,7 @@ class JobService:
         settings: FollowSettings | None = None,
         price: Pricer | None = None,
         admission: AdmissionCheck | None = None,
+        references: ReferencePreparer | None = None,
         clock: Clock = time.time,
     ) -> None:
         self._journal = journal
@@ -63,6 +69,7 @@ class JobService:
         self._keys = keys
         self._price = price or (lambda request, count: Quote.unknown(count))
         self._admission = admission
+        self._references = references or ReferencePreparer(None)
         self._clock = clock
         self._updates = JobUpdates(journal)
         self._follower = JobFollower(
@@ -87,23 +94,34 @@ class JobService:
         source = max((q.source for q in quotes), key=list(PriceSource).index)
         return Quote(sum(q.usd or 0.0 for q in quotes), source, len(requests))
 
-    async def submit(self, request: GenerationRequest) -> Job:
+    async def submit(self, request: GenerationRequest, progress: SlotProgress = _quiet) -> Job:
         """Journal the job, then POST it once. Returns it in queued, rejected or unknown."""
-        return (await self.submit_batch([request]))[0]
+        return (await self.submit_batch([request], progress))[0]
 
-    async def submit_batch(self, requests: Sequence[GenerationRequest]) -> list[Job]:
-        """Submit requests (several: one batch of variations): all journaled at once, then
-        each POSTed once, in order. Nothing is journaled or sent when a request is invalid,
-        there is no key, the settings cannot be trusted (SettingsError), or the daily
-        spending limit would be passed (SpendingLimitError), counted in the same journal
-        transaction that journals them, so no other process can slip in between."""
+    async def submit_batch(
+        self, requests: Sequence[GenerationRequest], progress: SlotProgress = _quiet
+    ) -> list[Job]:
+        """Submit requests (several: one batch of variations): clips from this computer
+        checked, then uploaded and linked (`progress` hears of each), then all journaled at
+        once, then each POSTed once, in order. Nothing is journaled or sent when a request
+        is invalid, a local clip cannot be used or uploaded, there is no key, the settings
+        cannot be trusted (SettingsError), or the daily spending limit would be passed
+        (SpendingLimitError), counted in the same journal transaction that journals them,
+        so no other process can slip in between."""
         for request in requests:
             request.validate()
         self._keys()  # no key: say so before anything is journaled or sent
+        prepared = [await self._references.prepare(request, progress) for request in requests]
+        return await self._journal_and_post(prepared)
+
+    async def _journal_and_post(self, prepared: Sequence[PreparedRequest]) -> list[Job]:
+        requests = [p.request for p in prepared]
         quotes = [self._price(request, 1) for request in requests]
         admit = self._admission(requests, quotes) if self._admission else None
         batch_id = uuid.uuid4().hex[:12] if len(requests) > 1 else None
-        created = self._journal.create_batch(requests, quotes, batch_id=batch_id, admit=admit)
+        created = self._journal.create_batch(
+            requests, quotes, batch_id=batch_id, admit=admit, local_refs=[p.local for p in prepared]
+        )
         for job in created:
             self._updates.publish(JobChanged(job))
         jobs = []
@@ -191,12 +209,16 @@ class JobService:
 
     async def send_again(self, job_id: str, *, new_seed: bool = False) -> Job:
         """Submit a job's request again, knowingly, as a new job (with a new random seed
-        when asked), with every check of a submission: refused, nothing changes. The old
+        when asked, and fresh links to its clips from this computer, uploaded again only
+        when gone), with every check of a submission: refused, nothing changes. The old
         job stays in the history; an `unknown` one is marked superseded and goes on being
         settled: if it did arrive, it is followed and saved like any other."""
         old = self._journal.get(job_id)
+        old.request.validate()
+        self._keys()
         seed = secrets.randbelow(SEED_MAX + 1) if new_seed else old.request.seed
-        new = await self.submit(replace(old.request, seed=seed))
+        prepared = await self._references.refresh(replace(old.request, seed=seed), old.local_refs)
+        [new] = await self._journal_and_post([prepared])
         if old.state is JobState.UNKNOWN and new.state is not JobState.REJECTED:
             change = JobChange(superseded_by=new.id, event=("superseded", {"by": new.id}))
             self._apply(old.id, change)

@@ -5,8 +5,10 @@ next to the window) change. It decides nothing the engine decides."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -48,6 +50,10 @@ class JobController(QObject):
     """The provider's ledger charge of a job (`Job`) is known: the balance moved."""
     settings_refused = Signal(object)
     """Nothing was sent: the settings cannot be trusted (the SettingsError)."""
+    storage_needed = Signal(str)
+    """Nothing was sent: a clip from this computer needs storage set up (the sentence)."""
+    upload_progressed = Signal(int, int, int)
+    """(slot, bytes sent, bytes in all) while a clip from this computer uploads."""
 
     def __init__(
         self,
@@ -66,6 +72,9 @@ class JobController(QObject):
         self._tasks = tasks
         self._key_ready = key_ready
         self._lifecycle = lifecycle
+        self._submitting: asyncio.Task[Any] | None = None
+        self._uploading = False
+        self._stopped = False
         self._seen = history.last_change()
         self._unsubscribe = service.subscribe(self._on_service_event)
         self._timer = QTimer(self)
@@ -117,8 +126,23 @@ class JobController(QObject):
     # -- actions ---------------------------------------------------------------------------
 
     def submit(self, requests: Sequence[GenerationRequest]) -> None:
-        """Submit one request, or several as a batch; each job then runs its course."""
-        self._tasks.spawn(self._submitted(self._service.submit_batch(requests)))
+        """Submit one request, or several as a batch (clips from this computer uploaded
+        first); each job then runs its course."""
+        self._submitting = self._tasks.spawn(
+            self._submitted(self._service.submit_batch(requests, self._on_upload_progress))
+        )
+
+    def cancel_upload(self) -> None:
+        """Stop a submission while its clips upload (before anything is journaled or sent);
+        nothing happens when no upload runs."""
+        task = self._submitting
+        if task is not None and not task.done() and self._uploading:
+            self._stopped = True
+            task.cancel()
+
+    def _on_upload_progress(self, slot: int, sent: int, total: int) -> None:
+        self._uploading = sent < total
+        self.upload_progressed.emit(slot, sent, total)
 
     def resubmit(self, job: Job, *, new_seed: bool = False) -> None:
         """Send a job's request again, knowingly, as a new job (the engine's `again`): the
@@ -138,9 +162,19 @@ class JobController(QObject):
             self.settings_refused.emit(error)
             return
         except WanStudioError as error:
-            self.problem_raised.emit("Not sent", error.explain())
+            if error.kind is ErrorKind.STORAGE_NOT_SET_UP:
+                self.storage_needed.emit(error.explain())
+            else:
+                self.problem_raised.emit("Not sent", error.explain())
+            return
+        except asyncio.CancelledError:
+            if not self._stopped:
+                raise  # the window is closing
+            self._stopped = False
+            self.problem_raised.emit("Not sent", "The upload was stopped; nothing was sent.")
             return
         finally:
+            self._uploading = False
             self.submission_finished.emit(bool(jobs))
         for job in jobs:
             kind = job.error.kind if job.error is not None else None

@@ -67,6 +67,11 @@ class KeyStore:
         self._backend = backend
         self._environ = environ if environ is not None else {}
 
+    @property
+    def backend(self) -> KeyringBackend | None:
+        """The keyring it was given (None: the system's)."""
+        return self._backend
+
     def _keyring(self) -> KeyringBackend:
         backend = self._backend or keyring.get_keyring()
         if _is_unusable(backend):
@@ -82,25 +87,37 @@ class KeyStore:
         return ApiKey(stored, source="The key in the system keyring") if stored else None
 
     def _read_keyring(self) -> str | None:
-        try:
-            return self._keyring().get_password(APP_ID, ACCOUNT)
-        except KeyringUnavailableError:
-            raise
-        except _KEYRING_ERRORS as error:
-            raise KeyringUnavailableError(type(error).__name__) from None
+        return self.read_secret(ACCOUNT)
 
     def set(self, key: ApiKey) -> None:
-        try:
-            self._keyring().set_password(APP_ID, ACCOUNT, key.reveal())
-        except KeyringUnavailableError:
-            raise
-        except _KEYRING_ERRORS as error:
-            raise KeyringUnavailableError(type(error).__name__) from None
+        self.write_secret(ACCOUNT, key.reveal())
 
     def clear(self) -> bool:
         """Remove the stored key; False when there was none."""
+        return self.delete_secret(ACCOUNT)
+
+    # -- any secret of the app's, by account name -------------------------------------------
+
+    def read_secret(self, account: str) -> str | None:
         try:
-            self._keyring().delete_password(APP_ID, ACCOUNT)
+            return self._keyring().get_password(APP_ID, account)
+        except KeyringUnavailableError:
+            raise
+        except _KEYRING_ERRORS as error:
+            raise KeyringUnavailableError(type(error).__name__) from None
+
+    def write_secret(self, account: str, value: str) -> None:
+        try:
+            self._keyring().set_password(APP_ID, account, value)
+        except KeyringUnavailableError:
+            raise
+        except _KEYRING_ERRORS as error:
+            raise KeyringUnavailableError(type(error).__name__) from None
+
+    def delete_secret(self, account: str) -> bool:
+        """Remove a stored secret; False when there was none."""
+        try:
+            self._keyring().delete_password(APP_ID, account)
         except keyring.errors.PasswordDeleteError:
             return False
         except KeyringUnavailableError:

@@ -181,6 +181,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             self._cdn(path, query)
         elif path.startswith("/samples/"):
             self._sample(path)
+        elif path.startswith("/local/"):
+            self._local(path)
         elif path == "/redirect":
             self._redirect(query)
         else:
@@ -269,6 +271,15 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             302, b"", "text/plain",
             {"Location": (query.get("to") or ["/"])[0], "Set-Cookie": "visitor=1; Path=/"},
         )  # fmt: skip
+
+    def _local(self, path: str) -> None:
+        """A clip from this computer, served in demo mode (`Simulator.serve_local`)."""
+        token = path.removeprefix("/local/").partition("/")[0]
+        clip = self.sim.local_clip(token)
+        if clip is None or not clip.is_file():
+            self._error(404)
+            return
+        self._serve_file(clip, None)
 
     def _sample(self, path: str) -> None:
         name = path.removeprefix("/samples/")

@@ -9,6 +9,7 @@ downloads cut mid-way, ignored Range headers. Every request is recorded for test
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from desktop_app.simulator.account import Account
 from desktop_app.simulator.handler import SimulatorHandler
@@ -59,6 +61,7 @@ class _State:
     in_flight: int = 0
     peak_in_flight: int = 0
     faults_taken: list[tuple[Route, float]] = field(default_factory=list)
+    local_clips: dict[str, Path] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -126,6 +129,17 @@ class Simulator:
     def add_fault(self, fault: Fault) -> None:
         with self._state.lock:
             self._state.faults.append(fault)
+
+    def serve_local(self, path: Path) -> str:
+        """A link at which this simulator serves `path` (demo mode's local clips)."""
+        token = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
+        with self._state.lock:
+            self._state.local_clips[token] = path
+        return f"{self.base_url}/local/{token}/{quote(path.name)}"
+
+    def local_clip(self, token: str) -> Path | None:
+        with self._state.lock:
+            return self._state.local_clips.get(token)
 
     def clear_faults(self) -> None:
         """Behave again from now on (faults not yet used are dropped)."""

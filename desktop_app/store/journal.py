@@ -21,6 +21,7 @@ from typing import Any
 from desktop_app.domain.job import UNFINISHED_STATES, Job, JobState, check_transition
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Quote
+from desktop_app.domain.references import LocalReference
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
 from desktop_app.store.errors import ForeignDatabaseError, JobNotFoundError, storage_error
@@ -148,6 +149,7 @@ class JobJournal:
         *,
         batch_id: str | None = None,
         admit: Admission | None = None,
+        local_refs: Sequence[Sequence[LocalReference]] = (),
     ) -> list[Job]:
         """Journal new jobs in `submitting`, leased to this process, before their POSTs:
         all or none, in one write transaction. `admit` reads today's spending inside it
@@ -157,7 +159,10 @@ class JobJournal:
         rows = []
         with self._transaction() as db:
             counted = admit(SpendingSnapshot(db)) if admit else [None] * len(requests)
-            for request, estimate, amount in zip(requests, estimates, counted, strict=True):
+            local = local_refs or [()] * len(requests)
+            for request, estimate, amount, clips in zip(
+                requests, estimates, counted, local, strict=True
+            ):
                 job_id = uuid.uuid4().hex[:12]
                 client_request_id = str(uuid.uuid4())
                 values = {
@@ -173,6 +178,7 @@ class JobJournal:
                     "estimate_usd": estimate.usd,
                     "estimate_source": estimate.source.value,
                     "counted_usd": amount,
+                    "local_refs_json": dumps([c.to_json() for c in clips]) if clips else None,
                     **request_columns(request),
                 }
                 db.execute(

@@ -11,6 +11,7 @@ from typing import Any
 from desktop_app.domain.errors import ErrorCategory, ErrorKind, StorageError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.pricing import PriceSource
+from desktop_app.domain.references import LocalReference
 from desktop_app.domain.request import GenerationRequest
 
 
@@ -98,7 +99,13 @@ def _job(row: sqlite3.Row, request: GenerationRequest, state: JobState) -> Job:
         counted_usd=row["counted_usd"],
         superseded_by=row["superseded_by"],
         followed_since=row["followed_since"],
+        local_refs=_local_refs(row["local_refs_json"]),
     )
+
+
+def _local_refs(text: str | None) -> tuple[LocalReference, ...]:
+    found = [LocalReference.from_json(item) for item in (json.loads(text) if text else [])]
+    return tuple(ref for ref in found if ref is not None)
 
 
 def _source(text: str | None) -> PriceSource | None:

@@ -132,13 +132,14 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     """,
     # 4: what the daily limit counted for a job when it was sent, the job that sent an
-    # `unknown` one again, when its current stretch of following began, and costs sorted
-    # in the order `Job.cost` gives them.
+    # `unknown` one again, when its current stretch of following began, the local clips it
+    # was sent with, and costs sorted in the order `Job.cost` gives them.
     f"""
     PRAGMA application_id = {APPLICATION_ID};
     ALTER TABLE jobs ADD COLUMN counted_usd REAL;
     ALTER TABLE jobs ADD COLUMN superseded_by TEXT;
     ALTER TABLE jobs ADD COLUMN followed_since REAL;
+    ALTER TABLE jobs ADD COLUMN local_refs_json TEXT;
     DROP INDEX jobs_cost;
     CREATE INDEX jobs_cost_usd ON jobs {COST_USD};
     DROP TRIGGER job_changes_update;

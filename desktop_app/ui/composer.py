@@ -329,6 +329,10 @@ class Composer(QWidget):
         self._sending = sending
         self.refresh()
 
+    def stop_timers(self) -> None:
+        """The window closes: nothing of the composer runs after it."""
+        self._inert.stop()
+
     def _busy(self) -> bool:
         return self._sending or self._inert.isActive()
 

@@ -30,6 +30,7 @@ from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsError
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
+from desktop_app.ui.storage_settings import StorageBox
 
 KEYS_PAGE = "https://aimlapi.com/app/keys"
 
@@ -214,9 +215,12 @@ class SettingsDialog(QDialog):
         key_status: str,
         default_library: str,
         parent: QWidget | None = None,
+        *,
+        storage: StorageBox | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self.storage = storage
         self.key_status = InfoLabel("API key status", key_status)
         self.replace_key = QPushButton("Replace key…")
         self.remove_key = QPushButton("Remove key")
@@ -269,6 +273,8 @@ class SettingsDialog(QDialog):
         self.problem.setStyleSheet("color:#d62828")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if storage is not None:
+            layout.addWidget(storage)
         layout.addWidget(self.problem)
         layout.addWidget(note)
         layout.addWidget(buttons)
@@ -286,6 +292,10 @@ class SettingsDialog(QDialog):
             self.problem.setText(error.explain())
             self.base_url.setFocus()
             return
+        storage_problem = self.storage.problem() if self.storage else None
+        if self.storage is not None and storage_problem:
+            self.storage.show_problem(storage_problem)
+            return
         self.accept()
 
     def _on_browse_clicked(self) -> None:
@@ -294,13 +304,21 @@ class SettingsDialog(QDialog):
             self.library.setText(folder)
 
     def settings(self, current: Settings) -> Settings:
-        return current.with_changes(
+        changed = current.with_changes(
             base_url=self.base_url.text().strip() or current.base_url,
             library=self.library.text().strip(),
             poll_interval=float(self.poll_interval.value()),
             daily_spend_limit_usd=float(self.daily_limit.value()),
             confirm_above_usd=float(self.confirm_above.value()),
         )
+        if self.storage is None:
+            return changed
+        config = self.storage.config()
+        return changed.with_changes(
+            storage_endpoint=config.endpoint, storage_bucket=config.bucket,
+            storage_region=config.region, storage_prefix=config.prefix,
+            storage_link_hours=config.link_hours,
+        )  # fmt: skip
 
 
 def _dollars(value: float, name: str) -> QDoubleSpinBox:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.request import GenerationRequest, references_named
+from desktop_app.domain.request import GenerationRequest, is_local_url, references_named
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.draft_store import DraftStore
@@ -35,7 +35,8 @@ from desktop_app.models.job_list_model import JobListModel
 from desktop_app.models.media_calls import stop_later
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.settings import SettingsError, SettingsFile
+from desktop_app.secrets.storage_keys import StorageKeys
+from desktop_app.settings import Settings, SettingsError, SettingsFile
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.arrivals import Arrivals
 from desktop_app.ui.compare import CompareWindow
@@ -54,6 +55,7 @@ from desktop_app.ui.player import PlayerWidget
 from desktop_app.ui.reference_list import CheckReference, FetchPreview, ReferenceList
 from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
 from desktop_app.ui.spending import BalanceLabel, confirm_run_again, confirm_spending
+from desktop_app.ui.storage_settings import CheckStorage, StorageBox
 from desktop_app.ui.thumbnails import JobThumbnails
 
 
@@ -73,6 +75,8 @@ class WindowServices:
     keys: ActiveKey
     verify_key: VerifyKey
     settings_file: SettingsFile
+    storage_keys: StorageKeys
+    check_storage: CheckStorage
     window_state: QSettings
     library: Path
     thumbnails: Path
@@ -97,8 +101,9 @@ class MainWindow(QMainWindow):
             part.setParent(self)  # they live and die with the window
         self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
         self.references = ReferenceList(
-            services.check_reference, services.fetch_preview, services.grabber, services.tasks
-        )
+            services.check_reference, services.fetch_preview, services.grabber, services.tasks,
+            demo=services.demo,
+        )  # fmt: skip
         self.composer = Composer(self.references, services.quote)
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)
@@ -134,6 +139,9 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), self.jobs.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
+        stop_upload = QShortcut(QKeySequence("Esc"), self.composer)
+        stop_upload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        stop_upload.activated.connect(self.controller.cancel_upload)
         self.composer.generate_requested.connect(self._on_composer_generate_requested)
         self.references.play_requested.connect(self.player.play)
         self.jobs.play_requested.connect(self.player.play)
@@ -158,7 +166,11 @@ class MainWindow(QMainWindow):
             lambda job: self.references.mark_refused(references_named(job.error.message))
         )
         self.controller.submission_finished.connect(self._on_controller_submission_finished)
-        self.controller.settings_refused.connect(self.open_settings)
+        # Settings is modal: opened after the task that found the problem, never inside it.
+        queued = Qt.ConnectionType.QueuedConnection
+        self.controller.settings_refused.connect(self.open_settings, queued)
+        self.controller.storage_needed.connect(self.open_settings, queued)
+        self.controller.upload_progressed.connect(self.references.show_upload)
         self.controller.charge_recorded.connect(
             lambda _job: services.account.refresh_balance(force=True)
         )
@@ -267,21 +279,41 @@ class MainWindow(QMainWindow):
         self.services.library.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.library)))
 
-    def open_settings(self, problem: SettingsError | None = None) -> None:
-        """The Settings dialog; with `problem`, on the value at fault, saying what it is."""
+    def open_settings(self, problem: SettingsError | str | None = None) -> None:
+        """The Settings dialog; with `problem`, on the value at fault (a SettingsError) or
+        on its Storage part (a sentence about storage), saying what it is."""
         settings = self.services.settings_file.load()
+        storage = self._storage_box(settings)
         dialog = SettingsDialog(
-            settings, self.services.keys.status().describe(), str(self.services.library), self
-        )
+            settings, self.services.keys.status().describe(), str(self.services.library), self,
+            storage=storage,
+        )  # fmt: skip
         if isinstance(problem, SettingsError):
             dialog.show_problem(problem)
+        elif isinstance(problem, str):
+            storage.show_problem(problem)
         dialog.replace_key.clicked.connect(self.replace_key)
         dialog.remove_key.clicked.connect(lambda: self._remove_key(dialog))
         if dialog.exec():
+            keys = storage.new_keys()
+            try:
+                if keys is not None:
+                    self.services.storage_keys.set(*keys)
+            except KeyringUnavailableError as error:
+                show_error(self, "The storage keys were not stored", str(error))
             self.services.settings_file.save(dialog.settings(settings))
             self.statusBar().showMessage(
                 "Settings saved. Base URL and interval apply from the next start.", 8000
             )
+
+    def _storage_box(self, settings: Settings) -> StorageBox:
+        keys = self.services.storage_keys
+
+        def stored() -> tuple[str, str] | None:
+            found = keys.get()
+            return (found.key_id, found.secret) if found else None
+
+        return StorageBox(settings, stored, self.services.check_storage, self.services.tasks)
 
     def _remove_key(self, dialog: SettingsDialog) -> None:
         try:
@@ -344,7 +376,12 @@ class MainWindow(QMainWindow):
         self.references.forget_refusals()
         self.composer.set_sending(True)
         self.controller.submit(requests)
-        self.statusBar().showMessage("Sending the request…")
+        local = any(is_local_url(url) for url in requests[0].video_urls)
+        self.statusBar().showMessage(
+            "Uploading your clips to your storage… (Esc stops the upload)"
+            if local
+            else "Sending the request…"
+        )
 
     def compare(self, first: Job, second: Job) -> CompareWindow:
         """Play two finished takes side by side, in step."""
@@ -381,6 +418,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"The settings of {sidecar.name} are in the composer.", 8000)
 
     def _on_controller_submission_finished(self, sent: bool) -> None:
+        self.references.uploads_over()
         if sent:
             self.composer.sent()  # a refused request keeps the draft whole, its seed too
         self.composer.set_sending(False)
@@ -460,6 +498,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._give_composer_its_room()  # the layout remembered is the creator's own
         self._draft_timer.stop()
+        self.composer.stop_timers()
         self._save_draft()
         state = self.services.window_state
         state.setValue("geometry", self.saveGeometry())

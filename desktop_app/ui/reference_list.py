@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.references import direct_link, local_path
 from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
 from desktop_app.jobs.references import VIDEO_TYPES, ReferenceCheck
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
@@ -47,10 +48,27 @@ CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
 FetchPreview = Callable[[ReferenceCheck], Awaitable[Path | None]]
 """A local copy of a checked reference for its preview (None: no copy)."""
 
-LOCAL_FILE_MESSAGE = (
-    "{name} is a file on this computer. The service fetches reference clips itself, so it "
-    "needs a public link (http or https): upload the clip somewhere and add its link."
+LOCAL_CLIP_NOTE = (
+    "{name} is on this computer: it is uploaded to your storage when you press Generate, "
+    "and sent as a private link that expires."
 )
+DEMO_LOCAL_NOTE = (
+    "{name} is on this computer: in demo mode the simulator serves it from here. Real use "
+    "uploads it to your own storage (Settings › Storage)."
+)
+
+
+def as_reference(text: str, *, demo: bool = False) -> tuple[str, str | None]:
+    """What the list keeps for `text`, and a note to say: a clip on this computer as its
+    file:// URL, a known share page as its direct-download link, any other link as it is."""
+    path = local_path(text)
+    if path is not None:
+        name = path.name or str(path)
+        return path.resolve().as_uri(), (DEMO_LOCAL_NOTE if demo else LOCAL_CLIP_NOTE).format(
+            name=name
+        )
+    direct = direct_link(text.strip())
+    return direct.url, direct.note
 
 
 def links_from_mime(mime: QMimeData) -> list[str]:
@@ -119,8 +137,12 @@ class ReferenceList(QWidget):
         grabber: FrameGrabber,
         tasks: TaskGroup,
         parent: QWidget | None = None,
+        *,
+        demo: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.demo = demo
+        self._uploads: dict[str, tuple[int, int]] = {}
         self._check_reference = check_reference
         self._fetch_preview = fetch_preview
         self._previews: dict[str, Path] = {}
@@ -192,10 +214,14 @@ class ReferenceList(QWidget):
     # -- changing ----------------------------------------------------------------------------
 
     def add_links(self, candidates: list[str]) -> list[str]:
-        """Add each acceptable link; say why any other was refused. Returns the refusals."""
-        refusals = []
+        """Add each acceptable reference (a link, or a clip on this computer: a path or a
+        file:// URL; a known share page becomes its direct-download link); say why any
+        other was refused. Returns the refusals."""
+        refusals, notes = [], []
         for raw in candidates:
-            text = raw.strip()
+            text, note = as_reference(raw, demo=self.demo)
+            if note:
+                notes.append(note)
             refusal = self._refusal(text)
             if refusal:
                 refusals.append(refusal)
@@ -205,13 +231,23 @@ class ReferenceList(QWidget):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
             self.list.addItem(item)
             self._start_checks(text)
-        self.message.setText(" ".join(refusals))
+        self.message.setText(" ".join([*refusals, *notes]))
         self._refresh_rows()
         return refusals
 
+    def show_upload(self, slot: int, sent: int, total: int) -> None:
+        """How far the clip in `slot` has gone up to the creator's storage."""
+        links = self.links()
+        if 1 <= slot <= len(links):
+            self._uploads[links[slot - 1]] = (sent, total)
+            self._refresh_rows()
+
+    def uploads_over(self) -> None:
+        if self._uploads:
+            self._uploads.clear()
+            self._refresh_rows()
+
     def _refusal(self, text: str) -> str | None:
-        if text.lower().startswith("file:") or text.startswith("/"):
-            return LOCAL_FILE_MESSAGE.format(name=describe_link(text)[1])
         problem = reference_url_problem(text)
         if problem:
             return f"“{text[:60]}” is not a link to a clip: it {problem}."
@@ -329,6 +365,9 @@ class ReferenceList(QWidget):
         if url in self._service_says:
             badge = f"⚠ THE SERVICE SAID: {self._service_says[url]} · "
         lines = [f"{badge}character{slot} · {name} · {host}"]
+        if url in self._uploads:
+            sent, total = self._uploads[url]
+            lines.append(f"uploading to your storage: {sent * 100 // max(total, 1)}%")
         facts = self._facts.get(url)
         check = self._checks.get(url)
         details = []

@@ -1,4 +1,5 @@
-"""The benchmark command: every row of issue #11, each against its baseline in the same run.
+"""The benchmark command: every row of issue #11 (and P7, uploads, of #17), each against its
+baseline in the same run.
 
     .venv/bin/python -m tests.benchmarks [--runs N] [--quick] [--only P1,P3] [--json FILE]
 
@@ -24,6 +25,7 @@ from tests.benchmarks.polling import polling_cost
 from tests.benchmarks.scrolling import scroll_and_search
 from tests.benchmarks.stall import loop_stall
 from tests.benchmarks.startup import start_up
+from tests.benchmarks.upload import upload_speed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             ("P4", lambda: idle_cpu(settings, seeded, jobs)),
             ("P5", lambda: scroll_and_search(settings, seeded, jobs)),
             ("P6", lambda: polling_cost(settings)),
+            ("P7", lambda: upload_speed(settings)),
         ]
         for row_id, measure in rows:
             if wanted and row_id not in wanted:

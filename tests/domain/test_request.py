@@ -56,7 +56,6 @@ def test_all_nine_fields_are_sent_when_set() -> None:
         ((), "needs 1 to 3"),
         (("https://a/1", "https://a/2", "https://a/3", "https://a/4"), "needs 1 to 3"),
         (("ftp://example.com/a.mp4",), "http(s)"),
-        (("file:///home/me/a.mp4",), "http(s)"),
         (("  ",), "blank"),
         (("https://example.com/a.mp4", "https://example.com/a.mp4"), "repeats"),
     ],
@@ -89,3 +88,10 @@ def test_seed_and_duration_ranges() -> None:
 def test_several_problems_are_all_reported() -> None:
     request = GenerationRequest(prompt="", video_urls=("nope",), seed=-5)
     assert sorted(fields_of(request)) == ["prompt", "seed", "video_urls"]
+
+
+def test_a_clip_on_this_computer_is_a_reference_but_never_sent_as_it_is() -> None:
+    local = GenerationRequest(prompt="character1 waves", video_urls=("file:///home/me/a.mp4",))
+    local.validate()  # a draft may hold it: it is uploaded when sent
+    with pytest.raises(InvalidRequestError, match="not yet uploaded"):
+        local.validate_for_sending()

@@ -87,12 +87,12 @@ def test_fourth_duplicate_local_and_non_links_are_refused(
     assert "already in the list" in duplicate[0]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile("/home/me/cat.mp4")])
-    drop(refs.list, mime)
-    assert "cat.mp4 is a file on this computer" in refs.message.text()
-    assert "public link" in refs.message.text()
     not_link = refs.add_links(["a cat on a sofa"])
     assert "not a link to a clip" in not_link[0]
-    assert refs.links() == sample_links[1:]
+    drop(refs.list, mime)  # a clip from a file manager: uploaded to the creator's storage
+    assert "cat.mp4 is on this computer" in refs.message.text()
+    assert "uploaded to your storage" in refs.message.text()
+    assert refs.links() == [*sample_links[1:], "file:///home/me/cat.mp4"]
 
 
 def test_paste_adds_links(windows: WindowFactory, sample_links: list[str]) -> None:

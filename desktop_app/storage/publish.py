@@ -1,0 +1,149 @@
+"""Turning a request's local clips (file:// references) into links the service can fetch,
+before anything is sent: every clip is checked first, then each is uploaded to the
+creator's bucket (once: an object with its key and size is not uploaded again) and a
+presigned link is signed. In demo mode the simulator serves the clip from this computer.
+
+A job remembers each local reference (path, object key, link expiry), so sending it again
+signs a fresh link, uploading again only when the object is gone."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from desktop_app.domain.references import LocalReference, local_path
+from desktop_app.domain.request import GenerationRequest, is_local_url
+from desktop_app.storage.bucket import ClipBucket, StorageNotSetUpError, file_sha256
+from desktop_app.storage.clip_file import ClipFacts, inspect_clip
+
+SlotProgress = Callable[[int, int, int], None]
+"""(slot, bytes sent, bytes in all) while a local clip uploads."""
+
+NOT_SET_UP = (
+    "{name} is a clip on this computer. To send it, Wan Studio uploads it to your own "
+    "S3-compatible storage and sends a private link that expires; no storage is set up yet. "
+    "Set it up with `wan-studio storage set` (or Settings › Storage), or use a public link."
+)
+
+
+class ClipHost(Protocol):
+    async def publish(
+        self, path: Path, facts: ClipFacts, slot: int, progress: SlotProgress
+    ) -> tuple[str, LocalReference]:
+        """The link the service fetches the clip from, and what to remember of it."""
+
+    async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
+        """A fresh link to a clip sent before (uploaded again only when it is gone)."""
+
+
+class BucketHost:
+    """The creator's bucket."""
+
+    def __init__(self, bucket: ClipBucket) -> None:
+        self._bucket = bucket
+
+    async def publish(
+        self, path: Path, facts: ClipFacts, slot: int, progress: SlotProgress
+    ) -> tuple[str, LocalReference]:
+        sha256 = await asyncio.to_thread(file_sha256, path)
+        key = self._bucket.key_for(sha256, path)
+        if not await self._bucket.has(key, facts.size):
+            await self._bucket.upload(
+                path, key, facts.size, lambda sent, all_: progress(slot, sent, all_)
+            )
+        link = self._bucket.sign(key)
+        return link.url, LocalReference(slot, str(path), key, facts.size, link.expires_at)
+
+    async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
+        if not await self._bucket.has(local.key, local.size):
+            path = Path(local.path)
+            facts = await asyncio.to_thread(inspect_clip, path)
+            await self._bucket.upload(path, local.key, facts.size, lambda _sent, _all: None)
+        link = self._bucket.sign(local.key)
+        return link.url, replace(local, expires_at=link.expires_at)
+
+
+class ServesLocalClips(Protocol):
+    def serve_local(self, path: Path) -> str:
+        """A link to `path` on this computer."""
+
+
+class DemoHost:
+    """Demo mode: the in-process simulator serves the clip from this computer."""
+
+    def __init__(self, simulator: ServesLocalClips) -> None:
+        self._simulator = simulator
+
+    async def publish(
+        self, path: Path, facts: ClipFacts, slot: int, progress: SlotProgress
+    ) -> tuple[str, LocalReference]:
+        progress(slot, facts.size, facts.size)
+        return self._link(LocalReference(slot, str(path), f"demo/{path.name}", facts.size, 0.0))
+
+    async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
+        return self._link(local)
+
+    def _link(self, local: LocalReference) -> tuple[str, LocalReference]:
+        url = self._simulator.serve_local(Path(local.path))
+        return url, replace(local, expires_at=time.time() + 24 * 3600)
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    request: GenerationRequest
+    """With a fetchable link in every slot."""
+    local: tuple[LocalReference, ...] = ()
+
+
+class ReferencePreparer:
+    def __init__(self, host: ClipHost | None) -> None:
+        self._host = host
+
+    def check(self, request: GenerationRequest) -> list[tuple[int, ClipFacts]]:
+        """Check every local clip of `request` (ClipFileError: the first that cannot be a
+        reference; StorageNotSetUpError: there is one and nowhere to upload it)."""
+        found = []
+        for slot, url in enumerate(request.video_urls, start=1):
+            if is_local_url(url):
+                path = local_path(url)
+                assert path is not None
+                found.append((slot, inspect_clip(path)))
+        if found and self._host is None:
+            raise StorageNotSetUpError(NOT_SET_UP.format(name=found[0][1].path.name))
+        return found
+
+    async def prepare(
+        self, request: GenerationRequest, progress: SlotProgress = lambda *_: None
+    ) -> PreparedRequest:
+        """`request` with each local clip uploaded and linked; nothing else changes."""
+        checked = await asyncio.to_thread(self.check, request)
+        if not checked:
+            return PreparedRequest(request)
+        assert self._host is not None
+        urls = list(request.video_urls)
+        local = []
+        for slot, facts in checked:
+            url, remembered = await self._host.publish(facts.path, facts, slot, progress)
+            urls[slot - 1] = url
+            local.append(remembered)
+        return PreparedRequest(replace(request, video_urls=tuple(urls)), tuple(local))
+
+    async def refresh(
+        self, request: GenerationRequest, local: Sequence[LocalReference]
+    ) -> PreparedRequest:
+        """A request sent before, with a fresh link for each of its local clips."""
+        if not local:
+            return PreparedRequest(request)
+        if self._host is None:
+            raise StorageNotSetUpError(NOT_SET_UP.format(name=Path(local[0].path).name))
+        urls = list(request.video_urls)
+        fresh = []
+        for remembered in local:
+            url, renewed = await self._host.republish(remembered)
+            urls[remembered.slot - 1] = url
+            fresh.append(renewed)
+        return PreparedRequest(replace(request, video_urls=tuple(urls)), tuple(fresh))

@@ -1,0 +1,76 @@
+"""A clip dropped from a file manager onto the reference list goes, through the creator's
+own storage (moto on 127.0.0.1, signatures checked), to a sent job; without storage,
+Generate opens Settings on its Storage part and sends nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QTimer, QUrl
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app.api.client import GENERATIONS_PATH
+from desktop_app.simulator import Simulator
+from desktop_app.ui.dialogs import SettingsDialog
+from tests.s3_server import S3Server
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_composer import drop
+
+
+def drop_file(window: object, path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop(window.references.list, mime)  # type: ignore[attr-defined]
+
+
+def test_a_dropped_clip_is_uploaded_then_sent_as_a_private_link(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, s3: S3Server, local_clip: Path,
+    demo_clip: bytes,
+) -> None:  # fmt: skip
+    windows.environ.update(AWS_ACCESS_KEY_ID=s3.key_id, AWS_SECRET_ACCESS_KEY=s3.secret)
+    windows.home.mkdir(parents=True, exist_ok=True)
+    storage = {"storage_endpoint": s3.url, "storage_bucket": s3.bucket, "storage_prefix": "window/"}
+    (windows.home / "settings.json").write_text(json.dumps(storage))
+    window = windows()
+    drop_file(window, local_clip)
+    assert window.references.links() == [local_clip.as_uri()]
+    qtbot.waitUntil(lambda: window.references.check_of(local_clip.as_uri()) is not None)
+    assert not window.references.check_failed(local_clip.as_uri())
+    window.composer.prompt.setPlainText("character1 waves")
+    qtbot.waitUntil(window.composer.generate_button.isEnabled)
+    progressed: list[tuple[int, int, int]] = []
+    window.controller.upload_progressed.connect(lambda *args: progressed.append(args))
+    window.composer.generate_button.click()
+    qtbot.waitUntil(lambda: sim.count("POST", GENERATIONS_PATH) == 1, timeout=20_000)
+    [url] = json.loads(next(r.body for r in sim.requests if r.method == "POST"))["video_urls"]
+    assert url.startswith(f"{s3.url}/{s3.bucket}/window/") and "X-Amz-Signature=" in url
+    assert progressed[-1] == (1, len(demo_clip), len(demo_clip))
+    [key] = s3.object_keys("window/")
+    assert s3.client().get_object(Bucket=s3.bucket, Key=key)["Body"].read() == demo_clip
+
+
+def test_without_storage_generate_opens_settings_on_storage_and_sends_nothing(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, local_clip: Path
+) -> None:
+    window = windows()
+    drop_file(window, local_clip)
+    window.composer.prompt.setPlainText("character1 waves")
+    qtbot.waitUntil(window.composer.generate_button.isEnabled)
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(20, answer)
+            return
+        assert dialog.storage is not None
+        seen.append(dialog.storage.status.text())
+        dialog.reject()
+
+    QTimer.singleShot(20, answer)
+    window.composer.generate_button.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert "no storage is set up" in seen[0] and "storage set" in seen[0]
+    assert sim.count("POST", GENERATIONS_PATH) == 0
