@@ -13,7 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from desktop_app.cli import commands, money_commands, storage_commands
+from desktop_app.cli import commands, money_commands, setup_commands, storage_commands
 from desktop_app.cli.output import OutputFailedError, TerminalSafe
 from desktop_app.cli.parser import build_parser
 from desktop_app.display import display_problem
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     environ = dict(os.environ)
     if args.command == "simulator":
-        return commands.run_simulator(args)
+        return setup_commands.run_simulator(args)
     if args.command is None:
         problem = display_problem(environ)
         if problem and not (args.screenshot or args.smoke):
@@ -45,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(args, environ)
     paths = AppPaths.resolve(args.home, environ)
     if args.command == "set-aside-journal":
-        return commands.set_aside_journal(paths.demo() if args.demo else paths, force=args.force)
+        return setup_commands.set_aside_journal(
+            paths.demo() if args.demo else paths, force=args.force
+        )
     try:
         redactor = configure_logging(paths.log_file, verbose=args.verbose)
     except OSError as error:
@@ -53,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
     key_store = KeyStore(environ=environ)
     if args.command == "key" and not (args.key_command == "status" and args.check):
-        return commands.run_key(args, key_store, redactor, paths)
+        return setup_commands.run_key(args, key_store, redactor, paths)
     options = RuntimeOptions(
         home=args.home,
         base_url=args.base_url,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job
+from desktop_app.domain.money import format_usd
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.prompt import mentioned_slots, prompt_notes, tag
 from desktop_app.domain.request import (
@@ -60,6 +61,8 @@ def _radio_row(labels: list[tuple[str, str]], group: QButtonGroup) -> QWidget:
 
 
 QuoteRequests = Callable[[Sequence[GenerationRequest]], Quote]
+LeftToday = Callable[[], float | None]
+"""Dollars left under today's spending limit; None: no limit."""
 
 
 def _draw_seed() -> int:
@@ -73,11 +76,16 @@ class Composer(QWidget):
     """Something the creator set changed (the draft is saved on it)."""
 
     def __init__(
-        self, references: ReferenceList, quote: QuoteRequests, parent: QWidget | None = None
+        self,
+        references: ReferenceList,
+        quote: QuoteRequests,
+        left_today: LeftToday = lambda: None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.references = references
         self._quote = quote
+        self._left_today = left_today
         self._sending = False
         # One activation, one job: after a click the button stays inert at least as long
         # as a double click lasts, however fast the service answers.
@@ -319,10 +327,28 @@ class Composer(QWidget):
             self.generate_button.setToolTip("Send this request to the service (Ctrl+Enter)")
             return
         quote = self.quote()
+        if self.over_limit(quote):
+            left = format_usd(self._left_today() or 0.0)
+            self.generate_button.setText(f"Over today's limit · {left} left")
+            self.generate_button.setToolTip(
+                f"It costs {quote.explain()}, and only {left} is left under your daily "
+                "spending limit (Settings): it would be refused, and nothing would be sent."
+            )
+            return
         self.generate_button.setText(f"{name} · {quote.short()}")
         self.generate_button.setToolTip(
             f"Send this request to the service (Ctrl+Enter). It costs {quote.explain()}."
         )
+
+    def refresh_price(self) -> None:
+        """The button's price and limit again (a job was sent, a setting changed)."""
+        self._label_generate(self.problems())
+
+    def over_limit(self, quote: Quote | None = None) -> bool:
+        """Today's limit would refuse this request at its quoted price."""
+        left = self._left_today()
+        price = (quote or self.quote()).usd
+        return left is not None and price is not None and price > left + 1e-9
 
     def set_sending(self, sending: bool) -> None:
         """While a Generate is being journaled and sent, the button says so and is inert."""
@@ -372,6 +398,9 @@ class Composer(QWidget):
         if self._busy() or self.problems():
             self.refresh()
             return
+        # The button goes inert: focus would move on to the next widget (the job search),
+        # and the creator's next keys would go there. It stays where they write.
+        self.prompt.setFocus(Qt.FocusReason.OtherFocusReason)
         self._inert.start()
         self.refresh()
         self.generate_requested.emit(self.requests())

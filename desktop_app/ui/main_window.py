@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QShortcut,
 )
-from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -85,10 +84,6 @@ class WindowServices:
     sample_links: tuple[str, ...] = ()
 
 
-NARROW_COMPOSER = 380
-"""The composer's width while a clip plays: still usable, the rest is the player's."""
-
-
 class MainWindow(QMainWindow):
     closed = Signal()
     demo_requested = Signal()
@@ -104,7 +99,9 @@ class MainWindow(QMainWindow):
             services.check_reference, services.fetch_preview, services.grabber, services.tasks,
             demo=services.demo,
         )  # fmt: skip
-        self.composer = Composer(self.references, services.quote)
+        self.composer = Composer(
+            self.references, services.quote, services.account.spending.left_today
+        )
         self.player = PlayerWidget()
         self.jobs = JobPanel(services.model, services.thumbnails)
         self.arrivals = Arrivals(self, self.player, self.jobs, self.windowTitle())
@@ -153,9 +150,7 @@ class MainWindow(QMainWindow):
         self.jobs.reuse_requested.connect(self.composer.load)
         self.jobs.run_again_requested.connect(self.run_again)
         self.jobs.compare_requested.connect(self.compare)
-        self._sizes_before_playing: list[int] | None = None
         self._last_job: str | None = None
-        self.player.player.playbackStateChanged.connect(self._on_player_state_changed)
         self.setAcceptDrops(True)
         self.controller.job_changed.connect(self._on_controller_job_changed)
         self.controller.job_removed.connect(services.model.remove)
@@ -232,7 +227,14 @@ class MainWindow(QMainWindow):
             file_menu.addAction("Add &sample references", self.add_sample_references)
         file_menu.addAction("Open &library folder", self._open_library)
         file_menu.addSeparator()
-        file_menu.addAction("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings)
+        settings = file_menu.addAction("&Settings…", self.open_settings)
+        # The platform's Preferences key is empty on some Linux desktops: Ctrl+, always works.
+        settings.setShortcuts(
+            [
+                QKeySequence("Ctrl+,"),
+                *QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences),
+            ]
+        )
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -302,6 +304,7 @@ class MainWindow(QMainWindow):
             except KeyringUnavailableError as error:
                 show_error(self, "The storage keys were not stored", str(error))
             self.services.settings_file.save(dialog.settings(settings))
+            self.composer.refresh_price()
             self.statusBar().showMessage(
                 "Settings saved. Base URL and interval apply from the next start.", 8000
             )
@@ -369,8 +372,11 @@ class MainWindow(QMainWindow):
         except SettingsError as error:
             self.open_settings(error)
             return
-        if not confirm_spending(self, quote, self.services.account.balance,
-                                settings.confirm_above_usd, self.composer.concerns()):  # fmt: skip
+        # Over today's limit (the button says so): no question first, the refusal says why.
+        if not self.composer.over_limit(quote) and not confirm_spending(
+            self, quote, self.services.account.balance, settings.confirm_above_usd,
+            self.composer.concerns(),
+        ):  # fmt: skip
             return
         # One activation, one submission: the button is inert until it has been sent.
         self.references.forget_refusals()
@@ -422,6 +428,7 @@ class MainWindow(QMainWindow):
         if sent:
             self.composer.sent()  # a refused request keeps the draft whole, its seed too
         self.composer.set_sending(False)
+        self.composer.refresh_price()
         self.statusBar().clearMessage()
         self._show_spending()
 
@@ -470,23 +477,6 @@ class MainWindow(QMainWindow):
             if isinstance(saved, QByteArray):
                 splitter.restoreState(saved)
 
-    def _on_player_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
-        """While a clip plays, the player and the results get the room: the composer
-        narrows to its smallest width, and widens again when playback stops."""
-        if state == QMediaPlayer.PlaybackState.PlayingState:
-            sizes = self.main.sizes()
-            narrow = max(self.composer.minimumSizeHint().width(), NARROW_COMPOSER)
-            if self._sizes_before_playing is None and sizes[0] > narrow + 40:
-                self._sizes_before_playing = sizes
-                self.main.setSizes([narrow, sum(sizes) - narrow])
-        elif state == QMediaPlayer.PlaybackState.StoppedState:
-            self._give_composer_its_room()
-
-    def _give_composer_its_room(self) -> None:
-        if self._sizes_before_playing is not None:
-            self.main.setSizes(self._sizes_before_playing)
-            self._sizes_before_playing = None
-
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.arrivals.window_activated()
@@ -496,7 +486,6 @@ class MainWindow(QMainWindow):
         self.services.draft.save(self.composer.draft())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._give_composer_its_room()  # the layout remembered is the creator's own
         self._draft_timer.stop()
         self.composer.stop_timers()
         self._save_draft()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSlider,
     QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,32 @@ FRAME_MS = 40  # one frame at 25 fps; the service renders 24-30 fps
 def clock(ms: int) -> str:
     seconds = max(0, ms) // 1000
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TimelineSlider(QSlider):
+    """A timeline that seeks where it is clicked (a plain slider only steps a page)."""
+
+    clicked_at = Signal(int)
+    """The position (ms) under the click."""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self
+            )
+            if not handle.contains(event.position().toPoint()):
+                span = max(1, self.width() - handle.width())
+                x = int(event.position().x()) - handle.width() // 2
+                value = QStyle.sliderValueFromPosition(
+                    self.minimum(), self.maximum(), x, span, option.upsideDown
+                )
+                self.setValue(value)
+                self.clicked_at.emit(value)
+                event.accept()
+                return
+        super().mousePressEvent(event)
 
 
 class PlayerWidget(QWidget):
@@ -66,10 +93,11 @@ class PlayerWidget(QWidget):
             "One frame forward (.)",
             lambda: self.step(1),
         )
-        self.seek = QSlider(Qt.Orientation.Horizontal)
+        self.seek = TimelineSlider(Qt.Orientation.Horizontal)
         self.seek.setAccessibleName("Position")
         self.seek.setRange(0, 0)
         self.seek.sliderMoved.connect(self.player.setPosition)
+        self.seek.clicked_at.connect(self.player.setPosition)
         self.position_label = QLabel("0:00 / 0:00")
         self.loop = QCheckBox("Loop")
         self.loop.setToolTip("Play the clip again and again")

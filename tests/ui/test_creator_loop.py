@@ -378,12 +378,22 @@ def test_tab_follows_the_visual_order(qtbot: QtBot, windows: WindowFactory) -> N
         ), (expected, QApplication.focusWidget())
 
 
-def test_the_player_gets_the_room_while_a_clip_plays(qtbot: QtBot, windows: WindowFactory) -> None:
+def test_the_layout_stays_put_when_playback_starts_and_stops(
+    qtbot: QtBot, windows: WindowFactory
+) -> None:
     window = windows()
     window.resize(1280, 800)
     qtbot.wait(100)
-    before = window.main.sizes()
+    button = window.composer.generate_button
+    before = (window.main.sizes(), button.mapTo(window, button.rect().topLeft()))
     window.player.play(str(SAMPLES[0]), "a clip")
-    qtbot.waitUntil(lambda: window.main.sizes()[0] < before[0])
+    qtbot.waitUntil(
+        lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+    )
+    qtbot.wait(100)
+    assert (window.main.sizes(), button.mapTo(window, button.rect().topLeft())) == before
     stop_later(window.player.player)
-    qtbot.waitUntil(lambda: window.main.sizes() == before)
+    qtbot.waitUntil(
+        lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+    )
+    assert (window.main.sizes(), button.mapTo(window, button.rect().topLeft())) == before
