@@ -34,7 +34,7 @@ from desktop_app.paths import AppPaths
 from desktop_app.resources import resource, resource_dir
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
-from desktop_app.storage.bucket import check_storage
+from desktop_app.storage.config import StorageConfig
 from desktop_app.store.errors import storage_error
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.dialogs import show_error
@@ -47,6 +47,13 @@ T = TypeVar("T")
 EXIT_STORAGE = 6
 SETTLE_SECONDS = 2.0
 SMOKE_TIMEOUT_SECONDS = 30.0
+
+
+async def check_storage_later(config: StorageConfig, key_id: str, secret: str) -> None:
+    """Settings › Storage › Test; the S3 client is loaded only when it is pressed."""
+    from desktop_app.storage.bucket import check_storage
+
+    await check_storage(config, key_id, secret)
 
 
 def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
@@ -81,7 +88,7 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
         verify_key=runtime.verify_key,
         settings_file=runtime.settings_file,
         storage_keys=runtime.storage_keys,
-        check_storage=check_storage,
+        check_storage=check_storage_later,
         window_state=window_state,
         library=runtime.library,
         thumbnails=paths.data / "thumbnails",

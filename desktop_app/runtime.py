@@ -40,7 +40,7 @@ from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsFile
-from desktop_app.storage.bucket import ClipBucket, StorageConfig
+from desktop_app.storage.config import StorageConfig
 from desktop_app.storage.publish import BucketHost, ClipHost, DemoHost, ReferencePreparer
 from desktop_app.store.errors import storage_error
 from desktop_app.store.journal import JobJournal
@@ -239,6 +239,8 @@ class Runtime:
             return None
         if self._redactor is not None:
             self._redactor.add(credentials.secret)
+        from desktop_app.storage.bucket import ClipBucket  # the S3 client: storage users only
+
         return BucketHost(ClipBucket(config, credentials.key_id, credentials.secret))
 
     @property

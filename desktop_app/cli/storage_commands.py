@@ -12,7 +12,7 @@ from desktop_app.cli.commands import EXIT_INVALID, EXIT_OK
 from desktop_app.cli.output import print_json
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.storage.bucket import ClipBucket, StorageConfig, StorageNotSetUpError
+from desktop_app.storage.config import StorageConfig, StorageNotSetUpError
 
 
 async def storage(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -88,6 +88,8 @@ async def storage_status(args: argparse.Namespace, runtime: Runtime) -> int:
             raise StorageNotSetUpError(
                 config.problem() or "The storage keys are missing: `wan-studio storage set`."
             )
+        from desktop_app.storage.bucket import ClipBucket  # the S3 client: this check only
+
         await ClipBucket(config, credentials.key_id, credentials.secret).check()
         status["checked"] = "ok"
     if args.json:

@@ -9,73 +9,30 @@ expire."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import obstore
 from obstore.exceptions import BaseError
 from obstore.store import S3Store
 
-from desktop_app.domain.base_url import is_loopback_host
-from desktop_app.domain.errors import ErrorKind, InvalidInputError, NetworkProblemError
-from desktop_app.domain.errors import ServiceRefusedError as _Refused
+from desktop_app.storage.config import (
+    SignedLink,
+    StorageConfig,
+    StorageNotSetUpError,
+    StorageRefusedError,
+    StorageUnreachableError,
+)
 
 PART_BYTES = 8 * 1024 * 1024
 """Clips larger than this go up in parts of this size (S3's smallest part is 5 MB)."""
 READ_BYTES = 1024 * 1024
+"""Bytes read from the clip at a time, on a worker thread."""
 
 UploadProgress = Callable[[int, int], None]
 """(bytes sent, bytes in all)."""
-
-
-class StorageNotSetUpError(InvalidInputError):
-    """No storage is set up (or its keys are missing): a local clip cannot be sent."""
-
-    kind = ErrorKind.STORAGE_NOT_SET_UP
-
-
-class StorageRefusedError(_Refused):
-    """The storage refused the keys or the bucket."""
-
-    kind = ErrorKind.STORAGE_REFUSED
-
-
-class StorageUnreachableError(NetworkProblemError):
-    """The storage could not be reached."""
-
-
-@dataclass(frozen=True)
-class StorageConfig:
-    endpoint: str
-    bucket: str
-    region: str = "us-east-1"
-    prefix: str = "wan-studio/"
-    link_hours: int = 24
-
-    def problem(self) -> str | None:
-        """Why this cannot be used, or None."""
-        if not self.endpoint or not self.bucket:
-            return "No storage is set up for local clips (an endpoint and a bucket)."
-        parts = urlsplit(self.endpoint)
-        if parts.scheme == "https" and parts.hostname:
-            return None
-        if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
-            return None
-        return (
-            "The storage endpoint must be an https:// address; only this computer "
-            "(localhost, 127.0.0.1, ::1) may use http://."
-        )
-
-
-@dataclass(frozen=True)
-class SignedLink:
-    url: str
-    expires_at: float
 
 
 class ClipBucket:
@@ -145,15 +102,6 @@ async def _chunks(path: Path, size: int, progress: UploadProgress) -> AsyncItera
             sent += len(block)
             progress(sent, size)
             yield block
-
-
-def file_sha256(path: Path) -> str:
-    """The clip's SHA-256 (run on a worker thread: it reads the whole file)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(READ_BYTES):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 _REFUSED = ("SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "NoSuchBucket",

@@ -7,6 +7,7 @@ frame size (`tkhd`) are read: never the media itself."""
 
 from __future__ import annotations
 
+import hashlib
 import stat
 import struct
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import BinaryIO
 from desktop_app.domain.errors import InvalidInputError
 
 MAX_BYTES = 100 * 1024 * 1024
+READ_BYTES = 1024 * 1024
 MIN_SECONDS, MAX_SECONDS = 2.0, 30.0
 LIMITS = "The service takes MP4 or MOV clips of 2 to 30 s, each showing one character"
 _CONTAINERS = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid"}
@@ -160,3 +162,12 @@ def _track_size(file: BinaryIO, start: int, end: int) -> tuple[int | None, int |
     file.seek(box_end - 8)
     width, height = struct.unpack(">II", file.read(8))
     return (width >> 16) or None, (height >> 16) or None
+
+
+def file_sha256(path: Path) -> str:
+    """The clip's SHA-256 (run on a worker thread: it reads the whole file)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(READ_BYTES):
+            digest.update(block)
+    return digest.hexdigest()

@@ -13,12 +13,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.domain.references import LocalReference, local_path
 from desktop_app.domain.request import GenerationRequest, is_local_url
-from desktop_app.storage.bucket import ClipBucket, StorageNotSetUpError, file_sha256
-from desktop_app.storage.clip_file import ClipFacts, inspect_clip
+from desktop_app.storage.clip_file import ClipFacts, file_sha256, inspect_clip
+from desktop_app.storage.config import StorageNotSetUpError
+
+if TYPE_CHECKING:
+    from desktop_app.storage.bucket import ClipBucket  # obstore: only once a clip goes up
 
 SlotProgress = Callable[[int, int, int], None]
 """(slot, bytes sent, bytes in all) while a local clip uploads."""

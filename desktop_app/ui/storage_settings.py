@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.errors import WanStudioError
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import Settings
-from desktop_app.storage.bucket import StorageConfig
+from desktop_app.storage.config import StorageConfig
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.bucket import ClipBucket, StorageConfig, StorageRefusedError
+from desktop_app.storage.bucket import ClipBucket
+from desktop_app.storage.config import StorageConfig, StorageRefusedError
 from tests.s3_server import S3Server
 
 
