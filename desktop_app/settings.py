@@ -105,26 +105,12 @@ class SettingsFile:
         for f in fields(Settings):
             if f.name not in raw:
                 continue
-            value, default = raw[f.name], getattr(defaults, f.name)
-            if f.name in MONEY_KEYS:
-                amount = _money(value)
-                if amount is None:
-                    problems.append(SettingsProblem(f.name, f"is {_shown(value)}"))
-                else:
-                    values[f.name] = amount
-            elif isinstance(default, float):
-                number = _number(value)
-                if number is not None and number > 0:
-                    values[f.name] = number
-                else:
-                    log.warning("setting %s is %s; using its default", f.name, _shown(value))
-            elif isinstance(default, int):
-                if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 168:
-                    values[f.name] = value
-                else:
-                    log.warning("setting %s is %s; using its default", f.name, _shown(value))
-            elif isinstance(value, type(default)):
-                values[f.name] = value
+            value = raw[f.name]
+            usable = _usable(value, getattr(defaults, f.name), money=f.name in MONEY_KEYS)
+            if usable is not None:
+                values[f.name] = usable
+            elif f.name in MONEY_KEYS:
+                problems.append(SettingsProblem(f.name, f"is {_shown(value)}"))
             else:
                 log.warning("setting %s is %s; using its default", f.name, _shown(value))
         return Settings(**values), problems
@@ -155,6 +141,21 @@ class SettingsFile:
         """Write atomically (temporary file, fsync, rename), readable by the user only."""
         private_dir(self.path.parent)
         write_atomically(self.path, json.dumps(asdict(settings), indent=2).encode())
+
+
+def _usable(value: object, default: object, *, money: bool) -> Any:
+    """`value` as its setting's kind (that of `default`), or None when it is not one:
+    money is dollars, 0 or more; other numbers are above 0; whole numbers are 1 to 168
+    (hours); text is text."""
+    if money:
+        return _money(value)
+    if isinstance(default, float):
+        number = _number(value)
+        return number if number is not None and number > 0 else None
+    if isinstance(default, int):
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return value if whole and 1 <= value <= 168 else None  # type: ignore[operator]
+    return value if isinstance(value, type(default)) else None
 
 
 def _number(value: object) -> float | None:

@@ -48,12 +48,3 @@ class JobChange:
             if f.name not in NON_COLUMNS and value is not None:
                 found[f.name] = str(value) if isinstance(value, Path) else value
         return found
-
-    @property
-    def is_empty(self) -> bool:
-        return (
-            not self.columns()
-            and self.state is None
-            and self.event is None
-            and not (self.error or self.clear_error)
-        )

@@ -327,8 +327,9 @@ class Composer(QWidget):
             self.generate_button.setToolTip("Send this request to the service (Ctrl+Enter)")
             return
         quote = self.quote()
-        if self.over_limit(quote):
-            left = format_usd(self._left_today() or 0.0)
+        left_today = self._left_today()  # settings and today's spending: read once
+        if _over(quote, left_today):
+            left = format_usd(left_today or 0.0)
             self.generate_button.setText(f"Over today's limit · {left} left")
             self.generate_button.setToolTip(
                 f"It costs {quote.explain()}, and only {left} is left under your daily "
@@ -344,11 +345,9 @@ class Composer(QWidget):
         """The button's price and limit again (a job was sent, a setting changed)."""
         self._label_generate(self.problems())
 
-    def over_limit(self, quote: Quote | None = None) -> bool:
-        """Today's limit would refuse this request at its quoted price."""
-        left = self._left_today()
-        price = (quote or self.quote()).usd
-        return left is not None and price is not None and price > left + 1e-9
+    def over_limit(self, quote: Quote) -> bool:
+        """Today's limit would refuse a request of this price."""
+        return _over(quote, self._left_today())
 
     def set_sending(self, sending: bool) -> None:
         """While a Generate is being journaled and sent, the button says so and is inert."""
@@ -404,3 +403,8 @@ class Composer(QWidget):
         self._inert.start()
         self.refresh()
         self.generate_requested.emit(self.requests())
+
+
+def _over(quote: Quote, left_today: float | None) -> bool:
+    """A request of this price would take today past the limit (None: no limit)."""
+    return left_today is not None and quote.usd is not None and quote.usd > left_today + 1e-9

@@ -25,6 +25,7 @@ from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.simulator import Simulator
 from desktop_app.tasks import TaskGroup
+from desktop_app.ui.dialogs import SettingsDialog
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES, TEST_KEY
 
@@ -176,3 +177,18 @@ def answer_next_dialog(button_text: str, seen: list[str]) -> None:
         next(b for b in box.buttons() if b.text().startswith(button_text)).click()
 
     QTimer.singleShot(20, press)
+
+
+def look_at_next_settings(seen: list[SettingsDialog]) -> None:
+    """Note the next Settings dialog in `seen` and close it (a modal dialog runs its own
+    loop: this answers from inside it). The test reads what it showed from `seen`."""
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(20, look)
+            return
+        seen.append(dialog)
+        dialog.reject()
+
+    QTimer.singleShot(20, look)

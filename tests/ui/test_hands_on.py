@@ -4,7 +4,7 @@ button says before any question when today's limit would refuse."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -13,7 +13,7 @@ from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.simulator import Simulator
 from desktop_app.ui.dialogs import SettingsDialog
 from tests.conftest import SAMPLES
-from tests.ui.conftest import WindowFactory, first_job
+from tests.ui.conftest import WindowFactory, first_job, look_at_next_settings
 
 
 def test_after_generate_the_focus_stays_in_the_prompt(
@@ -38,17 +38,8 @@ def test_ctrl_comma_opens_settings(qtbot: QtBot, windows: WindowFactory) -> None
     window = windows()
     with qtbot.waitActive(window):
         window.activateWindow()
-    opened: list[bool] = []
-
-    def close_it() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SettingsDialog):
-            QTimer.singleShot(20, close_it)
-            return
-        opened.append(True)
-        dialog.reject()
-
-    QTimer.singleShot(20, close_it)
+    opened: list[SettingsDialog] = []
+    look_at_next_settings(opened)
     qtbot.keyClick(window.composer.prompt, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(opened))
 

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QTimer, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QMimeData, QUrl
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.simulator import Simulator
 from desktop_app.ui.dialogs import SettingsDialog
 from tests.s3_server import S3Server
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import WindowFactory, look_at_next_settings
 from tests.ui.test_composer import drop
 
 
@@ -58,19 +57,11 @@ def test_without_storage_generate_opens_settings_on_storage_and_sends_nothing(
     drop_file(window, local_clip)
     window.composer.prompt.setPlainText("character1 waves")
     qtbot.waitUntil(window.composer.generate_button.isEnabled)
-    seen: list[str] = []
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SettingsDialog):
-            QTimer.singleShot(20, answer)
-            return
-        assert dialog.storage is not None
-        seen.append(dialog.storage.status.text())
-        dialog.reject()
-
-    QTimer.singleShot(20, answer)
+    seen: list[SettingsDialog] = []
+    look_at_next_settings(seen)
     window.composer.generate_button.click()
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
-    assert "no storage is set up" in seen[0] and "storage set" in seen[0]
+    assert seen[0].storage is not None
+    said = seen[0].storage.status.text()
+    assert "no storage is set up" in said and "storage set" in said
     assert sim.count("POST", GENERATIONS_PATH) == 0

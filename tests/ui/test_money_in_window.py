@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
@@ -17,7 +16,13 @@ from desktop_app.simulator import Fault, Simulator
 from desktop_app.ui.dialogs import SettingsDialog
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.money_text import cost_text
-from tests.ui.conftest import WindowFactory, answer_next_dialog, first_job, wait_for_state
+from tests.ui.conftest import (
+    WindowFactory,
+    answer_next_dialog,
+    first_job,
+    look_at_next_settings,
+    wait_for_state,
+)
 
 
 def compose(qtbot: QtBot, window: MainWindow, links: list[str], prompt: str) -> None:
@@ -184,20 +189,11 @@ def test_a_money_setting_that_cannot_be_read_opens_settings_on_it(
     settings_file = window.services.settings_file.path
     settings_file.write_text(json.dumps({"daily_spend_limit_usd": "2.0"}))
     compose(qtbot, window, sample_links[:1], "character1 waves")
-    seen: list[tuple[str, QWidget | None]] = []
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SettingsDialog):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append((dialog.problem.text(), dialog.focusWidget()))
-        dialog.reject()
-
-    QTimer.singleShot(20, answer)
+    seen: list[SettingsDialog] = []
+    look_at_next_settings(seen)
     window.composer.generate_button.click()
     qtbot.waitUntil(lambda: bool(seen))
-    sentence, focused = seen[0]
+    sentence, focused = seen[0].problem.text(), seen[0].focusWidget()
     assert "daily_spend_limit_usd" in sentence and str(settings_file) in sentence
     assert focused is not None and focused.accessibleName() == "Daily spending limit"
     assert posts(sim) == 0 and window.services.model.rowCount() == 0
