@@ -11,6 +11,7 @@ import signal
 import socket
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.logs import configure_logging
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.models.account_watch import AccountWatch
+from desktop_app.models.desktop_notices import DesktopNotices
 from desktop_app.models.draft_store import DraftStore
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
@@ -38,8 +40,9 @@ from desktop_app.storage.config import StorageConfig
 from desktop_app.store.errors import storage_error
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.dialogs import show_error
-from desktop_app.ui.main_window import MainWindow, WindowServices
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.startup import open_or_explain
+from desktop_app.ui.window_services import WindowServices
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,6 +59,11 @@ async def check_storage_later(config: StorageConfig, key_id: str, secret: str) -
     await check_storage(config, key_id, secret)
 
 
+def app_icon() -> Path | None:
+    icon = resource_dir() / "icons" / f"{APP_ID}.svg"
+    return icon if icon.exists() else None
+
+
 def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
     """The main window over `runtime`, every background task of it owned by `tasks`."""
     paths = runtime.paths
@@ -70,9 +78,12 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
     grabber = FrameGrabber()
     probe = runtime.reference_probe()
     samples: tuple[str, ...] = ()
+    demo_address = None
     if runtime.simulator is not None:
-        base = runtime.simulator.base_url
-        samples = tuple(f"{base}/samples/{p.name}" for p in runtime.simulator.config.samples)
+        demo_address = runtime.simulator.base_url
+        samples = tuple(
+            f"{demo_address}/samples/{p.name}" for p in runtime.simulator.config.samples
+        )
     window_state = QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat)
     services = WindowServices(
         controller=controller,
@@ -89,11 +100,12 @@ def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
         settings_file=runtime.settings_file,
         storage_keys=runtime.storage_keys,
         check_storage=check_storage_later,
+        notices=DesktopNotices(APP_NAME, app_icon(), tasks),
         window_state=window_state,
         library=runtime.library,
         thumbnails=paths.data / "thumbnails",
         logs=paths.logs,
-        demo=runtime.options.demo,
+        demo_address=demo_address,
         sample_links=samples,
     )
     return MainWindow(services)
@@ -217,6 +229,7 @@ async def shut_down(window: MainWindow, runtime: Runtime, tasks: TaskGroup) -> N
     window.close()
     window.controller.stop()
     await tasks.close()
+    await window.services.notices.aclose()
     await runtime.aclose()
 
 
@@ -230,8 +243,8 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     # The loop must outlive the window: closing it starts an orderly shut-down (tasks,
     # HTTP clients, journal) that ends the loop, not Qt quitting it underneath.
     app.setQuitOnLastWindowClosed(False)
-    icon = resource_dir() / "icons" / "org.wanstudio.WanStudio.svg"
-    if icon.exists():
+    icon = app_icon()
+    if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     options = RuntimeOptions(
         home=args.home,

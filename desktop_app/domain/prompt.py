@@ -5,10 +5,9 @@ Pure Python, so the rules are tested without widgets.
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from desktop_app.domain.request import MAX_REFERENCES, PROMPT_LIMIT, GenerationRequest
+from desktop_app.domain.request import MAX_REFERENCES, PROMPT_LIMIT
 
 TAG = re.compile(r"\bcharacter([1-9])\b")
 SOFT_PROMPT_LIMIT = 800
@@ -53,39 +52,3 @@ def prompt_notes(prompt: str, filled_slots: int) -> tuple[str, ...]:
             "some hosts of this model cut it there."
         )
     return tuple(notes)
-
-
-def word_changes(before: str, after: str) -> str:
-    """What changed between two prompts, word by word: "-sunny +rainy"; empty if nothing."""
-    old, new = before.split(), after.split()
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
-        if op in ("delete", "replace"):
-            parts.append("-" + " ".join(old[i1:i2]))
-        if op in ("insert", "replace"):
-            parts.append("+" + " ".join(new[j1:j2]))
-    return " ".join(parts)
-
-
-def request_differences(a: GenerationRequest, b: GenerationRequest) -> list[str]:
-    """How request `b` differs from `a`, in a creator's words, one line per difference."""
-    lines = []
-    if a.seed != b.seed:
-        lines.append(f"seed {a.seed if a.seed is not None else 'random'} → "
-                     f"{b.seed if b.seed is not None else 'random'}")  # fmt: skip
-    if a.prompt != b.prompt:
-        lines.append(f"prompt: {word_changes(a.prompt, b.prompt)}")
-    if (a.negative_prompt or "") != (b.negative_prompt or ""):
-        lines.append(f"kept out: {word_changes(a.negative_prompt or '', b.negative_prompt or '')}")
-    for name, left, right in (
-        ("resolution", a.effective_resolution.value, b.effective_resolution.value),
-        ("duration", f"{a.effective_duration} s", f"{b.effective_duration} s"),
-        ("shape", str(a.aspect_ratio or "16:9"), str(b.aspect_ratio or "16:9")),
-        ("shot", str(a.shot_type or "single"), str(b.shot_type or "single")),
-        ("expansion", "on" if a.enhance_prompt is not False else "off",
-         "on" if b.enhance_prompt is not False else "off"),
-        ("references", " ".join(a.video_urls), " ".join(b.video_urls)),
-    ):  # fmt: skip
-        if left != right:
-            lines.append(f"{name}: {left[:60]} → {right[:60]}")
-    return lines

@@ -12,11 +12,20 @@ take tens of milliseconds (tests/benchmarks, P5)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 
-from desktop_app.domain.job import UNFINISHED_STATES, Job
+from desktop_app.domain.job import UNFINISHED_STATES, Job, JobState
+from desktop_app.models.clip_files import clip_mime
 from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
 
@@ -96,6 +105,26 @@ class JobListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(job.request.prompt)
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        job = self.data(index, JOB_ROLE)
+        if job is not None and job.state is JobState.DONE and job.file_path is not None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # out, as its file
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list", "text/plain"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The clips of the dragged rows, as files (those still on disk; none: an empty
+        drag that nothing accepts)."""
+        jobs = (self.data(index, JOB_ROLE) for index in indexes)
+        paths = [j.file_path for j in jobs if j is not None and j.file_path is not None]
+        return clip_mime([path for path in paths if path.is_file()])
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
 
     # -- one job -----------------------------------------------------------------------------
 

@@ -1,15 +1,16 @@
 """Arrivals: a result comes to the creator. A finished clip is loaded (paused on its first
 frame) when the player is idle, the window title counts finished jobs not yet seen, and a
 desktop notification tells of a finished or failed job while the window is in the
-background. Where the desktop has no notification area, it quietly does without."""
+background, with Play and Show that bring the window back on that job. Where the desktop
+has no notification service, it quietly does without."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.domain.job import Job, JobState
+from desktop_app.models.desktop_notices import DesktopNotices, Notice
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
 
@@ -18,7 +19,12 @@ ARRIVED = frozenset({JobState.DONE, JobState.FAILED})
 
 class Arrivals(QObject):
     def __init__(
-        self, window: QMainWindow, player: PlayerWidget, jobs: JobPanel, title: str
+        self,
+        window: QMainWindow,
+        player: PlayerWidget,
+        jobs: JobPanel,
+        title: str,
+        notices: DesktopNotices,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -26,11 +32,7 @@ class Arrivals(QObject):
         self._jobs = jobs
         self._title = title
         self._unseen: list[str] = []
-        self._last_told: str | None = None
-        self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(window.windowIcon() or QIcon(), self)
-            self.tray.messageClicked.connect(self._on_tray_message_clicked)
+        self.notices = notices
         jobs.view.selectionModel().currentChanged.connect(self._on_selection_changed)
 
     @property
@@ -70,25 +72,38 @@ class Arrivals(QObject):
         self._window.setWindowTitle(f"{self._title} — {count} new" if count else self._title)
 
     def _tell(self, job: Job) -> None:
-        if self.tray is None:
+        if job.state is JobState.DONE:
+            self.notices.tell(
+                Notice(
+                    "Your clip is ready",
+                    job.request.prompt,
+                    actions=(("Play", lambda: self.bring_back(job, play=True)),
+                             ("Show", lambda: self.bring_back(job))),
+                    on_clicked=lambda: self.bring_back(job),
+                )
+            )  # fmt: skip
             return
-        self._last_told = job.id
-        done = job.state is JobState.DONE
-        self.tray.show()
-        self.tray.showMessage(
-            "Your clip is ready" if done else "A generation failed",
-            job.request.prompt[:120],
-            QSystemTrayIcon.MessageIcon.Information
-            if done
-            else QSystemTrayIcon.MessageIcon.Warning,
+        reason = job.error.message if job.error else "The service gave no reason."
+        self.notices.tell(
+            Notice(
+                "A generation failed",
+                f"{job.request.prompt}\n{reason}",
+                actions=(("Show", lambda: self.bring_back(job)),),
+                on_clicked=lambda: self.bring_back(job),
+            )
         )
 
-    def _on_tray_message_clicked(self) -> None:
-        self._window.showNormal()
-        self._window.raise_()
-        self._window.activateWindow()
-        if self._last_told is not None:
-            self._jobs.select(self._last_told)
+    def bring_back(self, job: Job, *, play: bool = False) -> None:
+        """The window in front, on `job` (and playing it, for Play)."""
+        window = self._window
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        self._jobs.select(job.id)
+        self.seen(job.id)
+        if play and job.file_path is not None:
+            self._player.play(str(job.file_path), job.request.prompt[:60])
 
     def _on_selection_changed(self, *_args: object) -> None:
         selected = self._selected_id()

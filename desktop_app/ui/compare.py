@@ -1,17 +1,21 @@
 """CompareWindow: two finished takes side by side (stacked when the clips are portrait),
-played, paused, sought, stepped and looped in step, each labelled with how it differs
-from the other; the sides can be swapped."""
+played, paused, sought, stepped and looped in step, each labelled with what sets it apart
+("Seed 880305902" against "Seed 709499304"; differing prompt words marked). Swapping the
+sides keeps the position and gives both pictures the same size."""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QCheckBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSlider,
     QVBoxLayout,
@@ -19,11 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job
-from desktop_app.domain.prompt import request_differences
 from desktop_app.domain.request import AspectRatio
+from desktop_app.domain.take_differences import TakeSide, Words, take_sides
 from desktop_app.models.media_calls import load_later, pause_later, play_later, stop_later
-from desktop_app.ui.labels import InfoLabel
-from desktop_app.ui.player import FRAME_MS
+from desktop_app.ui.media_time import FRAME_MS
 
 DRIFT_MS = FRAME_MS // 2
 """While playing, the right side is put back in step when it drifts this far."""
@@ -38,8 +41,47 @@ class _Side:
         self.video = QVideoWidget(parent)
         self.video.setMinimumSize(240, 135)
         self.player.setVideoOutput(self.video)
-        self.label = InfoLabel("What differs")
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.job: Job | None = None
+
+    def load(self, job: Job, side: TakeSide) -> None:
+        self.job = job
+        assert job.file_path is not None
+        load_later(self.player, QUrl.fromLocalFile(str(job.file_path)))
+        self.label.setText(side_text(side))
+        self.label.setAccessibleName(plain_side_text(side))
+
+
+MARK = "background:#ffe066;color:black;font-weight:bold"
+
+
+def _words_html(words: Words) -> str:
+    return " ".join(
+        f'<span style="{MARK}">{html.escape(word)}</span>' if marked else html.escape(word)
+        for word, marked in words
+    )
+
+
+def side_text(side: TakeSide) -> str:
+    """The side's label as rich text: only escaped words and our own markup."""
+    lines = [html.escape(fact) for fact in side.facts]
+    if side.prompt is not None:
+        lines.append("Prompt: " + _words_html(side.prompt))
+    if side.kept_out is not None:
+        lines.append("Kept out: " + _words_html(side.kept_out))
+    return "<br>".join(lines) or "The same request"
+
+
+def plain_side_text(side: TakeSide) -> str:
+    lines = list(side.facts)
+    if side.prompt is not None:
+        lines.append("Prompt: " + " ".join(word for word, _ in side.prompt))
+    if side.kept_out is not None:
+        lines.append("Kept out: " + " ".join(word for word, _ in side.kept_out))
+    return "\n".join(lines) or "The same request"
 
 
 class CompareWindow(QDialog):
@@ -67,7 +109,7 @@ class CompareWindow(QDialog):
         self._sync.setInterval(250)
         self._sync.timeout.connect(self._keep_in_step)
 
-        self.sides = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.sides = QGridLayout()
         controls = QHBoxLayout()
         for widget in (self.play_button, self.back_button, self.forward_button, self.loop):
             controls.addWidget(widget)
@@ -76,40 +118,55 @@ class CompareWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.sides, 1)
         layout.addLayout(controls)
-        self.left.player.durationChanged.connect(lambda d: self.seek.setRange(0, d))
-        self.left.player.positionChanged.connect(self._on_left_position_changed)
-        self.left.player.playbackStateChanged.connect(self._on_left_state_changed)
+        for side in (self.left, self.right):  # the left side, whichever it is, leads
+            side.player.durationChanged.connect(
+                lambda d, s=side: self.seek.setRange(0, d) if s is self.left else None
+            )
+            side.player.positionChanged.connect(
+                lambda p, s=side: self._on_left_position_changed(p) if s is self.left else None
+            )
+            side.player.playbackStateChanged.connect(
+                lambda st, s=side: self._on_left_state_changed(st) if s is self.left else None
+            )
         self._show(first, second)
 
     # -- the two takes ---------------------------------------------------------------------
 
     def _show(self, first: Job, second: Job) -> None:
-        for side, job, other in ((self.left, first, second), (self.right, second, first)):
-            side.job = job
-            assert job.file_path is not None
-            load_later(side.player, QUrl.fromLocalFile(str(job.file_path)))
-            differences = request_differences(other.request, job.request) or ["the same request"]
-            side.label.setText(f"Job {job.id}: " + "; ".join(differences))
-        portrait = first.request.aspect_ratio in (AspectRatio.PORTRAIT,
-                                                  AspectRatio.CLASSIC_PORTRAIT)  # fmt: skip
-        while self.sides.count():
-            self.sides.takeAt(0)
-        for side in (self.left, self.right):
-            column = QVBoxLayout()
-            column.addWidget(side.video, 1)
-            column.addWidget(side.label)
-            self.sides.addLayout(column, 1)
-        self.sides.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
+        one, other = take_sides(first.request, second.request)
+        self.left.load(first, one)
+        self.right.load(second, other)
+        self._arrange()
         for side in (self.left, self.right):
             pause_later(side.player)  # shows the first frame
 
+    def _arrange(self) -> None:
+        """The pictures in one row (stacked for portrait clips), the same size each; the
+        labels beside them so that a longer label never shrinks one picture."""
+        assert self.left.job is not None
+        portrait = self.left.job.request.aspect_ratio in (
+            AspectRatio.PORTRAIT, AspectRatio.CLASSIC_PORTRAIT
+        )  # fmt: skip
+        while self.sides.count():
+            self.sides.takeAt(0)
+        for n, side in enumerate((self.left, self.right)):
+            if portrait:
+                self.sides.addWidget(side.video, n, 0)
+                self.sides.addWidget(side.label, n, 1)
+                self.sides.setRowStretch(n, 1)
+            else:
+                self.sides.addWidget(side.video, 0, n)
+                self.sides.addWidget(side.label, 1, n)
+                self.sides.setColumnStretch(n, 1)
+        self.sides.setRowStretch(0, 1)
+
     def swap(self) -> None:
-        assert self.left.job is not None and self.right.job is not None
-        position = self.left.player.position()
-        self._show(self.right.job, self.left.job)
-        self.seek_to(position)
+        """Left becomes right: the same players move, so nothing is loaded again, the
+        position stays, and the sound stays on the left."""
+        self.left, self.right = self.right, self.left
+        self.left.audio.setMuted(False)
+        self.right.audio.setMuted(True)
+        self._arrange()
 
     # -- in step -----------------------------------------------------------------------------
 

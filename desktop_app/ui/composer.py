@@ -40,6 +40,7 @@ from desktop_app.domain.request import (
     variations,
 )
 from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.models.properties import Property
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.money_text import cost_sentence
 from desktop_app.ui.options import AspectRatioPicker, SeedField
@@ -80,13 +81,15 @@ class Composer(QWidget):
         references: ReferenceList,
         quote: QuoteRequests,
         left_today: LeftToday = lambda: None,
+        sending: Property[bool] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.references = references
         self._quote = quote
         self._left_today = left_today
-        self._sending = False
+        self._sending = sending if sending is not None else Property(False, self)
+        """A Generate is on its way (the window's view state): the button is inert."""
         # One activation, one job: after a click the button stays inert at least as long
         # as a double click lasts, however fast the service answers.
         self._inert = QTimer(self)
@@ -214,6 +217,7 @@ class Composer(QWidget):
         self.duration.idToggled.connect(lambda *_: self.refresh())
         self.shot_type.currentIndexChanged.connect(lambda *_: self.refresh())
         self.generate_button.clicked.connect(self._on_generate_button_clicked)
+        self._sending.changed.connect(lambda _sending: self.refresh())
         self.refresh()
 
     # -- the request -------------------------------------------------------------------------
@@ -349,17 +353,12 @@ class Composer(QWidget):
         """Today's limit would refuse a request of this price."""
         return _over(quote, self._left_today())
 
-    def set_sending(self, sending: bool) -> None:
-        """While a Generate is being journaled and sent, the button says so and is inert."""
-        self._sending = sending
-        self.refresh()
-
     def stop_timers(self) -> None:
         """The window closes: nothing of the composer runs after it."""
         self._inert.stop()
 
     def _busy(self) -> bool:
-        return self._sending or self._inert.isActive()
+        return self._sending.value or self._inert.isActive()
 
     def show_notice(self, text: str) -> None:
         """A notice from the provider about the model (deprecated, superseded, withdrawn)."""

@@ -217,9 +217,11 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         storage: StorageBox | None = None,
+        demo_address: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self._demo = demo_address is not None
         self.storage = storage
         self.key_status = InfoLabel("API key status", key_status)
         self.replace_key = QPushButton("Replace key…")
@@ -239,9 +241,14 @@ class SettingsDialog(QDialog):
         library_row.addWidget(browse)
         self.poll_interval = QDoubleSpinBox()
         self.poll_interval.setRange(2, 300)
+        self.poll_interval.setDecimals(0)
         self.poll_interval.setSuffix(" s")
         self.poll_interval.setValue(settings.poll_interval)
-        self.poll_interval.setAccessibleName("Poll interval")
+        self.poll_interval.setAccessibleName("Check running jobs every")
+        self.poll_interval.setToolTip(
+            "How often Wan Studio asks the service about jobs that are still queued or "
+            "generating (a finished clip is downloaded as soon as it is seen)."
+        )
         self.daily_limit = _dollars(settings.daily_spend_limit_usd, "Daily spending limit")
         self.daily_limit.setSpecialValueText("off")
         self.daily_limit.setToolTip(
@@ -260,10 +267,12 @@ class SettingsDialog(QDialog):
         form.addRow("", key_row)
         form.addRow("Base URL", self.base_url)
         form.addRow("Library folder", library_row)
-        form.addRow("Check every", self.poll_interval)
+        form.addRow("Check running jobs every", self.poll_interval)
         form.addRow("Daily spending limit", self.daily_limit)
         form.addRow("Confirm a Generate above", self.confirm_above)
         note = QLabel("Base URL and check interval apply from the next start.")
+        if demo_address is not None:
+            self._show_demo(demo_address)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -279,6 +288,19 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
 
+    def _show_demo(self, address: str) -> None:
+        """Demo mode talks to the built-in simulator and uses no key of the creator's."""
+        self.key_status.setText("Demo mode: the simulator needs no API key, and none is used.")
+        for button in (self.replace_key, self.remove_key):
+            button.setEnabled(False)
+            button.setToolTip("Not in demo mode: start Wan Studio without --demo to use a key.")
+        self.base_url.setText(address)
+        self.base_url.setReadOnly(True)
+        self.base_url.setToolTip(
+            "Demo mode: the built-in simulator on this computer. The address you saved for "
+            "the real service is kept, and used again outside demo mode."
+        )
+
     def show_problem(self, problem: SettingsError) -> None:
         """Say why nothing was sent, and put the cursor on the value at fault."""
         self.problem.setText(problem.explain())
@@ -287,7 +309,8 @@ class SettingsDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         try:
-            parse_base_url(self.base_url.text() or DEFAULT_BASE_URL)
+            if not self._demo:
+                parse_base_url(self.base_url.text() or DEFAULT_BASE_URL)
         except InvalidBaseUrlError as error:
             self.problem.setText(error.explain())
             self.base_url.setFocus()
@@ -304,8 +327,9 @@ class SettingsDialog(QDialog):
             self.library.setText(folder)
 
     def settings(self, current: Settings) -> Settings:
+        base_url = current.base_url if self._demo else self.base_url.text().strip()
         changed = current.with_changes(
-            base_url=self.base_url.text().strip() or current.base_url,
+            base_url=base_url or current.base_url,
             library=self.library.text().strip(),
             poll_interval=float(self.poll_interval.value()),
             daily_spend_limit_usd=float(self.daily_limit.value()),

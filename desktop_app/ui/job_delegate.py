@@ -54,13 +54,20 @@ STATE_SYMBOLS = {
 ROW_HEIGHT = 64
 THUMB = QSize(96, 54)
 THUMBNAILS_KEPT = 500
-TILE = QSize(200, 160)
+TILE = QSize(200, 180)
 
 
 def elapsed_text(job: Job, now: float) -> str:
     end = job.finished_at if job.state.is_terminal and job.finished_at else now
     seconds = int(max(0, end - job.created_at))
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def tile_facts(job: Job) -> str:
+    """What tells variations apart on a tile: the seed, and when the job was made."""
+    made = time.strftime("%H:%M", time.localtime(job.created_at))
+    seed = f"seed {job.request.seed}" if job.request.seed is not None else "random seed"
+    return f"{seed} · {made}"
 
 
 def progress_of(job: Job, now: float) -> float | None:
@@ -207,4 +214,6 @@ class JobDelegate(QStyledItemDelegate):
         top = thumb_rect.bottom() + 4 + metrics.ascent()
         painter.drawText(rect.left(), top, prompt)
         self._paint_state(painter, job, rect.left(), top + metrics.height(), selected, text_colour)
+        painter.setPen(text_colour)
+        painter.drawText(rect.left(), top + 2 * metrics.height(), tile_facts(job))
         painter.restore()

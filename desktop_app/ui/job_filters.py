@@ -109,6 +109,25 @@ class JobFilterBar(QWidget):
         )
         return where, JobSort(self.sort.currentData())
 
+    def narrowed(self) -> bool:
+        """Some search or filter hides jobs."""
+        return bool(self.search.text().strip()) or any(
+            box.currentIndex() != 0
+            for box in (self.state, self.date, self.resolution, self.duration, self.aspect)
+        )
+
+    def clear(self) -> None:
+        """Every job again: the search emptied, each filter back to its first choice."""
+        boxes = (self.state, self.date, self.resolution, self.duration, self.aspect)
+        for widget in (self.search, *boxes):
+            widget.blockSignals(True)
+        self.search.clear()
+        for box in boxes:
+            box.setCurrentIndex(0)
+        for widget in (self.search, *boxes):
+            widget.blockSignals(False)
+        self._emit()
+
     def _emit(self) -> None:
         self._debounce.stop()
         self.changed.emit(*self.current())

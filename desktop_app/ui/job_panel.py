@@ -1,6 +1,7 @@
 """JobPanel: the jobs (searched, filtered, sorted; a list or a grid), what happened to the
-selected one, and the actions a creator takes on it (play, reveal, copy ids, stop
-following, forget, send again, download again)."""
+selected one, and the actions a creator takes on it (play, reveal, copy the clip or ids,
+stop following, forget, send again, download again). Each action says what it did, or why
+it could not; a finished clip is dragged out of the list as its file."""
 
 from __future__ import annotations
 
@@ -15,24 +16,32 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QListView,
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.job import Job, JobAction, JobState
+from desktop_app.models.clip_files import clip_mime
 from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
+from desktop_app.models.properties import bind_two_way
 from desktop_app.ui.job_delegate import JobDelegate
 from desktop_app.ui.job_filters import JobFilterBar
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.money_text import money_lines
+from desktop_app.ui.view_state import ViewState
 
 LAYOUT_BATCH = 1000
+DETAIL_LINES = 5
 
 
 class JobPanel(QWidget):
@@ -44,19 +53,28 @@ class JobPanel(QWidget):
     redownload_requested = Signal(str)
     reuse_requested = Signal(object)
     run_again_requested = Signal(object)
+    """A job whose request is to be submitted again as a new job, once its price is shown."""
     compare_requested = Signal(object, object)
     """Two finished jobs to play side by side."""
-    """A job whose request is to be submitted again as a new job, once its price is shown."""
-    """A request to load into the composer."""
+    told = Signal(str)
+    """What an action did, or why it could not: a sentence for the status bar."""
 
     def __init__(
-        self, model: JobListModel, thumbnails: Path, parent: QWidget | None = None
+        self,
+        model: JobListModel,
+        thumbnails: Path,
+        state: ViewState,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.model = model
+        self.state = state
         self.view = QListView()
         self.view.setModel(model)
         self.view.setAccessibleName("Jobs")
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.delegate = JobDelegate(thumbnails, self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setUniformItemSizes(True)
@@ -66,13 +84,21 @@ class JobPanel(QWidget):
         self.view.setBatchSize(LAYOUT_BATCH)
         self.filters = JobFilterBar()
         self.filters.changed.connect(self.model.set_filter)
-        self.filters.grid_toggled.connect(self.show_grid)
+        bind_two_way(state.grid, self.show_grid, self.filters.grid.toggled)
+        self.empty = QLabel()
+        self.empty.setAccessibleName("No jobs shown")
+        self.clear_filters = QPushButton("Clear search and filters")
+        self.clear_filters.clicked.connect(self.filters.clear)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.empty, 1)
+        empty_row.addWidget(self.clear_filters)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.activated.connect(self._on_view_activated)
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_current_changed)
+        state.selected_job.changed.connect(self._on_state_selected_job_changed)
         self.details = InfoLabel(
             "Job details", "Select a job to see what happened and what you can do."
         )
@@ -104,12 +130,20 @@ class JobPanel(QWidget):
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
+        layout.addLayout(empty_row)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.details)
+        # A long story scrolls in a few lines: the list keeps its rows.
+        details_area = QScrollArea()
+        details_area.setWidgetResizable(True)
+        details_area.setFrameShape(QFrame.Shape.NoFrame)
+        details_area.setWidget(self.details)
+        details_area.setMaximumHeight(self.fontMetrics().lineSpacing() * DETAIL_LINES + 8)
+        layout.addWidget(details_area)
         layout.addLayout(self.buttons)
         model.dataChanged.connect(self._on_model_data_changed)
-        model.modelReset.connect(self._update_details)
-        self._update_details()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._on_rows_changed)
+        self._on_rows_changed()
 
     def _button(self, text: str, tip: str, slot: object) -> QPushButton:
         button = QPushButton(text)
@@ -120,6 +154,7 @@ class JobPanel(QWidget):
 
     def show_grid(self, grid: bool) -> None:
         """Thumbnails in a grid, or rows in a list."""
+        self.filters.grid.setChecked(grid)
         self.delegate.grid = grid
         self.view.setViewMode(QListView.ViewMode.IconMode if grid else QListView.ViewMode.ListMode)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
@@ -150,6 +185,9 @@ class JobPanel(QWidget):
 
     def select(self, job_id: str) -> None:
         row = self.model.row_of(job_id)
+        if row is None and self.filters.narrowed():  # hidden by a search: show every job
+            self.filters.clear()
+            row = self.model.row_of(job_id)
         if row is not None:
             self.view.setCurrentIndex(self.model.index(row))
 
@@ -202,7 +240,11 @@ class JobPanel(QWidget):
         self.play_selected()
 
     def _on_selection_current_changed(self, *_args: object) -> None:
-        self._update_details()
+        job = self.selected()
+        if job == self.state.selected_job.value:
+            self._show_details(job)  # the buttons follow the selection of several jobs
+        else:
+            self.state.selected_job.set(job)
 
     def _on_view_context_menu_requested(self, position: QPoint) -> None:
         job = self.selected()
@@ -210,20 +252,24 @@ class JobPanel(QWidget):
             return
         menu = QMenu(self)
         menu.addAction("Play", self.play_selected).setEnabled(self.play_button.isEnabled())
-        saved = job.file_path
-        if saved is not None and saved.exists():
-            menu.addAction("Show in file manager", lambda: reveal(saved))
+        if job.state is JobState.DONE and job.file_path is not None:
+            menu.addAction("Copy clip", lambda: self.copy_clip(job))
+            menu.addAction("Show in file manager", lambda: self.reveal(job))
         if job.generation_id:
-            menu.addAction("Copy generation id", lambda: copy_text(job.generation_id or ""))
-        menu.addAction("Copy client request id", lambda: copy_text(job.client_request_id))
+            menu.addAction(
+                "Copy generation id",
+                lambda: self._copy_text("generation id", job.generation_id or ""),
+            )
+        menu.addAction(
+            "Copy client request id",
+            lambda: self._copy_text("client request id", job.client_request_id),
+        )
         menu.addAction(
             "Use these settings in the composer", lambda: self.reuse_requested.emit(job.request)
         )
         menu.addAction("Run again…", lambda: self.run_again_requested.emit(job))
         if JobAction.DOWNLOAD_AGAIN in job.actions():
-            menu.addAction(
-                "Download the clip again", lambda: self.redownload_requested.emit(job.id)
-            )
+            menu.addAction("Download the clip again", lambda: self._download_again(job))
         menu.addSeparator()
         for button in (self.stop_button, self.resend_button, self.forget_button):
             if button.isEnabled():
@@ -232,14 +278,61 @@ class JobPanel(QWidget):
                 menu.addAction(action)
         menu.exec(self.view.viewport().mapToGlobal(position))
 
+    # -- what each action did ----------------------------------------------------------------
+
+    def copy_clip(self, job: Job) -> None:
+        """The clip's file on the clipboard, to paste into a file manager or an editor."""
+        path = job.file_path
+        if path is None or not path.is_file():
+            self.told.emit(f"The clip of job {job.id} is not on this computer any more.")
+            return
+        QGuiApplication.clipboard().setMimeData(clip_mime([path]))
+        self.told.emit(f"Copied the clip {path.name}: paste it into a folder or an editor.")
+
+    def reveal(self, job: Job) -> None:
+        path = job.file_path
+        if path is None or not path.is_file():
+            self.told.emit(f"The clip of job {job.id} is not on this computer any more.")
+            return
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))):
+            self.told.emit(f"Opened the folder of {path.name} in your file manager.")
+        else:
+            self.told.emit(f"No file manager could be opened. The clip is at {path}")
+
+    def _copy_text(self, what: str, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.told.emit(f"Copied the {what} {text}.")
+
+    def _download_again(self, job: Job) -> None:
+        self.redownload_requested.emit(job.id)
+        self.told.emit(f"Downloading the clip of job {job.id} again…")
+
+    # -- what is shown -----------------------------------------------------------------------
+
+    def _on_rows_changed(self, *_args: object) -> None:
+        """An empty list says why, and offers to show every job when a filter hid them."""
+        narrowed = self.filters.narrowed()
+        empty = self.model.rowCount() == 0
+        self.empty.setText(
+            "No job matches this search or filter." if narrowed
+            else "No jobs yet: each Generate appears here, and stays after a restart."
+        )  # fmt: skip
+        self.empty.setVisible(empty)
+        self.clear_filters.setVisible(empty and narrowed)
+        self._on_selection_current_changed()
+
+    def _on_state_selected_job_changed(self, job: Job | None) -> None:
+        if job is not None and self.selected() != job:
+            self.select(job.id)
+        self._show_details(job)
+
     def _on_model_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
         """Running rows change every second: only the selected one's details are redone."""
         current = self.view.currentIndex()
         if current.isValid() and top.row() <= current.row() <= bottom.row():
-            self._update_details()
+            self._on_selection_current_changed()
 
-    def _update_details(self) -> None:
-        job = self.selected()
+    def _show_details(self, job: Job | None) -> None:
         actions = job.actions() if job is not None else frozenset()
         self.play_button.setEnabled(JobAction.PLAY in actions)
         self.stop_button.setEnabled(
@@ -282,11 +375,3 @@ def describe(job: Job, trouble: str | None = None) -> str:
     if not job.followed and not job.state.is_terminal:
         lines.append("Not followed: the service still renders it; Follow again picks it up.")
     return "\n".join(lines)
-
-
-def copy_text(text: str) -> None:
-    QGuiApplication.clipboard().setText(text)
-
-
-def reveal(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))

@@ -1,87 +1,40 @@
-"""MainWindow: composer, player and job panel on resizable splitters, with menus, a
-status bar, the first-run key dialog, and (in demo mode) a DEMO badge."""
+"""MainWindow: composes the composer, the player and the job panel on resizable splitters,
+with menus, a status bar, the first-run key dialog, and (in demo mode) a DEMO badge.
+
+It only composes: view state lives in `ViewState` (bound by the parts), submitting in
+`Submitting`, the key and Settings in `SettingsFlow`, the draft and its undo in
+`DraftKeeper`, menus and keys in `window_menus`, size and place in `WindowGeometry`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import pairwise
-from pathlib import Path
-
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QShortcut,
-)
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.request import GenerationRequest, is_local_url, references_named
+from desktop_app.domain.request import GenerationRequest, references_named
 from desktop_app.meta import APP_NAME
-from desktop_app.models.account_watch import AccountWatch
-from desktop_app.models.draft_store import DraftStore
-from desktop_app.models.frame_grabber import FrameGrabber
-from desktop_app.models.job_controller import JobController
-from desktop_app.models.job_list_model import JobListModel
 from desktop_app.models.media_calls import stop_later
-from desktop_app.secrets.active_key import ActiveKey
-from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.secrets.storage_keys import StorageKeys
-from desktop_app.settings import Settings, SettingsError, SettingsFile
-from desktop_app.tasks import TaskGroup
 from desktop_app.ui.arrivals import Arrivals
 from desktop_app.ui.compare import CompareWindow
-from desktop_app.ui.composer import Composer, QuoteRequests
-from desktop_app.ui.dialogs import (
-    KEYS_PAGE,
-    KeyDialog,
-    SettingsDialog,
-    VerifyKey,
-    show_about,
-    show_error,
-    show_key_refused,
-)
+from desktop_app.ui.composer import Composer
+from desktop_app.ui.dialogs import show_error
+from desktop_app.ui.draft_keeper import DraftKeeper
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
-from desktop_app.ui.reference_list import CheckReference, FetchPreview, ReferenceList
+from desktop_app.ui.reference_list import ReferenceList
+from desktop_app.ui.settings_flow import SettingsFlow
 from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
-from desktop_app.ui.spending import BalanceLabel, confirm_run_again, confirm_spending
-from desktop_app.ui.storage_settings import CheckStorage, StorageBox
+from desktop_app.ui.spending import BalanceLabel
+from desktop_app.ui.submitting import Submitting
 from desktop_app.ui.thumbnails import JobThumbnails
+from desktop_app.ui.view_state import ViewState
+from desktop_app.ui.window_geometry import WindowGeometry
+from desktop_app.ui.window_menus import add_keys, build_menus, chain_tab_order
+from desktop_app.ui.window_services import WindowServices
 
-
-@dataclass(frozen=True)
-class WindowServices:
-    """What the window needs from the rest of the app, built by app.py."""
-
-    controller: JobController
-    account: AccountWatch
-    quote: QuoteRequests
-    model: JobListModel
-    draft: DraftStore
-    grabber: FrameGrabber
-    tasks: TaskGroup
-    check_reference: CheckReference
-    fetch_preview: FetchPreview
-    keys: ActiveKey
-    verify_key: VerifyKey
-    settings_file: SettingsFile
-    storage_keys: StorageKeys
-    check_storage: CheckStorage
-    window_state: QSettings
-    library: Path
-    thumbnails: Path
-    logs: Path
-    demo: bool
-    sample_links: tuple[str, ...] = ()
+SAID_MS = 6000
+"""How long the status bar shows what an action did."""
 
 
 class MainWindow(QMainWindow):
@@ -95,17 +48,18 @@ class MainWindow(QMainWindow):
         for part in (services.controller, services.account, services.model, services.grabber):
             part.setParent(self)  # they live and die with the window
         self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
+        self.state = ViewState(self)
         self.references = ReferenceList(
             services.check_reference, services.fetch_preview, services.grabber, services.tasks,
             demo=services.demo,
         )  # fmt: skip
         self.composer = Composer(
-            self.references, services.quote, services.account.spending.left_today
-        )
+            self.references, services.quote, services.account.spending.left_today,
+            self.state.sending,
+        )  # fmt: skip
         self.player = PlayerWidget()
-        self.jobs = JobPanel(services.model, services.thumbnails)
-        self.arrivals = Arrivals(self, self.player, self.jobs, self.windowTitle())
-
+        self.jobs = JobPanel(services.model, services.thumbnails, self.state)
+        self.arrivals = Arrivals(self, self.player, self.jobs, self.windowTitle(), services.notices)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
         self.right.addWidget(self.jobs)
@@ -114,66 +68,25 @@ class MainWindow(QMainWindow):
         self.main.addWidget(self.right)
         self.main.setStretchFactor(1, 1)
         self.setCentralWidget(self.main)
-        self._build_menus()
-        self.demo_badge = QLabel(" DEMO: simulated service, nothing is billed ")
-        self.demo_badge.setStyleSheet(
-            "background:#e9a100;color:black;font-weight:bold;border-radius:3px"
-        )
-        self.demo_badge.setAccessibleName("Demo mode")
-        self.demo_badge.setVisible(services.demo)
-        self.statusBar().addPermanentWidget(self.demo_badge)
-        self.balance = BalanceLabel()
-        self.statusBar().addPermanentWidget(self.balance)
-        self._show_spending()
-        self._chain_tab_order()
-
-        # With a job selected, the player's keys work from the job list too.
-        for keys, slot in (
-            ("Space", self.player.toggle_play),
-            (",", lambda: self.player.step(-1)),
-            (".", lambda: self.player.step(1)),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), self.jobs.view)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(slot)
-        stop_upload = QShortcut(QKeySequence("Esc"), self.composer)
-        stop_upload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        stop_upload.activated.connect(self.controller.cancel_upload)
-        self.composer.generate_requested.connect(self._on_composer_generate_requested)
-        self.references.play_requested.connect(self.player.play)
-        self.jobs.play_requested.connect(self.player.play)
-        self.jobs.stop_following_requested.connect(self.controller.stop_following)
-        self.jobs.follow_requested.connect(self.controller.follow)
-        self.jobs.forget_requested.connect(self._on_jobs_forget_requested)
-        self.jobs.resubmit_requested.connect(self._on_jobs_resubmit_requested)
-        self.jobs.redownload_requested.connect(self.controller.redownload)
-        self.jobs.reuse_requested.connect(self.composer.load)
-        self.jobs.run_again_requested.connect(self.run_again)
-        self.jobs.compare_requested.connect(self.compare)
-        self._last_job: str | None = None
-        self.setAcceptDrops(True)
-        self.controller.job_changed.connect(self._on_controller_job_changed)
-        self.controller.job_removed.connect(services.model.remove)
-        self.controller.job_troubled.connect(self._on_controller_job_troubled)
-        self.controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
-        self.controller.key_refused.connect(self._on_controller_key_refused)
-        self.controller.request_refused.connect(
-            lambda job: self.references.mark_refused(references_named(job.error.message))
-        )
-        self.controller.submission_finished.connect(self._on_controller_submission_finished)
-        # Settings is modal: opened after the task that found the problem, never inside it.
-        queued = Qt.ConnectionType.QueuedConnection
-        self.controller.settings_refused.connect(self.open_settings, queued)
-        self.controller.storage_needed.connect(self.open_settings, queued)
-        self.controller.upload_progressed.connect(self.references.show_upload)
-        self.controller.charge_recorded.connect(
-            lambda _job: services.account.refresh_balance(force=True)
-        )
-        self.controller.job_ended.connect(lambda _job: services.account.refresh_balance())
-        services.account.balance_changed.connect(lambda _balance: self._show_spending())
-        services.account.prices_changed.connect(self.composer.refresh)
-        services.account.health_changed.connect(self.composer.show_notice)
-        self.balance.refresh_requested.connect(services.account.refresh_balance)
+        status = self.statusBar()
+        self.settings_flow = SettingsFlow(
+            self, status, services.keys, services.verify_key, services.settings_file,
+            services.storage_keys, services.check_storage, services.tasks, services.library,
+            demo_address=services.demo_address, on_saved=self.composer.refresh_price,
+            on_demo_chosen=self.demo_requested.emit,
+        )  # fmt: skip
+        self.submitting = Submitting(
+            self, services.controller, self.composer, self.references, services.quote,
+            services.account, services.settings_file, self.state, status,
+            key_ready=self.settings_flow.key_ready,
+            open_settings=self.settings_flow.open_settings,
+        )  # fmt: skip
+        self.drafts = DraftKeeper(self.composer, services.draft, status)
+        self._build_status_bar()
+        build_menus(self)
+        chain_tab_order(self)
+        add_keys(self)
+        self._connect()
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000)
         self._repaint.timeout.connect(services.model.tick)
@@ -182,88 +95,87 @@ class MainWindow(QMainWindow):
             services.model, services.grabber, services.thumbnails, self.jobs.delegate, self
         )
         services.model.reload()
-        self._restore_state()
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(500)
-        self._draft_timer.timeout.connect(self._save_draft)
-        saved = services.draft.load()
-        if saved is not None:
-            self.composer.restore(saved)
-        self.composer.edited.connect(self._draft_timer.start)
+        self.geometry_keeper = WindowGeometry(self, self.main, self.right, services.window_state)
+        self.geometry_keeper.restore()
+        self._last_job: str | None = None
+        self._shown_once = False
+        self.setAcceptDrops(True)
         if services.demo and services.sample_links:
             self.composer.samples_button.setVisible(True)
             self.composer.samples_button.clicked.connect(self.add_sample_references)
 
-    def _chain_tab_order(self) -> None:
-        """Tab goes as the eye reads: the composer top to bottom, then the jobs, then the
-        player."""
-        refs, composer, jobs = self.references, self.composer, self.jobs
-        chain: list[QWidget] = [
-            refs.list, refs.url_field, refs.add_button, refs.remove_button,
-            composer.prompt, composer.negative, *composer.aspect.buttons.values(),
-            *composer.resolution.buttons(), *composer.duration.buttons(), composer.enhance,
-            composer.shot_type, composer.seed.field, composer.seed.dice, composer.seed.lock,
-            composer.variations, composer.generate_button,
-            jobs.filters.search, jobs.filters.sort, jobs.filters.grid, jobs.filters.state,
-            jobs.filters.date, jobs.filters.resolution, jobs.filters.duration,
-            jobs.filters.aspect, jobs.view, jobs.play_button, jobs.stop_button,
-            jobs.resend_button, jobs.forget_button, jobs.compare_button, self.player,
-        ]  # fmt: skip
-        for before, after in pairwise(chain):
-            QWidget.setTabOrder(before, after)
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.demo_badge = QLabel(" DEMO: simulated service, nothing is billed ")
+        self.demo_badge.setStyleSheet(
+            "background:#e9a100;color:black;font-weight:bold;border-radius:3px"
+        )
+        self.demo_badge.setAccessibleName("Demo mode")
+        self.demo_badge.setVisible(self.services.demo)
+        status.addPermanentWidget(self.demo_badge)
+        self.balance = BalanceLabel()
+        status.addPermanentWidget(self.balance)
+        self.state.spending.bind(self.balance.show_text)
+        self._show_spending()
+
+    def _connect(self) -> None:
+        services, controller, jobs = self.services, self.controller, self.jobs
+        self.references.play_requested.connect(self.player.play)
+        jobs.play_requested.connect(self.player.play)
+        jobs.stop_following_requested.connect(controller.stop_following)
+        jobs.follow_requested.connect(controller.follow)
+        jobs.forget_requested.connect(self._on_jobs_forget_requested)
+        jobs.resubmit_requested.connect(controller.resubmit)
+        jobs.redownload_requested.connect(controller.redownload)
+        jobs.reuse_requested.connect(self.use_settings)
+        jobs.run_again_requested.connect(self.submitting.run_again)
+        jobs.compare_requested.connect(self.compare)
+        jobs.told.connect(lambda text: self.statusBar().showMessage(text, SAID_MS))
+        controller.job_changed.connect(self._on_controller_job_changed)
+        controller.job_removed.connect(services.model.remove)
+        controller.job_troubled.connect(self._on_controller_job_troubled)
+        controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
+        controller.key_refused.connect(self.settings_flow.key_refused)
+        controller.request_refused.connect(
+            lambda job: self.references.mark_refused(references_named(job.error.message))
+        )
+        controller.submission_finished.connect(lambda _sent: self._show_spending())
+        # Settings is modal: opened after the task that found the problem, never inside it.
+        queued = Qt.ConnectionType.QueuedConnection
+        controller.settings_refused.connect(self.settings_flow.open_settings, queued)
+        controller.storage_needed.connect(self.settings_flow.open_settings, queued)
+        controller.upload_progressed.connect(self.references.show_upload)
+        controller.charge_recorded.connect(
+            lambda _job: services.account.refresh_balance(force=True)
+        )
+        controller.job_ended.connect(lambda _job: services.account.refresh_balance())
+        services.account.balance_changed.connect(lambda _balance: self._show_spending())
+        services.account.prices_changed.connect(self.composer.refresh)
+        services.account.health_changed.connect(self.composer.show_notice)
+        self.balance.refresh_requested.connect(services.account.refresh_balance)
 
     def start(self) -> None:
         """Follow what is unfinished, and ask for prices, the balance and the model's health."""
         self.controller.start()
         self.services.account.start()
 
-    # -- menus -------------------------------------------------------------------------------
+    def welcome(self) -> None:
+        self.settings_flow.welcome()
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction("&New request", QKeySequence.StandardKey.New, self._on_new_request)
-        if self.services.demo:
-            file_menu.addAction("Add &sample references", self.add_sample_references)
-        file_menu.addAction("Open &library folder", self._open_library)
-        file_menu.addSeparator()
-        settings = file_menu.addAction("&Settings…", self.open_settings)
-        # The platform's Preferences key is empty on some Linux desktops: Ctrl+, always works.
-        settings.setShortcuts(
-            [
-                QKeySequence("Ctrl+,"),
-                *QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences),
-            ]
+    # -- the draft ---------------------------------------------------------------------------
+
+    def new_request(self) -> None:
+        def empty() -> None:
+            self.references.set_links([])
+            self.composer.prompt.clear()
+            self.composer.negative.clear()
+
+        self.drafts.replace("New request: the composer is empty.", empty)
+
+    def use_settings(self, request: GenerationRequest) -> None:
+        self.drafts.replace(
+            "The job's settings are in the composer.", lambda: self.composer.load(request)
         )
-        file_menu.addSeparator()
-        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(
-            "&Paste reference link", QKeySequence("Ctrl+Shift+V"), self.references.paste
-        )
-        edit_menu.addAction("&Remove selected reference", self.references.remove_selected)
-        edit_menu.addAction(
-            "&Generate", QKeySequence("Ctrl+Return"), self.composer.generate_button.click
-        )
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), self.jobs.play_selected)
-        view_menu.addAction("Refresh &balance", lambda: self.services.account.refresh_balance())
-        view_menu.addAction(
-            "Focus &references", QKeySequence("Ctrl+1"), self.references.list.setFocus
-        )
-        view_menu.addAction("Focus &prompt", QKeySequence("Ctrl+2"), self.composer.prompt.setFocus)
-        view_menu.addAction("Focus &jobs", QKeySequence("Ctrl+3"), self.jobs.view.setFocus)
-        view_menu.addAction("Focus the pla&yer", QKeySequence("Ctrl+4"), self.player.setFocus)
-        view_menu.addAction(
-            "&Fullscreen player", QKeySequence("F11"), self.player.toggle_fullscreen
-        )
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("Get an API &key", lambda: QDesktopServices.openUrl(QUrl(KEYS_PAGE)))
-        help_menu.addAction(
-            "Open &log folder",
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.logs))),
-        )
-        help_menu.addAction(f"&About {APP_NAME}", lambda: show_about(self))
 
     def add_sample_references(self) -> None:
         self.references.add_links(list(self.services.sample_links))
@@ -272,144 +184,16 @@ class MainWindow(QMainWindow):
                 "character1 and character2 meet on a sunny beach and wave at the camera"
             )
 
-    def _on_new_request(self) -> None:
-        self.references.set_links([])
-        self.composer.prompt.clear()
-        self.composer.negative.clear()
-
-    def _open_library(self) -> None:
+    def open_library(self) -> None:
         self.services.library.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.library)))
-
-    def open_settings(self, problem: SettingsError | str | None = None) -> None:
-        """The Settings dialog; with `problem`, on the value at fault (a SettingsError) or
-        on its Storage part (a sentence about storage), saying what it is."""
-        settings = self.services.settings_file.load()
-        storage = self._storage_box(settings)
-        dialog = SettingsDialog(
-            settings, self.services.keys.status().describe(), str(self.services.library), self,
-            storage=storage,
-        )  # fmt: skip
-        if isinstance(problem, SettingsError):
-            dialog.show_problem(problem)
-        elif isinstance(problem, str):
-            storage.show_problem(problem)
-        dialog.replace_key.clicked.connect(self.replace_key)
-        dialog.remove_key.clicked.connect(lambda: self._remove_key(dialog))
-        if dialog.exec():
-            keys = storage.new_keys()
-            try:
-                if keys is not None:
-                    self.services.storage_keys.set(*keys)
-            except KeyringUnavailableError as error:
-                show_error(self, "The storage keys were not stored", str(error))
-            self.services.settings_file.save(dialog.settings(settings))
-            self.composer.refresh_price()
-            self.statusBar().showMessage(
-                "Settings saved. Base URL and interval apply from the next start.", 8000
-            )
-
-    def _storage_box(self, settings: Settings) -> StorageBox:
-        keys = self.services.storage_keys
-
-        def stored() -> tuple[str, str] | None:
-            found = keys.get()
-            return (found.key_id, found.secret) if found else None
-
-        return StorageBox(settings, stored, self.services.check_storage, self.services.tasks)
-
-    def _remove_key(self, dialog: SettingsDialog) -> None:
-        try:
-            removed = self.services.keys.remove()
-        except KeyringUnavailableError as error:
-            dialog.key_status.setText(str(error))
-            return
-        dialog.key_status.setText(
-            "The stored key was removed." if removed else "No key was stored."
-        )
-
-    # -- the key -----------------------------------------------------------------------------
-
-    def replace_key(self) -> None:
-        """Ask for a new key (a slot: it returns nothing to Qt)."""
-        self.ask_for_key(welcome=False)
-
-    def welcome(self) -> None:
-        """The first-run dialog (a slot: it returns nothing to Qt)."""
-        self.ask_for_key(welcome=True)
-
-    def ask_for_key(self, *, welcome: bool) -> bool:
-        dialog = KeyDialog(
-            self.services.keys,
-            self.services.verify_key,
-            self.services.tasks,
-            welcome=welcome,
-            parent=self,
-        )
-        if not dialog.exec():
-            return False
-        if dialog.demo_chosen:
-            self.demo_requested.emit()
-            return False
-        self.statusBar().showMessage("The API key is ready.", 5000)
-        return True
-
-    def _on_controller_key_refused(self, message: str) -> None:
-        """A 401: say so, where the key comes from, and offer to replace it."""
-        from_environment = self.services.keys.from_environment and not self.services.demo
-        show_key_refused(self, message, from_environment, self.replace_key)
-
-    # -- jobs --------------------------------------------------------------------------------
-
-    def _on_composer_generate_requested(self, requests: list[GenerationRequest]) -> None:
-        if not self.controller.key_ready() and not (
-            self.ask_for_key(welcome=False) and self.controller.key_ready()
-        ):
-            return
-        quote = self.services.quote(requests)
-        try:
-            settings = self.services.settings_file.money()
-        except SettingsError as error:
-            self.open_settings(error)
-            return
-        # Over today's limit (the button says so): no question first, the refusal says why.
-        if not self.composer.over_limit(quote) and not confirm_spending(
-            self, quote, self.services.account.balance, settings.confirm_above_usd,
-            self.composer.concerns(),
-        ):  # fmt: skip
-            return
-        # One activation, one submission: the button is inert until it has been sent.
-        self.references.forget_refusals()
-        self.composer.set_sending(True)
-        self.controller.submit(requests)
-        local = any(is_local_url(url) for url in requests[0].video_urls)
-        self.statusBar().showMessage(
-            "Uploading your clips to your storage… (Esc stops the upload)"
-            if local
-            else "Sending the request…"
-        )
-
-    def compare(self, first: Job, second: Job) -> CompareWindow:
-        """Play two finished takes side by side, in step."""
-        self.player.player.pause()
-        window = CompareWindow(first, second, self)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
-        return window
-
-    def run_again(self, job: Job) -> None:
-        """Submit a job's request again as a new job, after showing what it costs."""
-        if confirm_run_again(self, self.services.quote([job.request])):
-            self.composer.set_sending(True)
-            self.controller.resubmit(job)
-
-    # -- a sidecar dropped on the window restores its settings -------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if sidecar_of(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        """A sidecar dropped on the window puts its settings in the composer."""
         sidecar = sidecar_of(event.mimeData())
         if sidecar is None:
             return
@@ -420,20 +204,30 @@ class MainWindow(QMainWindow):
                 f"{sidecar.name} is not a Wan Studio sidecar: its settings cannot be used.", 8000
             )
             return
-        self.composer.load(request)
-        self.statusBar().showMessage(f"The settings of {sidecar.name} are in the composer.", 8000)
+        self.drafts.replace(
+            f"The settings of {sidecar.name} are in the composer.",
+            lambda: self.composer.load(request),
+        )
 
-    def _on_controller_submission_finished(self, sent: bool) -> None:
-        self.references.uploads_over()
-        if sent:
-            self.composer.sent()  # a refused request keeps the draft whole, its seed too
-        self.composer.set_sending(False)
-        self.composer.refresh_price()
-        self.statusBar().clearMessage()
-        self._show_spending()
+    # -- jobs --------------------------------------------------------------------------------
+
+    def compare(self, first: Job, second: Job) -> CompareWindow:
+        """Play two finished takes side by side, in step."""
+        self.player.player.pause()
+        window = CompareWindow(first, second, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def copy_selected_clip(self) -> None:
+        job = self.state.selected_job.value
+        if job is None or job.state is not JobState.DONE:
+            self.statusBar().showMessage("Select a finished job to copy its clip.", SAID_MS)
+            return
+        self.jobs.copy_clip(job)
 
     def _show_spending(self) -> None:
-        self.balance.show_text(self.services.account.status_text())
+        self.state.spending.set(self.services.account.status_text())
 
     def _on_controller_job_changed(self, job: Job) -> None:
         model = self.services.model
@@ -457,43 +251,29 @@ class MainWindow(QMainWindow):
     def _on_jobs_forget_requested(self, job_id: str, delete_file: bool) -> None:
         self.controller.forget(job_id, delete_file=delete_file)
         self.thumbnails.forget(job_id)
+        self.statusBar().showMessage(
+            f"Job {job_id} is forgotten" + (", and its clip deleted." if delete_file else "."),
+            SAID_MS,
+        )
 
-    def _on_jobs_resubmit_requested(self, job: Job) -> None:
-        self.controller.resubmit(job)
+    # -- the window --------------------------------------------------------------------------
 
-    # -- window state ------------------------------------------------------------------------
-
-    def _restore_state(self) -> None:
-        state = self.services.window_state
-        geometry = state.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-            self.main.setSizes([540, 740])
-            self.right.setSizes([430, 370])
-        for key, splitter in (("main_splitter", self.main), ("right_splitter", self.right)):
-            saved = state.value(key)
-            if isinstance(saved, QByteArray):
-                splitter.restoreState(saved)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.geometry_keeper.fit_on_screen)  # once framed
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.arrivals.window_activated()
         super().changeEvent(event)
 
-    def _save_draft(self) -> None:
-        self.services.draft.save(self.composer.draft())
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._draft_timer.stop()
+        self.player.set_fullscreen(False)
+        self.drafts.stop()
         self.composer.stop_timers()
-        self._save_draft()
-        state = self.services.window_state
-        state.setValue("geometry", self.saveGeometry())
-        state.setValue("main_splitter", self.main.saveState())
-        state.setValue("right_splitter", self.right.saveState())
-        state.sync()
+        self.geometry_keeper.save()
         stop_later(self.player.player)
         self.services.grabber.cancel()
         super().closeEvent(event)

@@ -1,14 +1,16 @@
 """PlayerWidget: plays a clip with its sound. Space plays/pauses, comma and period step
-one frame, F toggles fullscreen (Esc leaves it)."""
+one frame, F, F11 or a double click on the picture toggle fullscreen (Esc leaves it). At
+the end of a clip its last frame stays; the clip's file can be dragged out of the
+picture."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,15 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.models.media_calls import load_later, pause_later, play_later
+from desktop_app.ui.fullscreen import FullscreenView
 from desktop_app.ui.labels import InfoLabel
+from desktop_app.ui.media_time import FRAME_MS, clock
+from desktop_app.ui.video_surface import VideoSurface
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
-FRAME_MS = 40  # one frame at 25 fps; the service renders 24-30 fps
-
-
-def clock(ms: int) -> str:
-    seconds = max(0, ms) // 1000
-    return f"{seconds // 60}:{seconds % 60:02d}"
+__all__ = ["FRAME_MS", "PlayerWidget", "clock"]
 
 
 class TimelineSlider(QSlider):
@@ -68,11 +68,17 @@ class PlayerWidget(QWidget):
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
-        self.video = QVideoWidget(self)
+        self.video = VideoSurface(self.local_file, self)
         self.video.setMinimumSize(320, 180)
-        self.video.setAccessibleName("Video")
+        self.video.double_clicked.connect(self.toggle_fullscreen)
         self.player.setVideoOutput(self.video)
+        self.fullscreen = FullscreenView(
+            self.player, self.local_file, toggle_play=self.toggle_play, step=self.step,
+            parent=self,
+        )  # fmt: skip
+        self.fullscreen.leave_requested.connect(lambda: self.set_fullscreen(False))
         self._chosen = False
+        self._ended = False
         self.title = InfoLabel(
             "Now playing", "Nothing loaded. Double-click a job or a reference to play it."
         )
@@ -121,7 +127,7 @@ class PlayerWidget(QWidget):
         )
         self.fullscreen_button = self._button(
             style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton),
-            "Fullscreen (F, Esc to leave)",
+            "Fullscreen (F, F11 or a double click; Esc to leave)",
             self.toggle_fullscreen,
         )
 
@@ -152,6 +158,7 @@ class PlayerWidget(QWidget):
         self.player.positionChanged.connect(self._on_player_position_changed)
         self.player.playbackStateChanged.connect(self._on_player_playback_state_changed)
         self.player.errorOccurred.connect(self._on_player_error_occurred)
+        self.player.mediaStatusChanged.connect(self._on_player_media_status_changed)
         for keys, slot in (
             ("Space", self.toggle_play),
             (",", lambda: self.step(-1)),
@@ -163,8 +170,6 @@ class PlayerWidget(QWidget):
             shortcut.activated.connect(slot)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Player")
-        leave = QShortcut(QKeySequence("Esc"), self.video)
-        leave.activated.connect(lambda: self.set_fullscreen(False))
 
     def _button(self, icon: QIcon, tip: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
@@ -182,6 +187,14 @@ class PlayerWidget(QWidget):
         self._chosen = True
         play_later(self.player)
 
+    def local_file(self) -> Path | None:
+        """The clip's file, when it is one on this computer that exists."""
+        source = self.player.source()
+        if not source.isLocalFile():
+            return None
+        path = Path(source.toLocalFile())
+        return path if path.is_file() else None
+
     def show_paused(self, source: str, title: str) -> None:
         """Load a clip paused on its first frame (a result that just came in)."""
         self._load(source, title)
@@ -192,7 +205,7 @@ class PlayerWidget(QWidget):
         """Not busy with something the creator chose: empty, showing a result that came in
         by itself, or at the end of the creator's clip."""
         stopped = self.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
-        return self.player.source().isEmpty() or not self._chosen or stopped
+        return self.player.source().isEmpty() or not self._chosen or stopped or self._ended
 
     def _load(self, source: str, title: str) -> None:
         url = (
@@ -201,23 +214,40 @@ class PlayerWidget(QWidget):
             else QUrl(source)
         )
         self.title.setText(title)
+        self._ended = False
         load_later(self.player, url)
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
         elif not self.player.source().isEmpty():
+            if self._ended:  # on the last frame: Play starts the clip again
+                self.player.setPosition(0)
+            self._ended = False
             self.player.play()
 
     def step(self, frames: int) -> None:
         self.player.pause()
         self.player.setPosition(max(0, self.player.position() + frames * FRAME_MS))
 
+    def is_fullscreen(self) -> bool:
+        return self.fullscreen.isVisible()
+
     def toggle_fullscreen(self) -> None:
-        self.set_fullscreen(not self.video.isFullScreen())
+        self.set_fullscreen(not self.is_fullscreen())
 
     def set_fullscreen(self, on: bool) -> None:
-        self.video.setFullScreen(on)
+        if on == self.is_fullscreen():
+            return
+        if on:
+            self.fullscreen.enter()
+        else:
+            self.fullscreen.hide()
+            self.player.setVideoOutput(self.video)
+            self.window().activateWindow()
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+            self.player.setPosition(self.player.position())  # the new surface gets the frame
         self.fullscreen_toggled.emit(on)
 
     # -- slots ------------------------------------------------------------------------------
@@ -240,6 +270,13 @@ class PlayerWidget(QWidget):
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         )
         self.play_button.setIcon(self.style().standardIcon(pixmap))
+
+    def _on_player_media_status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
+        """At the end the picture would go black: the last frame stays, paused on it."""
+        if status is QMediaPlayer.MediaStatus.EndOfMedia and self.player.duration() > 0:
+            self._ended = True
+            self.player.setPosition(max(0, self.player.duration() - FRAME_MS))
+            self.player.pause()
 
     def _on_player_error_occurred(self, _error: QMediaPlayer.Error, message: str) -> None:
         self.title.setText(f"This clip cannot be played: {message}")

@@ -115,12 +115,18 @@ def test_a_dark_palette_keeps_the_choices_visible(
 
 
 def test_at_200_percent_scale_the_window_opens_whole(tmp_path: Path) -> None:
+    """A 2560×1600 screen at 200%: the window opens at 1280×800 logical pixels."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / "layout-200pct.png"
+    screen = tmp_path / "screen.json"
+    screen.write_text(
+        '{"screens": [{"name": "hidpi", "x": 0, "y": 0, "width": 2560, "height": 1600,'
+        ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+    )
     result = subprocess.run(
         [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--demo",
          "--screenshot", str(path)],
-        env=cli_env(QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="2",
+        env=cli_env(QT_QPA_PLATFORM=f"offscreen:configfile={screen}", QT_SCALE_FACTOR="2",
                     QT_LOGGING_RULES="qt.multimedia.*=false"),
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip

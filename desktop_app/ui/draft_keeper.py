@@ -1,0 +1,113 @@
+"""DraftKeeper: the composer's draft is never lost. It is saved half a second after each
+edit and restored at the next start; and whatever replaces it at once (Use these settings,
+New request, a dropped sidecar) can be undone: Ctrl+Z, or the "Undo" button that the
+status bar shows for ten seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QStatusBar, QTextEdit
+
+from desktop_app.models.draft_store import DraftStore
+from desktop_app.ui.composer import Composer
+
+SAVE_AFTER_MS = 500
+UNDO_FOR_MS = 10_000
+
+
+class DraftKeeper(QObject):
+    def __init__(self, composer: Composer, store: DraftStore, status: QStatusBar) -> None:
+        super().__init__(composer)
+        self._composer = composer
+        self._store = store
+        self._status = status
+        self._before: dict[str, Any] | None = None
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_AFTER_MS)
+        self._save_timer.timeout.connect(self.save)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_FOR_MS)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setToolTip("Bring back the draft as it was (Ctrl+Z)")
+        self.undo_button.setAccessibleName("Undo: bring back the draft")
+        self.undo_button.setVisible(False)
+        self.undo_button.clicked.connect(self.undo)
+        status.addPermanentWidget(self.undo_button)
+        self.undo_action = QAction("&Undo replacing the draft", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo)
+        # A text field takes Ctrl+Z for its own typing; with nothing of its own to undo
+        # (a replaced field starts afresh), it lets the draft's undo have it.
+        for field in (composer.prompt, composer.negative, composer.seed.field,
+                      composer.references.url_field):  # fmt: skip
+            field.installEventFilter(self)
+        saved = store.load()
+        if saved is not None:
+            composer.restore(saved)
+        composer.edited.connect(self._save_timer.start)
+
+    @property
+    def can_undo(self) -> bool:
+        return self._before is not None
+
+    def replace(self, done: str, fill: Callable[[], None]) -> None:
+        """Replace the draft by `fill`, say `done`, and offer to undo it for ten seconds."""
+        self._before = self._composer.draft()
+        fill()
+        self._status.showMessage(f"{done} Undo (Ctrl+Z) brings back your draft.", UNDO_FOR_MS)
+        self.undo_button.setVisible(True)
+        self.undo_action.setEnabled(True)
+        self._undo_timer.start()
+
+    def undo(self) -> None:
+        before = self._before
+        if before is None:
+            self._status.showMessage("There is nothing to undo.", 4000)
+            return
+        self._forget_undo()
+        self._composer.restore(before)
+        self._composer.prompt.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._status.showMessage("Your draft is back.", 5000)
+
+    def save(self) -> None:
+        self._save_timer.stop()
+        self._store.save(self._composer.draft())
+
+    def stop(self) -> None:
+        """The window closes: the draft is written now, and no timer runs after it."""
+        self._undo_timer.stop()
+        self.save()
+
+    def _forget_undo(self) -> None:
+        self._before = None
+        self._undo_timer.stop()
+        self.undo_button.setVisible(False)
+        self.undo_action.setEnabled(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self._before is not None
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+            and not _has_own_undo(watched)
+        ):
+            return True  # not accepted: the window's Undo shortcut takes the key
+        return super().eventFilter(watched, event)
+
+
+def _has_own_undo(field: QObject) -> bool:
+    if isinstance(field, QTextEdit | QPlainTextEdit):
+        return field.document().isUndoAvailable()
+    if isinstance(field, QLineEdit):
+        return field.isUndoAvailable()
+    return False
