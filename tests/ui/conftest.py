@@ -40,6 +40,14 @@ def gc_on_gui_thread(qapp: QApplication) -> Iterator[None]:
     collector.deleteLater()
 
 
+@pytest.fixture(autouse=True)
+def clipboard_left_clean(qapp: QApplication) -> Iterator[None]:
+    """Offscreen Qt frees mime data left on its clipboard once too often when the
+    application ends (a crash at exit; xcb does not): each test leaves it empty."""
+    yield
+    QApplication.clipboard().clear()
+
+
 @pytest.fixture(scope="session")
 def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the whole run, marked running, so qtbot's waits drive asyncio
