@@ -31,6 +31,20 @@ class FollowSettings:
     service can hide a new generation for a moment, and it renders (and bills) it anyway."""
     progress_every: float = 0.5
     """Seconds between journal writes of download progress."""
+    downloads_at_once: int = 2
+    """Clips downloaded at the same time; the others wait their turn. Many jobs ending
+    together (a batch of variations, a long queue) would otherwise each stream at once,
+    none faster for it, and their bytes would take the loop the window paints from."""
+
+
+POLL_SPREAD = 0.25
+"""Each wait between polls is its length plus up to a quarter more, drawn anew each time
+(never sooner: one poll per interval at most): jobs sent together drift apart within a
+few polls, so their answers do not all arrive, and take the loop, at once."""
+
+
+def spread(seconds: float) -> float:
+    return seconds * random.uniform(1.0, 1.0 + POLL_SPREAD)
 
 
 class Backoff:

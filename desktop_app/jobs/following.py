@@ -24,7 +24,7 @@ from desktop_app.api.response import Generation, link_expiry
 from desktop_app.domain.errors import ErrorCategory, ErrorKind, StorageError, WanStudioError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.job_change import JobChange
-from desktop_app.jobs.backoff import Backoff, FollowSettings
+from desktop_app.jobs.backoff import Backoff, FollowSettings, spread
 from desktop_app.jobs.download import (
     ClipDownloader,
     ClipRefusedError,
@@ -99,6 +99,7 @@ class JobFollower:
         """When this process last renewed its lease on each job it follows (monotonic)."""
         self._wake = asyncio.Event()
         self._unknown_words: set[str] = set()
+        self._download_slots = asyncio.Semaphore(settings.downloads_at_once)
 
     # -- who follows what ------------------------------------------------------------------
 
@@ -185,7 +186,7 @@ class JobFollower:
         backoff = Backoff(self._settings)
         missing = NotFoundStreak(self._settings.not_found_grace)
         while True:
-            await self._wait(job.id, delay)
+            await self._wait(job.id, spread(delay))
             job = self._journal.get(job.id)
             if not job.followed or job.state.is_terminal:
                 return job
@@ -252,7 +253,11 @@ class JobFollower:
             try:
                 if url is None or (expires is not None and expires < self._clock()):
                     raise LinkExpiredError("The result link has expired.")
-                saved = await self._downloader.download(url, target, self._progress_writer(job))
+                await self._download_slot(job.id)
+                try:
+                    saved = await self._downloader.download(url, target, self._progress_writer(job))
+                finally:
+                    self._download_slots.release()
                 break
             except ClipRefusedError as error:
                 return self._lost(job, str(error))
@@ -287,6 +292,17 @@ class JobFollower:
             state=JobState.DONE, file_path=saved.path, file_size=saved.size,
             file_sha256=saved.sha256, bytes_done=saved.size, bytes_total=saved.size,
             finished_at=finished.finished_at))  # fmt: skip
+
+    async def _download_slot(self, job_id: str) -> None:
+        """Wait for a download slot, keeping this process's lease alive meanwhile."""
+        while True:
+            try:
+                await asyncio.wait_for(
+                    self._download_slots.acquire(), self._journal.lease_seconds / 3
+                )
+                return
+            except TimeoutError:
+                self._keep_lease(job_id)
 
     async def _fresh_link(self, job: Job, backoff: Backoff) -> str | None:
         """Poll again for the result link; None when the service no longer has the clip."""

@@ -311,7 +311,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if self.command == "HEAD":
             return
         cut = fault.drop_after_bytes if fault else None
-        with file.open("rb") as source:
+        with file.open("rb") as source, self.sim.sending_clip():
             source.seek(start)
             self._stream(source, size - start if cut is None else min(cut, size - start))
         if cut is not None or announced:

@@ -60,6 +60,8 @@ class _State:
     requests: list[RecordedRequest] = field(default_factory=list)
     in_flight: int = 0
     peak_in_flight: int = 0
+    clips_sending: int = 0
+    peak_clips_sending: int = 0
     faults_taken: list[tuple[Route, float]] = field(default_factory=list)
     local_clips: dict[str, Path] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -173,6 +175,26 @@ class Simulator:
         finally:
             with self._state.lock:
                 self._state.in_flight -= 1
+
+    @contextmanager
+    def sending_clip(self) -> Iterator[None]:
+        """Count a clip download while its bytes are sent (see peak_clips_sending)."""
+        with self._state.lock:
+            self._state.clips_sending += 1
+            self._state.peak_clips_sending = max(
+                self._state.peak_clips_sending, self._state.clips_sending
+            )
+        try:
+            yield
+        finally:
+            with self._state.lock:
+                self._state.clips_sending -= 1
+
+    @property
+    def peak_clips_sending(self) -> int:
+        """The most clips it was sending at once."""
+        with self._state.lock:
+            return self._state.peak_clips_sending
 
     def fault_taken_at(self, route: Route) -> float | None:
         """When a scripted fault on `route` was first used (wall-clock time)."""

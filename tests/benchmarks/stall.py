@@ -17,9 +17,20 @@ def _p99(values: list[float]) -> float:
 
 
 def loop_stall(settings: Settings) -> list[Line]:
-    jobs, clip_mb, generating, seconds = (
-        (10, 50, 8.0, 4.0) if settings.quick else (50, 500, 20.0, 15.0)
-    )
+    """P2 with 50 followed jobs, and with 200 (the load of 1,500 jobs at the real 15 s
+    interval): in both, the other jobs end, and want their clips, while the probe runs."""
+    if settings.quick:
+        return _stall(settings, "P2", 10, 50, 8.0, 4.0, (8, 16))
+    return [
+        *_stall(settings, "P2", 50, 500, 20.0, 15.0, (8, 16)),
+        *_stall(settings, "P2 200", 200, 1000, 20.0, 15.0, (5, 12)),
+    ]
+
+
+def _stall(
+    settings: Settings, row: str, jobs: int, clip_mb: int, generating: float, seconds: float,
+    target: tuple[float, float],
+) -> list[Line]:  # fmt: skip
     app_p99, app_max, idle_p99, idle_max, download_s = [], [], [], [], []
     with tempfile.TemporaryDirectory() as scratch:
         clip = make_clip(Path(scratch) / "large.mp4", clip_mb)
@@ -45,13 +56,13 @@ def loop_stall(settings: Settings) -> list[Line]:
     p99, worst = figure(app_p99, "ms"), figure(app_max, "ms")
     return [
         Line(
-            id="P2",
+            id=row,
             measures=f"5 ms timer lateness (p99) while {jobs} jobs poll and a {clip_mb} MB "
             "clip downloads",
             app=p99,
             baseline=figure(idle_p99, "ms"),
-            target="p99 <8 ms, max <16 ms",
-            met=p99.median < 8 and worst.median < 16,
+            target=f"p99 <{target[0]} ms, max <{target[1]} ms",
+            met=p99.median < target[0] and worst.median < target[1],
             notes={
                 "max": f"{worst.text()} against {figure(idle_max, 'ms').text()} idle",
                 "download": f"the clip was saved {figure(download_s, 's').text()} after it was "

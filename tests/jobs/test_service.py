@@ -369,3 +369,19 @@ def test_a_download_that_keeps_failing_backs_off_and_is_told_once(
     troubles = [e for e in events if isinstance(e, JobTrouble)]
     assert len(troubles) == 1 and troubles[0].job.id == job.id
     assert "HTTP 500" in troubles[0].error.message
+
+
+def test_many_jobs_ending_together_download_two_at_a_time(tmp_path: Path) -> None:
+    """Five variations end at once: their clips come two at a time, and all of them come."""
+    config = replace(FAST_SIM, cdn_bytes_per_second=600_000)  # each clip takes ~0.5 s
+    with Simulator(config) as slow_cdn:
+
+        async def scenario() -> list[Job]:
+            async with service_on(tmp_path, slow_cdn.base_url) as service:
+                jobs = await service.submit_batch([replace(REQUEST, seed=s) for s in range(5)])
+                return list(await asyncio.gather(*(service.follow(j.id) for j in jobs)))
+
+        jobs = run(scenario())
+        peak = slow_cdn.peak_clips_sending
+    assert [job.state for job in jobs] == [JobState.DONE] * 5
+    assert peak == FollowSettings().downloads_at_once == 2
