@@ -22,6 +22,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.exit_now import exit_now
 from desktop_app.logs import configure_logging
 from desktop_app.meta import APP_ID, APP_NAME, app_version
 from desktop_app.models.account_watch import AccountWatch
@@ -288,4 +289,9 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         code: int = loop.run_until_complete(run(window, runtime, tasks, args))
     collector.stop()
     del interrupt
+    # Everything durable is done (journal closed, draft and window state written): the
+    # process ends now rather than tear Qt down object by object. Not while it holds the
+    # clipboard: Qt hands a copied clip to the desktop's clipboard manager as it ends.
+    if not QApplication.clipboard().ownsClipboard():
+        exit_now(code)
     return code

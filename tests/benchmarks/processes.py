@@ -44,6 +44,8 @@ class Started:
     """From the spawn until the process printed its marker line."""
     peak_mib: float
     """The whole process's peak resident memory."""
+    exited: float = 0.0
+    """From the spawn until the process had ended."""
 
 
 def time_to_line(command: Sequence[str], environ: dict[str, str], marker: str) -> Started:
@@ -59,10 +61,11 @@ def time_to_line(command: Sequence[str], environ: dict[str, str], marker: str) -
         if seconds is None and line.startswith(marker):
             seconds = time.perf_counter() - started
     _, status, usage = os.wait4(process.pid, 0)
+    exited = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if seconds is None or process.returncode != 0:
         raise RuntimeError(f"{command!r} exited {process.returncode} without {marker!r}")
-    return Started(seconds, usage.ru_maxrss / 1024)
+    return Started(seconds, usage.ru_maxrss / 1024, exited)
 
 
 def cpu_seconds(pid: int) -> float:

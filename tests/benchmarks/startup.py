@@ -65,6 +65,7 @@ def start_up(settings: Settings, seeded: Path) -> list[Line]:
             },
         )
     seconds = {name: figure([s.seconds for s in runs], "s") for name, runs in found.items()}
+    whole = {name: figure([s.exited for s in runs], "s") for name, runs in found.items()}
     memory = {name: figure([s.peak_mib for s in runs], "MiB") for name, runs in found.items()}
     lines = []
     for name, what in (("app", "start, empty history"), ("demo", "start, demo mode")):
@@ -85,6 +86,18 @@ def start_up(settings: Settings, seeded: Path) -> list[Line]:
                 },
             )
         )
+    exit_ratio = ratio_of(whole["app"], whole["bare"])
+    lines.append(
+        Line(
+            id="P1 exit",
+            measures="start, empty history: spawn to exit (`--smoke` whole process)",
+            app=whole["app"],
+            baseline=whole["bare"],
+            ratio=exit_ratio,
+            target="≤1.3x",
+            met=exit_ratio is not None and exit_ratio <= 1.3,
+        )
+    )
     ratio = ratio_of(seconds["history"], seconds["app"])
     lines.append(
         Line(
