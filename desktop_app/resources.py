@@ -19,3 +19,11 @@ def resource(name: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"Wan Studio resource missing: {path}")
     return path
+
+
+def app_icon() -> Path | None:
+    """The app's icon (named by its app id), when the resources have it."""
+    from desktop_app.meta import APP_ID
+
+    icon = resource_dir() / "icons" / f"{APP_ID}.svg"
+    return icon if icon.exists() else None

@@ -19,9 +19,10 @@ from desktop_app.api.account import LedgerEntry
 from desktop_app.api.client import ApiClient
 from desktop_app.domain.errors import ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.money import usd_to_credits
 from desktop_app.jobs.service import JobService
-from desktop_app.store.queries import HistoryQueries, JobFilter
+from desktop_app.store.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from desktop_app.cli.output import (
 )
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.references import direct_link, local_path
 from desktop_app.domain.request import (
     SEED_MAX,
@@ -35,7 +36,6 @@ from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.service import JobService
 from desktop_app.lifecycle import Pace
 from desktop_app.runtime import Runtime
-from desktop_app.store.queries import JobFilter
 
 EXIT_OK = 0
 EXIT_FOR_CATEGORY = {

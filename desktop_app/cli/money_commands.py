@@ -17,11 +17,11 @@ from desktop_app.cli.commands import (
 )
 from desktop_app.cli.output import ProgressPrinter, cost, print_json, summary_line
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.money import format_usd, usd_to_credits
 from desktop_app.jobs.errors import FollowInterruptedError
 from desktop_app.lifecycle import Pace
 from desktop_app.runtime import Runtime
-from desktop_app.store.queries import JobFilter
 
 
 async def estimate(args: argparse.Namespace, runtime: Runtime) -> int:

@@ -14,13 +14,13 @@ import asyncio
 import hashlib
 import os
 import ssl
-from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from desktop_app.domain.reference_check import VIDEO_TYPES, ReferenceCheck
 from desktop_app.domain.references import local_path
 from desktop_app.domain.request import is_local_url
 from desktop_app.jobs.addresses import Classify, classify_host, may_follow
@@ -29,7 +29,6 @@ from desktop_app.storage.clip_file import ClipFileError, inspect_clip
 LARGE_BYTES = 100 * 1024 * 1024
 MAX_PREVIEW_BYTES = 64 * 1024 * 1024
 """A reference larger than this is checked, but not copied for a preview."""
-VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 MAX_REDIRECTS = 5
 
 
@@ -40,18 +39,6 @@ def keyless_client(timeout: httpx.Timeout, tls: ssl.SSLContext | bool = True) ->
     return httpx.AsyncClient(
         timeout=timeout, follow_redirects=False, cookies=no_cookies, verify=tls
     )
-
-
-@dataclass(frozen=True)
-class ReferenceCheck:
-    url: str
-    reachable: bool
-    status: int | None = None
-    content_type: str | None = None
-    size: int | None = None
-    warnings: tuple[str, ...] = field(default=())
-    final_url: str | None = None
-    """Where the link leads after the redirects that may be followed (None: nowhere safe)."""
 
 
 async def check_local_clip(url: str) -> ReferenceCheck:

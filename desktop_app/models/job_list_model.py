@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,9 +25,12 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.domain.job import UNFINISHED_STATES, Job, JobState
+from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.models.clip_files import clip_mime
 from desktop_app.models.plain_text import plain_tooltip
-from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
+
+if TYPE_CHECKING:
+    from desktop_app.store.queries import HistoryQueries
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_SIZE = 50

@@ -11,24 +11,15 @@ import json
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.request import AspectRatio, Resolution
+from desktop_app.domain.job import Job
+from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
 from desktop_app.store.money import COST_USD, spent_since
 from desktop_app.store.rows import job_from_row
-
-
-class JobSort(StrEnum):
-    NEWEST = "newest"
-    OLDEST = "oldest"
-    COST_HIGH = "cost_high"
-    COST_LOW = "cost_low"
-
 
 _ORDER = {
     JobSort.NEWEST: "created_at DESC, rowid DESC",
@@ -39,42 +30,29 @@ _ORDER = {
 }
 
 
-@dataclass(frozen=True)
-class JobFilter:
-    """Which jobs to list. Every field left empty matches every job."""
-
-    states: frozenset[JobState] = field(default_factory=frozenset)
-    since: float | None = None
-    until: float | None = None
-    resolution: Resolution | None = None
-    duration: int | None = None
-    aspect_ratio: AspectRatio | None = None
-    text: str = ""
-    """Words that must all appear in the prompt or negative prompt (prefixes match)."""
-    batch_id: str | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.states:
-            clauses.append(f"state IN ({','.join('?' * len(self.states))})")
-            params += sorted(s.value for s in self.states)
-        for column, op, value in (
-            ("created_at", ">=", self.since),
-            ("created_at", "<", self.until),
-            ("resolution", "=", self.resolution and self.resolution.value),
-            ("duration", "=", self.duration),
-            ("aspect_ratio", "=", self.aspect_ratio and self.aspect_ratio.value),
-            ("batch_id", "=", self.batch_id),
-        ):
-            if value is not None:
-                clauses.append(f"{column} {op} ?")
-                params.append(value)
-        match = fts_query(self.text)
-        if match:
-            clauses.append("rowid IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH ?)")
-            params.append(match)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def filter_sql(where: JobFilter) -> tuple[str, list[Any]]:
+    """The SQL WHERE clause (with its parameters) that selects what `where` lists."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.states:
+        clauses.append(f"state IN ({','.join('?' * len(where.states))})")
+        params += sorted(s.value for s in where.states)
+    for column, op, value in (
+        ("created_at", ">=", where.since),
+        ("created_at", "<", where.until),
+        ("resolution", "=", where.resolution and where.resolution.value),
+        ("duration", "=", where.duration),
+        ("aspect_ratio", "=", where.aspect_ratio and where.aspect_ratio.value),
+        ("batch_id", "=", where.batch_id),
+    ):
+        if value is not None:
+            clauses.append(f"{column} {op} ?")
+            params.append(value)
+    match = fts_query(where.text)
+    if match:
+        clauses.append("rowid IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH ?)")
+        params.append(match)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def fts_query(text: str) -> str:
@@ -111,7 +89,7 @@ class HistoryQueries:
         offset: int = 0,
         limit: int = 100,
     ) -> list[Job]:
-        clause, params = (where or JobFilter()).where()
+        clause, params = filter_sql(where or JobFilter())
         rows = self._db.execute(
             f"SELECT * FROM jobs{clause} ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
             [*params, limit, offset],
@@ -120,7 +98,7 @@ class HistoryQueries:
 
     def ids(self, where: JobFilter | None = None, sort: JobSort = JobSort.NEWEST) -> list[str]:
         """The ids of every job `where` selects, in `sort` order (cheap: ids only)."""
-        clause, params = (where or JobFilter()).where()
+        clause, params = filter_sql(where or JobFilter())
         rows = self._db.execute(f"SELECT id FROM jobs{clause} ORDER BY {_ORDER[sort]}", params)
         return [r[0] for r in rows]
 
@@ -139,12 +117,12 @@ class HistoryQueries:
         return self.page(where, sort, limit=-1)
 
     def count(self, where: JobFilter | None = None) -> int:
-        clause, params = (where or JobFilter()).where()
+        clause, params = filter_sql(where or JobFilter())
         return int(self._db.execute(f"SELECT COUNT(*) FROM jobs{clause}", params).fetchone()[0])
 
     def contains(self, job_id: str, where: JobFilter | None = None) -> bool:
         """The job exists and `where` matches it."""
-        clause, params = (where or JobFilter()).where()
+        clause, params = filter_sql(where or JobFilter())
         glue = " AND " if clause else " WHERE "
         row = self._db.execute(f"SELECT 1 FROM jobs{clause}{glue}id = ?", [*params, job_id])
         return row.fetchone() is not None

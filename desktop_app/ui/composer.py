@@ -79,11 +79,13 @@ class Composer(QWidget):
     def __init__(
         self,
         references: ReferenceList,
-        quote: QuoteRequests,
+        quote: QuoteRequests | None = None,
         left_today: LeftToday = lambda: None,
         sending: Property[bool] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """Without `quote` (the first frame, before the engine) the draft is shown and
+        edited, and Generate waits for `attach`."""
         super().__init__(parent)
         self.references = references
         self._quote = quote
@@ -253,7 +255,13 @@ class Composer(QWidget):
         """The request, once or as its variations (each with its own seed)."""
         return variations(self.request(), self.variations.value(), _draw_seed)
 
+    def attach(self, quote: QuoteRequests, left_today: LeftToday) -> None:
+        """The engine's prices and today's limit: Generate can be priced and pressed."""
+        self._quote, self._left_today = quote, left_today
+        self.refresh()
+
     def quote(self) -> Quote:
+        assert self._quote is not None, "priced once the engine is attached"
         return self._quote([self.request()] * self.variations.value())
 
     def draft(self) -> dict[str, Any]:
@@ -316,7 +324,8 @@ class Composer(QWidget):
         )
         self.edited.emit()
         problems = self.problems()
-        self.generate_button.setEnabled(not problems and not self._busy())
+        ready = self._quote is not None
+        self.generate_button.setEnabled(ready and not problems and not self._busy())
         self.reason.setText(" ".join(problems))
         self._label_generate(problems)
 
@@ -325,6 +334,10 @@ class Composer(QWidget):
         name = "Generate" if count == 1 else f"Generate {count}"
         if self._busy():
             self.generate_button.setText("Sending…")
+            return
+        if self._quote is None:
+            self.generate_button.setText(name)
+            self.generate_button.setToolTip("Wan Studio is starting: a moment.")
             return
         if problems:
             self.generate_button.setText(name)

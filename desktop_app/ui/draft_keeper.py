@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QStatusBar, QTextEdit
 
+from desktop_app.domain.request import GenerationRequest
 from desktop_app.models.draft_store import DraftStore
 from desktop_app.ui.composer import Composer
+from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
 
 SAVE_AFTER_MS = 500
 UNDO_FOR_MS = 10_000
@@ -67,6 +69,37 @@ class DraftKeeper(QObject):
         self.undo_button.setVisible(True)
         self.undo_action.setEnabled(True)
         self._undo_timer.start()
+
+    def new_request(self) -> None:
+        def empty() -> None:
+            self._composer.references.set_links([])
+            self._composer.prompt.clear()
+            self._composer.negative.clear()
+
+        self.replace("New request: the composer is empty.", empty)
+
+    def use_settings(self, request: GenerationRequest) -> None:
+        self.replace(
+            "The job's settings are in the composer.", lambda: self._composer.load(request)
+        )
+
+    def take_sidecar(self, mime: QMimeData) -> bool:
+        """A clip's sidecar dropped on the window: its settings into the composer (with
+        undo). False: the drop holds no sidecar."""
+        sidecar = sidecar_of(mime)
+        if sidecar is None:
+            return False
+        request = read_sidecar_request(sidecar)
+        if request is None:
+            self._status.showMessage(
+                f"{sidecar.name} is not a Wan Studio sidecar: its settings cannot be used.", 8000
+            )
+            return True
+        self.replace(
+            f"The settings of {sidecar.name} are in the composer.",
+            lambda: self._composer.load(request),
+        )
+        return True
 
     def undo(self) -> None:
         before = self._before

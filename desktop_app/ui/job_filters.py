@@ -9,8 +9,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.domain.request import DURATIONS, AspectRatio, Resolution
-from desktop_app.store.queries import JobFilter, JobSort
 
 STATE_CHOICES: tuple[tuple[str, frozenset[JobState]], ...] = (
     ("All states", frozenset()),

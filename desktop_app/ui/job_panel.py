@@ -59,18 +59,12 @@ class JobPanel(QWidget):
     told = Signal(str)
     """What an action did, or why it could not: a sentence for the status bar."""
 
-    def __init__(
-        self,
-        model: JobListModel,
-        thumbnails: Path,
-        state: ViewState,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, thumbnails: Path, state: ViewState, parent: QWidget | None = None) -> None:
+        """The panel, shown empty at once; `attach` brings the jobs."""
         super().__init__(parent)
-        self.model = model
+        self.model: JobListModel | None = None
         self.state = state
         self.view = QListView()
-        self.view.setModel(model)
         self.view.setAccessibleName("Jobs")
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -83,7 +77,6 @@ class JobPanel(QWidget):
         self.view.setLayoutMode(QListView.LayoutMode.Batched)
         self.view.setBatchSize(LAYOUT_BATCH)
         self.filters = JobFilterBar()
-        self.filters.changed.connect(self.model.set_filter)
         bind_two_way(state.grid, self.show_grid, self.filters.grid.toggled)
         self.empty = QLabel()
         self.empty.setAccessibleName("No jobs shown")
@@ -96,8 +89,6 @@ class JobPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.activated.connect(self._on_view_activated)
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
-        self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
-        self.view.selectionModel().selectionChanged.connect(self._on_selection_current_changed)
         state.selected_job.changed.connect(self._on_state_selected_job_changed)
         self.details = InfoLabel(
             "Job details", "Select a job to see what happened and what you can do."
@@ -140,6 +131,16 @@ class JobPanel(QWidget):
         details_area.setMaximumHeight(self.fontMetrics().lineSpacing() * DETAIL_LINES + 8)
         layout.addWidget(details_area)
         layout.addLayout(self.buttons)
+        self.empty.setText("Reading your jobs…")
+        self._show_details(None)
+
+    def attach(self, model: JobListModel) -> None:
+        """The jobs (the engine, after the first frame)."""
+        self.model = model
+        self.view.setModel(model)
+        self.filters.changed.connect(model.set_filter)
+        self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_current_changed)
         model.dataChanged.connect(self._on_model_data_changed)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._on_rows_changed)
@@ -165,8 +166,11 @@ class JobPanel(QWidget):
 
     def selected_jobs(self) -> list[Job]:
         """Every selected job, in list order."""
+        model = self.model
+        if model is None:
+            return []
         rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
-        jobs = (self.model.index(row).data(JOB_ROLE) for row in rows)
+        jobs = (model.index(row).data(JOB_ROLE) for row in rows)
         return [job for job in jobs if job is not None]  # None: forgotten elsewhere just now
 
     def comparable(self) -> tuple[Job, Job] | None:
@@ -184,12 +188,15 @@ class JobPanel(QWidget):
         return index.data(JOB_ROLE) if index.isValid() else None
 
     def select(self, job_id: str) -> None:
-        row = self.model.row_of(job_id)
+        model = self.model
+        if model is None:
+            return
+        row = model.row_of(job_id)
         if row is None and self.filters.narrowed():  # hidden by a search: show every job
             self.filters.clear()
-            row = self.model.row_of(job_id)
+            row = model.row_of(job_id)
         if row is not None:
-            self.view.setCurrentIndex(self.model.index(row))
+            self.view.setCurrentIndex(model.index(row))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -312,7 +319,7 @@ class JobPanel(QWidget):
     def _on_rows_changed(self, *_args: object) -> None:
         """An empty list says why, and offers to show every job when a filter hid them."""
         narrowed = self.filters.narrowed()
-        empty = self.model.rowCount() == 0
+        empty = self.model is not None and self.model.rowCount() == 0
         self.empty.setText(
             "No job matches this search or filter." if narrowed
             else "No jobs yet: each Generate appears here, and stays after a restart."
@@ -347,7 +354,8 @@ class JobPanel(QWidget):
         if job is None:
             self.details.setText("Select a job to see what happened and what you can do.")
         else:
-            self.details.setText(describe(job, self.model.trouble_of(job.id)))
+            trouble = self.model.trouble_of(job.id) if self.model is not None else None
+            self.details.setText(describe(job, trouble))
 
 
 def describe(job: Job, trouble: str | None = None) -> str:

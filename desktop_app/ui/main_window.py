@@ -1,65 +1,63 @@
 """MainWindow: composes the composer, the player and the job panel on resizable splitters,
 with menus, a status bar, the first-run key dialog, and (in demo mode) a DEMO badge.
 
+It comes in two steps. Built from `WindowBasics`, it is the first frame: the draft in the
+composer, the player, an empty job list; nothing of it imports the engine (no network,
+keyring or journal). `attach` then brings the engine's services, and with them prices,
+checks, jobs and everything that changes them.
+
 It only composes: view state lives in `ViewState` (bound by the parts), submitting in
 `Submitting`, the key and Settings in `SettingsFlow`, the draft and its undo in
 `DraftKeeper`, menus and keys in `window_menus`, size and place in `WindowGeometry`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.request import GenerationRequest, references_named
+from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
 from desktop_app.models.media_calls import stop_later
-from desktop_app.ui.arrivals import Arrivals
-from desktop_app.ui.compare import CompareWindow
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.draft_keeper import DraftKeeper
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
 from desktop_app.ui.reference_list import ReferenceList
-from desktop_app.ui.settings_flow import SettingsFlow
-from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
+from desktop_app.ui.sidecars import sidecar_of
 from desktop_app.ui.spending import BalanceLabel
-from desktop_app.ui.submitting import Submitting
-from desktop_app.ui.thumbnails import JobThumbnails
 from desktop_app.ui.view_state import ViewState
+from desktop_app.ui.window_basics import WindowBasics
 from desktop_app.ui.window_geometry import WindowGeometry
 from desktop_app.ui.window_menus import add_keys, build_menus, chain_tab_order
-from desktop_app.ui.window_services import WindowServices
 
-SAID_MS = 6000
-"""How long the status bar shows what an action did."""
+if TYPE_CHECKING:
+    from desktop_app.ui.arrivals import Arrivals
+    from desktop_app.ui.compare import CompareWindow
+    from desktop_app.ui.settings_flow import SettingsFlow
+    from desktop_app.ui.submitting import Submitting
+    from desktop_app.ui.thumbnails import JobThumbnails
+    from desktop_app.ui.window_services import WindowServices
 
 
 class MainWindow(QMainWindow):
     closed = Signal()
     demo_requested = Signal()
 
-    def __init__(self, services: WindowServices) -> None:
+    def __init__(self, basics: WindowBasics) -> None:
         super().__init__()
-        self.services = services
-        self.controller = services.controller
-        for part in (services.controller, services.account, services.model, services.grabber):
-            part.setParent(self)  # they live and die with the window
-        self.setWindowTitle(f"{APP_NAME} — DEMO" if services.demo else APP_NAME)
+        self.basics = basics
+        self._services: WindowServices | None = None
+        self.setWindowTitle(f"{APP_NAME} — DEMO" if basics.demo else APP_NAME)
         self.state = ViewState(self)
-        self.references = ReferenceList(
-            services.check_reference, services.fetch_preview, services.grabber, services.tasks,
-            demo=services.demo,
-        )  # fmt: skip
-        self.composer = Composer(
-            self.references, services.quote, services.account.spending.left_today,
-            self.state.sending,
-        )  # fmt: skip
+        self.references = ReferenceList(demo=basics.demo)
+        self.composer = Composer(self.references, sending=self.state.sending)
         self.player = PlayerWidget()
-        self.jobs = JobPanel(services.model, services.thumbnails, self.state)
-        self.arrivals = Arrivals(self, self.player, self.jobs, self.windowTitle(), services.notices)
+        self.jobs = JobPanel(basics.thumbnails, self.state)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
         self.right.addWidget(self.jobs)
@@ -68,38 +66,69 @@ class MainWindow(QMainWindow):
         self.main.addWidget(self.right)
         self.main.setStretchFactor(1, 1)
         self.setCentralWidget(self.main)
+        self.drafts = DraftKeeper(self.composer, basics.draft, self.statusBar())
+        self._build_status_bar()
+        build_menus(self)
+        chain_tab_order(self)
+        add_keys(self)
+        self.geometry_keeper = WindowGeometry(self, self.main, self.right, basics.window_state)
+        self.geometry_keeper.restore()
+        self._shown_once = False
+        self.setAcceptDrops(True)
+
+    @property
+    def services(self) -> WindowServices:
+        assert self._services is not None, "the engine is attached after the first frame"
+        return self._services
+
+    def attach(self, services: WindowServices) -> None:
+        """The engine's services arrive (after the first frame): prices, checks, the jobs,
+        and everything that acts on them."""
+        from desktop_app.ui.arrivals import Arrivals
+        from desktop_app.ui.job_feed import JobFeed
+        from desktop_app.ui.settings_flow import SettingsFlow
+        from desktop_app.ui.submitting import Submitting
+        from desktop_app.ui.thumbnails import JobThumbnails
+
+        self._services = services
+        self.controller = services.controller
+        for part in (services.controller, services.account, services.model, services.grabber):
+            part.setParent(self)  # they live and die with the window
+        self.references.attach(
+            services.check_reference, services.fetch_preview, services.grabber, services.tasks
+        )
+        self.composer.attach(services.quote, services.account.spending.left_today)
+        self.jobs.attach(services.model)
         status = self.statusBar()
-        self.settings_flow = SettingsFlow(
+        self.arrivals: Arrivals = Arrivals(
+            self, self.player, self.jobs, self.windowTitle(), services.notices
+        )
+        self.settings_flow: SettingsFlow = SettingsFlow(
             self, status, services.keys, services.verify_key, services.settings_file,
             services.storage_keys, services.check_storage, services.tasks, services.library,
             demo_address=services.demo_address, on_saved=self.composer.refresh_price,
             on_demo_chosen=self.demo_requested.emit,
         )  # fmt: skip
-        self.submitting = Submitting(
+        self.submitting: Submitting = Submitting(
             self, services.controller, self.composer, self.references, services.quote,
             services.account, services.settings_file, self.state, status,
             key_ready=self.settings_flow.key_ready,
             open_settings=self.settings_flow.open_settings,
         )  # fmt: skip
-        self.drafts = DraftKeeper(self.composer, services.draft, status)
-        self._build_status_bar()
-        build_menus(self)
-        chain_tab_order(self)
-        add_keys(self)
         self._connect()
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000)
         self._repaint.timeout.connect(services.model.tick)
         self._repaint.start()
-        self.thumbnails = JobThumbnails(
+        self.thumbnails: JobThumbnails = JobThumbnails(
             services.model, services.grabber, services.thumbnails, self.jobs.delegate, self
         )
+        self.feed = JobFeed(
+            services.controller, services.model, self.jobs, self.arrivals, self.composer,
+            self.thumbnails, status, self._show_spending,
+        )  # fmt: skip
         services.model.reload()
-        self.geometry_keeper = WindowGeometry(self, self.main, self.right, services.window_state)
-        self.geometry_keeper.restore()
-        self._last_job: str | None = None
-        self._shown_once = False
-        self.setAcceptDrops(True)
+        self._show_spending()
         if services.demo and services.sample_links:
             self.composer.samples_button.setVisible(True)
             self.composer.samples_button.clicked.connect(self.add_sample_references)
@@ -111,12 +140,11 @@ class MainWindow(QMainWindow):
             "background:#e9a100;color:black;font-weight:bold;border-radius:3px"
         )
         self.demo_badge.setAccessibleName("Demo mode")
-        self.demo_badge.setVisible(self.services.demo)
+        self.demo_badge.setVisible(self.basics.demo)
         status.addPermanentWidget(self.demo_badge)
         self.balance = BalanceLabel()
         status.addPermanentWidget(self.balance)
         self.state.spending.bind(self.balance.show_text)
-        self._show_spending()
 
     def _connect(self) -> None:
         services, controller, jobs = self.services, self.controller, self.jobs
@@ -124,16 +152,12 @@ class MainWindow(QMainWindow):
         jobs.play_requested.connect(self.player.play)
         jobs.stop_following_requested.connect(controller.stop_following)
         jobs.follow_requested.connect(controller.follow)
-        jobs.forget_requested.connect(self._on_jobs_forget_requested)
         jobs.resubmit_requested.connect(controller.resubmit)
         jobs.redownload_requested.connect(controller.redownload)
-        jobs.reuse_requested.connect(self.use_settings)
+        jobs.reuse_requested.connect(self.drafts.use_settings)
         jobs.run_again_requested.connect(self.submitting.run_again)
         jobs.compare_requested.connect(self.compare)
-        jobs.told.connect(lambda text: self.statusBar().showMessage(text, SAID_MS))
-        controller.job_changed.connect(self._on_controller_job_changed)
-        controller.job_removed.connect(services.model.remove)
-        controller.job_troubled.connect(self._on_controller_job_troubled)
+        jobs.told.connect(lambda text: self.statusBar().showMessage(text, 6000))
         controller.problem_raised.connect(lambda title, text: show_error(self, title, text))
         controller.key_refused.connect(self.settings_flow.key_refused)
         controller.request_refused.connect(
@@ -162,20 +186,19 @@ class MainWindow(QMainWindow):
     def welcome(self) -> None:
         self.settings_flow.welcome()
 
+    def open_settings(self) -> None:
+        if self._services is not None:
+            self.settings_flow.open_settings()
+
+    def refresh_balance(self) -> None:
+        if self._services is not None:
+            self.services.account.refresh_balance(force=True)
+
+    def cancel_upload(self) -> None:
+        if self._services is not None:
+            self.controller.cancel_upload()
+
     # -- the draft ---------------------------------------------------------------------------
-
-    def new_request(self) -> None:
-        def empty() -> None:
-            self.references.set_links([])
-            self.composer.prompt.clear()
-            self.composer.negative.clear()
-
-        self.drafts.replace("New request: the composer is empty.", empty)
-
-    def use_settings(self, request: GenerationRequest) -> None:
-        self.drafts.replace(
-            "The job's settings are in the composer.", lambda: self.composer.load(request)
-        )
 
     def add_sample_references(self) -> None:
         self.references.add_links(list(self.services.sample_links))
@@ -185,8 +208,9 @@ class MainWindow(QMainWindow):
             )
 
     def open_library(self) -> None:
-        self.services.library.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.library)))
+        library = self._services.library if self._services else self.basics.library
+        library.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(library)))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if sidecar_of(event.mimeData()) is not None:
@@ -194,25 +218,15 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         """A sidecar dropped on the window puts its settings in the composer."""
-        sidecar = sidecar_of(event.mimeData())
-        if sidecar is None:
-            return
-        event.acceptProposedAction()
-        request = read_sidecar_request(sidecar)
-        if request is None:
-            self.statusBar().showMessage(
-                f"{sidecar.name} is not a Wan Studio sidecar: its settings cannot be used.", 8000
-            )
-            return
-        self.drafts.replace(
-            f"The settings of {sidecar.name} are in the composer.",
-            lambda: self.composer.load(request),
-        )
+        if self.drafts.take_sidecar(event.mimeData()):
+            event.acceptProposedAction()
 
     # -- jobs --------------------------------------------------------------------------------
 
     def compare(self, first: Job, second: Job) -> CompareWindow:
         """Play two finished takes side by side, in step."""
+        from desktop_app.ui.compare import CompareWindow
+
         self.player.player.pause()
         window = CompareWindow(first, second, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -222,39 +236,12 @@ class MainWindow(QMainWindow):
     def copy_selected_clip(self) -> None:
         job = self.state.selected_job.value
         if job is None or job.state is not JobState.DONE:
-            self.statusBar().showMessage("Select a finished job to copy its clip.", SAID_MS)
+            self.statusBar().showMessage("Select a finished job to copy its clip.", 6000)
             return
         self.jobs.copy_clip(job)
 
     def _show_spending(self) -> None:
         self.state.spending.set(self.services.account.status_text())
-
-    def _on_controller_job_changed(self, job: Job) -> None:
-        model = self.services.model
-        known = model.known(job.id)  # as it was shown: never read again, already changed
-        before = known.state if known is not None else None
-        model.upsert(job)
-        self.arrivals.changed(before, job)
-        if job.state is not JobState.DOWNLOADING:  # downloads change many times a second
-            self._show_spending()
-        if job.state is JobState.SUBMITTING:
-            self.jobs.select(job.id)
-            self._last_job = job.id
-        if job.id == self._last_job:
-            self.composer.show_cost(job)
-        self.thumbnails.want(job)
-
-    def _on_controller_job_troubled(self, job: Job, sentence: str) -> None:
-        self.services.model.set_trouble(job, sentence)
-        self.statusBar().showMessage(f"Job {job.id}: {sentence}", 15000)
-
-    def _on_jobs_forget_requested(self, job_id: str, delete_file: bool) -> None:
-        self.controller.forget(job_id, delete_file=delete_file)
-        self.thumbnails.forget(job_id)
-        self.statusBar().showMessage(
-            f"Job {job_id} is forgotten" + (", and its clip deleted." if delete_file else "."),
-            SAID_MS,
-        )
 
     # -- the window --------------------------------------------------------------------------
 
@@ -265,7 +252,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.geometry_keeper.fit_on_screen)  # once framed
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+        activated = event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+        if activated and self._services is not None:
             self.arrivals.window_activated()
         super().changeEvent(event)
 
@@ -275,6 +263,7 @@ class MainWindow(QMainWindow):
         self.composer.stop_timers()
         self.geometry_keeper.save()
         stop_later(self.player.player)
-        self.services.grabber.cancel()
+        if self._services is not None:
+            self.services.grabber.cancel()
         super().closeEvent(event)
         self.closed.emit()

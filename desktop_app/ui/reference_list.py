@@ -8,6 +8,7 @@ is checked without the API key; checks warn and never block a submit.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -35,9 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.reference_check import VIDEO_TYPES, ReferenceCheck
 from desktop_app.domain.references import direct_link, local_path
 from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
-from desktop_app.jobs.references import VIDEO_TYPES, ReferenceCheck
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.tasks import TaskGroup
@@ -46,6 +47,18 @@ from desktop_app.ui.labels import InfoLabel
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
 FetchPreview = Callable[[ReferenceCheck], Awaitable[Path | None]]
+
+
+@dataclass(frozen=True)
+class _Checking:
+    """What checks a reference: the probe, its preview copy, the frame grabber, the tasks."""
+
+    check_reference: CheckReference
+    fetch_preview: FetchPreview
+    grabber: FrameGrabber
+    tasks: TaskGroup
+
+
 """A local copy of a checked reference for its preview (None: no copy)."""
 
 LOCAL_CLIP_NOTE = (
@@ -130,29 +143,16 @@ class ReferenceList(QWidget):
     play_requested = Signal(str, str)
     """(link, title)."""
 
-    def __init__(
-        self,
-        check_reference: CheckReference,
-        fetch_preview: FetchPreview,
-        grabber: FrameGrabber,
-        tasks: TaskGroup,
-        parent: QWidget | None = None,
-        *,
-        demo: bool = False,
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None, *, demo: bool = False) -> None:
+        """The list, shown at once; its links are checked once `attach` brings the means."""
         super().__init__(parent)
         self.demo = demo
         self._uploads: dict[str, tuple[int, int]] = {}
-        self._check_reference = check_reference
-        self._fetch_preview = fetch_preview
+        self._checking: _Checking | None = None
         self._previews: dict[str, Path] = {}
         """The local copy of each reference, for its thumbnail and for playing it."""
         self._checks: dict[str, ReferenceCheck] = {}
         self._facts: dict[str, ClipFacts] = {}
-        self._tasks = tasks
-        self._grabber = grabber
-        grabber.grabbed.connect(self._on_grabber_grabbed)
-        grabber.failed.connect(self._on_grabber_failed)
         self._problems: dict[str, str] = {}
         self._service_says: dict[str, str] = {}
         """What the service said about a link when it refused a request with it."""
@@ -199,6 +199,21 @@ class ReferenceList(QWidget):
             shortcut = QShortcut(keys, self.list)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
+
+    def attach(
+        self,
+        check_reference: CheckReference,
+        fetch_preview: FetchPreview,
+        grabber: FrameGrabber,
+        tasks: TaskGroup,
+    ) -> None:
+        """The means to check links (the engine, after the first frame): the links listed
+        so far are checked now."""
+        self._checking = _Checking(check_reference, fetch_preview, grabber, tasks)
+        grabber.grabbed.connect(self._on_grabber_grabbed)
+        grabber.failed.connect(self._on_grabber_failed)
+        for url in self.links():
+            self._start_checks(url)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -274,15 +289,15 @@ class ReferenceList(QWidget):
     # -- checks ------------------------------------------------------------------------------
 
     def _start_checks(self, url: str) -> None:
-        if url not in self._checks:
-            self._tasks.spawn(self._check(url))
+        if self._checking is not None and url not in self._checks:
+            self._checking.tasks.spawn(self._check(self._checking, url))
 
-    async def _check(self, url: str) -> None:
-        check = await self._check_reference(url)
+    async def _check(self, checking: _Checking, url: str) -> None:
+        check = await checking.check_reference(url)
         self._checks[url] = check
         self._refresh_rows()
         # The preview is a local copy, fetched only where the check found it safe to go.
-        copy = await self._fetch_preview(check)
+        copy = await checking.fetch_preview(check)
         if copy is None:
             if check.reachable:
                 self._problems[url] = "too large, or not fetched, for a preview here"
@@ -292,7 +307,7 @@ class ReferenceList(QWidget):
         if url not in self._facts and url in self.links():
             local = QUrl.fromLocalFile(str(copy)).toString()
             self._grabbing[local] = url
-            self._grabber.grab(local)
+            checking.grabber.grab(local)
 
     def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
         url = self._grabbing.pop(facts.url, None)

@@ -14,13 +14,9 @@ from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import Settings, SettingsError, SettingsFile
 from desktop_app.tasks import TaskGroup
-from desktop_app.ui.dialogs import (
-    KeyDialog,
-    SettingsDialog,
-    VerifyKey,
-    show_error,
-    show_key_refused,
-)
+from desktop_app.ui.dialogs import show_error
+from desktop_app.ui.key_dialog import KeyDialog, VerifyKey, show_key_refused
+from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.storage_settings import CheckStorage, StorageBox
 
 

@@ -3,13 +3,17 @@ before a Generate that costs more than the creator's threshold or than the balan
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from desktop_app.billing.balance import Balance
 from desktop_app.domain.money import format_usd
 from desktop_app.domain.pricing import Quote
+
+if TYPE_CHECKING:
+    from desktop_app.billing.balance import Balance
 
 BALANCE_SOURCE = (
     "The balance comes from your AI/ML API account (asked at most once a minute; click to "

@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
 
 def build_menus(window: MainWindow) -> None:
-    services, jobs, player = window.services, window.jobs, window.player
+    basics, jobs, player = window.basics, window.jobs, window.player
     file_menu = window.menuBar().addMenu("&File")
-    file_menu.addAction("&New request", QKeySequence.StandardKey.New, window.new_request)
-    if services.demo:
+    file_menu.addAction("&New request", QKeySequence.StandardKey.New, window.drafts.new_request)
+    if basics.demo:
         file_menu.addAction("Add &sample references", window.add_sample_references)
     file_menu.addAction("Open &library folder", window.open_library)
     file_menu.addSeparator()
-    settings = file_menu.addAction("&Settings…", window.settings_flow.open_settings)
+    settings = file_menu.addAction("&Settings…", window.open_settings)
     # The platform's Preferences key is empty on some Linux desktops: Ctrl+, always works.
     settings.setShortcuts(
         [QKeySequence("Ctrl+,"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)]
@@ -46,7 +46,7 @@ def build_menus(window: MainWindow) -> None:
 
     view_menu = window.menuBar().addMenu("&View")
     view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), jobs.play_selected)
-    view_menu.addAction("Refresh &balance", lambda: services.account.refresh_balance(force=True))
+    view_menu.addAction("Refresh &balance", window.refresh_balance)
     view_menu.addAction(
         "Focus &references", QKeySequence("Ctrl+1"), window.references.list.setFocus
     )
@@ -59,7 +59,7 @@ def build_menus(window: MainWindow) -> None:
     help_menu.addAction("Get an API &key", lambda: QDesktopServices.openUrl(QUrl(KEYS_PAGE)))
     help_menu.addAction(
         "Open &log folder",
-        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(services.logs))),
+        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(basics.logs))),
     )
     help_menu.addAction(f"&About {APP_NAME}", lambda: show_about(window))
 
@@ -97,4 +97,4 @@ def add_keys(window: MainWindow) -> None:
         shortcut.activated.connect(slot)
     stop_upload = QShortcut(QKeySequence("Esc"), window.composer)
     stop_upload.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    stop_upload.activated.connect(window.controller.cancel_upload)
+    stop_upload.activated.connect(window.cancel_upload)

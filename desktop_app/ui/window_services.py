@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-
 from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.desktop_notices import DesktopNotices
-from desktop_app.models.draft_store import DraftStore
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
@@ -18,7 +15,7 @@ from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import SettingsFile
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.composer import QuoteRequests
-from desktop_app.ui.dialogs import VerifyKey
+from desktop_app.ui.key_dialog import VerifyKey
 from desktop_app.ui.reference_list import CheckReference, FetchPreview
 from desktop_app.ui.storage_settings import CheckStorage
 
@@ -29,7 +26,6 @@ class WindowServices:
     account: AccountWatch
     quote: QuoteRequests
     model: JobListModel
-    draft: DraftStore
     grabber: FrameGrabber
     tasks: TaskGroup
     check_reference: CheckReference
@@ -40,10 +36,8 @@ class WindowServices:
     storage_keys: StorageKeys
     check_storage: CheckStorage
     notices: DesktopNotices
-    window_state: QSettings
     library: Path
     thumbnails: Path
-    logs: Path
     demo_address: str | None = None
     """The simulator's address in demo mode; None with the real service."""
     sample_links: tuple[str, ...] = ()

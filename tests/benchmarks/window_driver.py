@@ -4,7 +4,7 @@
     python -m tests.benchmarks.window_driver idle-loop SECONDS
     python -m tests.benchmarks.window_driver scroll HOME BASE_URL
 
-The window is built as `wan-studio` builds it (`app.build_window` over a `Runtime`), on a
+The window is built as `wan-studio` builds it (`window_engine.build_window` over a `Runtime`), on a
 qasync loop, offscreen. Only the parent process judges the figures.
 """
 
@@ -27,7 +27,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.app import build_window, shut_down
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
@@ -35,6 +34,7 @@ from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.window_engine import build_window, shut_down
 from tests.benchmarks.history import SEARCH_WORDS
 from tests.benchmarks.processes import BENCH_KEY
 

@@ -7,8 +7,9 @@ import socket
 import httpx
 
 from desktop_app.api.client import default_timeout
+from desktop_app.domain.reference_check import ReferenceCheck
 from desktop_app.jobs.addresses import AddressKind, kind_of_address, may_follow
-from desktop_app.jobs.references import ReferenceCheck, ReferenceProbe, keyless_client
+from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.resources import resource
 from desktop_app.simulator import Simulator, SimulatorConfig
 from tests.conftest import TEST_KEY, run

@@ -15,10 +15,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
 from desktop_app.domain.job_change import JobChange
+from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.models.job_list_model import JOB_ROLE, PAGE_SIZE, JobListModel
 from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries, JobFilter
+from desktop_app.store.queries import HistoryQueries
 from desktop_app.ui.job_delegate import JobDelegate
 
 

@@ -8,9 +8,10 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.domain.job import JobState
+from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.request import AspectRatio, Resolution
 from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries, JobFilter
+from desktop_app.store.queries import HistoryQueries
 from desktop_app.store.schema import MIGRATIONS, statements
 
 V1_ROWS = [

@@ -9,10 +9,11 @@ import pytest
 
 from desktop_app.domain.job import JobState
 from desktop_app.domain.job_change import JobChange
+from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.domain.pricing import PriceSource, Quote
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
 from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries, JobFilter, JobSort
+from desktop_app.store.queries import HistoryQueries
 
 
 class Clock:

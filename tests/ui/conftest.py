@@ -18,15 +18,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import build_window, shut_down
 from desktop_app.domain.job import Job, JobState
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.simulator import Simulator
 from desktop_app.tasks import TaskGroup
-from desktop_app.ui.dialogs import SettingsDialog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.window_engine import build_window, shut_down
 from tests.conftest import SAMPLES, TEST_KEY
 
 

@@ -4,7 +4,7 @@ through xdotool. Prints what it saw as one JSON line; the test judges it.
 
     python -m tests.ui.real_window_driver HOME BASE_URL SHOTS_DIR
 
-The window is built as `wan-studio` builds it (`app.build_window` over a `Runtime`)."""
+The window is built as `wan-studio` builds it (`window_engine.build_window` over a `Runtime`)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ from PySide6.QtCore import QPoint
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_app.app import build_window, shut_down
 from desktop_app.domain.job import JobState
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.window_engine import build_window, shut_down
 from tests.conftest import SAMPLES, TEST_KEY
 
 FULLSCREEN_TRIES = 5

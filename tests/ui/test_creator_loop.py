@@ -72,7 +72,7 @@ def test_the_draft_is_saved_as_one_types_without_closing(
     qtbot.keyClicks(window.composer.prompt, "character1 waves")
     qtbot.waitUntil(
         lambda: (
-            (draft := window.services.draft.load()) is not None
+            (draft := window.basics.draft.load()) is not None
             and draft["request"]["prompt"] == "character1 waves"
         ),
         timeout=3_000,

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.simulator import Simulator
-from desktop_app.ui.dialogs import SettingsDialog
+from desktop_app.ui.settings_dialog import SettingsDialog
 from tests.conftest import SAMPLES
 from tests.ui.conftest import WindowFactory, first_job, look_at_next_settings
 

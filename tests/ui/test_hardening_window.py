@@ -81,17 +81,17 @@ READY_DRIVER = textwrap.dedent(
     """
     import sys
     from PySide6.QtCore import QTimer
-    import desktop_app.app as app
+    import desktop_app.window_engine as engine
     from desktop_app.cli.main import main
 
-    build_window = app.build_window
+    window_services = engine.window_services
 
-    def build_and_say_ready(runtime, tasks):
-        window = build_window(runtime, tasks)
+    def services_then_say_ready(runtime, tasks):
+        services = window_services(runtime, tasks)
         QTimer.singleShot(200, lambda: print("ready", flush=True))
-        return window
+        return services
 
-    app.build_window = build_and_say_ready
+    engine.window_services = services_then_say_ready
     sys.exit(main(sys.argv[1:]))
     """
 )

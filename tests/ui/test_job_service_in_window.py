@@ -128,13 +128,16 @@ QUIT_DRIVER = textwrap.dedent(
     import sys
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QAction
-    import desktop_app.app as app
+    from PySide6.QtWidgets import QApplication
+    import desktop_app.window_engine as engine
     from desktop_app.cli.main import main
+    from desktop_app.ui.main_window import MainWindow
 
-    build_window = app.build_window
+    window_services = engine.window_services
 
-    def build_and_quit_when_done(runtime, tasks):
-        window = build_window(runtime, tasks)
+    def services_then_quit_when_done(runtime, tasks):
+        services = window_services(runtime, tasks)
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
         def check():
             model = window.services.model
@@ -145,9 +148,9 @@ QUIT_DRIVER = textwrap.dedent(
                 QTimer.singleShot(50, check)
 
         QTimer.singleShot(50, check)
-        return window
+        return services
 
-    app.build_window = build_and_quit_when_done
+    engine.window_services = services_then_quit_when_done
     sys.exit(main(sys.argv[1:]))
     """
 )

@@ -11,13 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import install_exception_hook
 from desktop_app.domain.job import JobState
 from desktop_app.meta import APP_ID
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import ACCOUNT, KeyStore
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.ui.dialogs import KeyDialog, SettingsDialog
+from desktop_app.ui.key_dialog import KeyDialog
+from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.window_engine import install_exception_hook
 from tests.conftest import TEST_KEY
 from tests.ui.conftest import WindowFactory, compose_and_generate, first_job, wait_for_state
 

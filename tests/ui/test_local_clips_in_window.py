@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.simulator import Simulator
-from desktop_app.ui.dialogs import SettingsDialog
+from desktop_app.ui.settings_dialog import SettingsDialog
 from tests.s3_server import S3Server
 from tests.ui.conftest import WindowFactory, look_at_next_settings
 from tests.ui.test_composer import drop

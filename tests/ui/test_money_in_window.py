@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import JobState
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.ui.dialogs import SettingsDialog
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.money_text import cost_text
+from desktop_app.ui.settings_dialog import SettingsDialog
 from tests.ui.conftest import (
     WindowFactory,
     answer_next_dialog,

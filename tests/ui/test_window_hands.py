@@ -17,9 +17,9 @@ from desktop_app.domain.job import JobState
 from desktop_app.models.job_list_model import JOB_ROLE
 from desktop_app.settings import Settings
 from desktop_app.simulator import Simulator
-from desktop_app.ui.dialogs import SettingsDialog
 from desktop_app.ui.job_delegate import ROW_HEIGHT, tile_facts
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.window_geometry import FIRST, FIRST_MAIN, FIRST_RIGHT, MINIMUM
 from tests.conftest import SAMPLES
 from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
@@ -141,7 +141,7 @@ def test_use_these_settings_new_request_and_a_sidecar_can_be_undone(
     mine = composer.draft()
     job = window.services.model.index(0).data(JOB_ROLE)
 
-    window.use_settings(job.request)
+    window.drafts.use_settings(job.request)
     assert composer.prompt.toPlainText() == "character1 juggles oranges"
     assert window.drafts.undo_button.isVisible()
     composer.prompt.setFocus()
@@ -149,7 +149,7 @@ def test_use_these_settings_new_request_and_a_sidecar_can_be_undone(
     assert composer.draft() == mine
     assert not window.drafts.undo_button.isVisible()
 
-    window.new_request()
+    window.drafts.new_request()
     assert composer.prompt.toPlainText() == "" and window.references.links() == []
     window.drafts.undo_button.click()  # the status bar's Undo
     assert composer.draft() == mine
