@@ -27,6 +27,23 @@ from desktop_app.ui.window_basics import WindowBasics
 
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    app, window = show_first_frame(args, environ)
+
+    from desktop_app.window_engine import run_engine
+
+    code = run_engine(app, window, args, environ)
+    # Everything durable is done (journal closed, draft and window state written): the
+    # process ends now rather than tear Qt down object by object. Not while it holds the
+    # clipboard: Qt hands a copied clip to the desktop's clipboard manager as it ends.
+    if not QApplication.clipboard().ownsClipboard():
+        exit_now(code)
+    return code
+
+
+def show_first_frame(
+    args: argparse.Namespace, environ: Mapping[str, str]
+) -> tuple[QApplication, MainWindow]:
+    """The Qt application and the window with the draft, painted; nothing of the engine."""
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(app_version())
@@ -42,13 +59,4 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     window = MainWindow(WindowBasics.at(paths.demo() if args.demo else paths, demo=args.demo))
     window.show()
     app.processEvents()  # the first frame is painted before the engine is imported
-
-    from desktop_app.window_engine import run_engine
-
-    code = run_engine(app, window, args, environ)
-    # Everything durable is done (journal closed, draft and window state written): the
-    # process ends now rather than tear Qt down object by object. Not while it holds the
-    # clipboard: Qt hands a copied clip to the desktop's clipboard manager as it ends.
-    if not QApplication.clipboard().ownsClipboard():
-        exit_now(code)
-    return code
+    return app, window

@@ -51,6 +51,11 @@ def start_up(settings: Settings, seeded: Path) -> list[Line]:
             command = app_command("--home", str(home), "--smoke", *extra)
             return time_to_line(command, environ, SMOKE_LINE)
 
+        def first_frame() -> Started:
+            home = Path(scratch) / f"home-{next(homes)}"
+            command = [PYTHON, "-m", "tests.benchmarks.first_frame", str(home)]
+            return time_to_line(command, environ, "first frame")
+
         def bare() -> Started:
             command = [PYTHON, "-m", "tests.benchmarks.bare_window", str(clip)]
             return time_to_line(command, environ, "ready")
@@ -60,6 +65,7 @@ def start_up(settings: Settings, seeded: Path) -> list[Line]:
             {
                 "bare": bare,
                 "app": app,
+                "first frame": first_frame,
                 "demo": lambda: app("--demo"),
                 "history": lambda: app(history=seeded),
             },
@@ -86,6 +92,18 @@ def start_up(settings: Settings, seeded: Path) -> list[Line]:
                 },
             )
         )
+    frame_ratio = ratio_of(seconds["first frame"], seconds["bare"])
+    lines.append(
+        Line(
+            id="P1 frame",
+            measures="start: spawn to the window's first frame, draft in it (no engine yet)",
+            app=seconds["first frame"],
+            baseline=seconds["bare"],
+            ratio=frame_ratio,
+            target="≤1.3x",
+            met=frame_ratio is not None and frame_ratio <= 1.3,
+        )
+    )
     exit_ratio = ratio_of(whole["app"], whole["bare"])
     lines.append(
         Line(
