@@ -94,7 +94,6 @@ def window_services(runtime: Runtime, tasks: TaskGroup) -> WindowServices:
         check_storage=check_storage_later,
         notices=DesktopNotices(APP_NAME, app_icon(), tasks),
         library=runtime.library,
-        thumbnails=paths.data / "thumbnails",
         demo_address=demo_address,
         sample_links=samples,
     )

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self._repaint.timeout.connect(services.model.tick)
         self._repaint.start()
         self.thumbnails: JobThumbnails = JobThumbnails(
-            services.model, services.grabber, services.thumbnails, self.jobs.delegate, self
+            services.model, services.grabber, self.basics.thumbnails, self.jobs.delegate, self
         )
         self.feed = JobFeed(
             services.controller, services.model, self.jobs, self.arrivals, self.composer,

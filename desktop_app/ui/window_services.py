@@ -1,4 +1,4 @@
-"""WindowServices: what the main window needs from the rest of the app, built by app.py."""
+"""WindowServices: what the main window needs from the engine, built by window_engine.py."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from desktop_app.ui.storage_settings import CheckStorage
 
 @dataclass(frozen=True)
 class WindowServices:
+    """What the window attaches once its first frame is up (`MainWindow.attach`)."""
+
     controller: JobController
     account: AccountWatch
     quote: QuoteRequests
@@ -37,7 +39,6 @@ class WindowServices:
     check_storage: CheckStorage
     notices: DesktopNotices
     library: Path
-    thumbnails: Path
     demo_address: str | None = None
     """The simulator's address in demo mode; None with the real service."""
     sample_links: tuple[str, ...] = ()

@@ -48,7 +48,7 @@ def test_main_states(qtbot: QtBot, windows: WindowFactory, sample_links: list[st
         window.composer.generate_button.click()
         wait_for_state(qtbot, window, JobState.DONE)
         qtbot.waitUntil(
-            lambda: (window.services.thumbnails / f"{first_job(window).id}.png").exists(),
+            lambda: (window.basics.thumbnails / f"{first_job(window).id}.png").exists(),
             timeout=20_000,
         )  # type: ignore[union-attr]
         window.jobs.view.setCurrentIndex(window.services.model.index(0))
