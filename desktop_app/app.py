@@ -15,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Mapping
 
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -24,6 +25,8 @@ from desktop_app.paths import AppPaths
 from desktop_app.resources import app_icon
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.window_basics import WindowBasics
+
+FIRST_FRAME_WAIT_MS = 500
 
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
@@ -58,5 +61,31 @@ def show_first_frame(
     paths = AppPaths.resolve(args.home, environ)
     window = MainWindow(WindowBasics.at(paths.demo() if args.demo else paths, demo=args.demo))
     window.show()
-    app.processEvents()  # the first frame is painted before the engine is imported
+    paint_first_frame(app, window)
     return app, window
+
+
+def paint_first_frame(app: QApplication, window: MainWindow) -> None:
+    """Return once the window is on screen and painted: the window system says so with an
+    Expose, which may come a moment after `show` (a window manager maps it first). Half a
+    second at most, for one that never says."""
+    handle = window.windowHandle()
+    if handle is not None and not handle.isExposed():
+        waiting = QEventLoop()
+        exposed = _QuitWhenExposed(waiting)
+        handle.installEventFilter(exposed)
+        QTimer.singleShot(FIRST_FRAME_WAIT_MS, waiting.quit)
+        waiting.exec()
+        handle.removeEventFilter(exposed)
+    app.processEvents()
+
+
+class _QuitWhenExposed(QObject):
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self._loop = loop
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose:
+            QTimer.singleShot(0, self._loop.quit)  # once Qt has painted what it exposed
+        return False

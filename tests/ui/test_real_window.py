@@ -49,3 +49,36 @@ def test_a_person_at_a_real_window(tmp_path: Path, sim: Simulator) -> None:
     assert seen["notices_told"] and "Your clip is ready" in told
     for name in ("real-after-generate.png", "real-fullscreen.png"):
         assert_real_picture(SHOTS / name)
+
+
+FIRST_FRAME_PROBE = """
+import os, sys
+from desktop_app.app import show_first_frame
+from desktop_app.cli.parser import build_parser
+app, window = show_first_frame(build_parser().parse_args(["--home", sys.argv[1]]), dict(os.environ))
+engine = [m for m in ("httpx", "keyring", "sqlite3", "qasync") if m in sys.modules]
+print(window.windowHandle().isExposed(), window.composer.prompt.toPlainText(), engine)
+"""
+
+
+def test_the_first_frame_is_on_a_real_screen_with_the_draft_before_the_engine(
+    tmp_path: Path,
+) -> None:
+    """Under a window manager a window is exposed a moment after `show`: the first frame
+    waits for it, so the creator sees the window (and the draft) before the engine loads."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "draft.json").write_text(
+        json.dumps({"request": {"prompt": "character1 waits on a real screen",
+                                "video_urls": []}, "variations": 1})
+    )  # fmt: skip
+    with desktop_session(tmp_path, window_manager=True) as session:
+        for _ in range(3):
+            shown = subprocess.run(
+                [sys.executable, "-c", FIRST_FRAME_PROBE, str(home)],
+                env=session.env | {"QT_QPA_PLATFORM": "xcb",
+                                   "QT_LOGGING_RULES": "qt.multimedia.*=false"},
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert shown.returncode == 0, shown.stderr[-2000:]
+            assert shown.stdout.strip() == "True character1 waits on a real screen []"

@@ -224,5 +224,4 @@ def test_the_window_opens_no_smaller_than_its_minimum(qtbot: QtBot, windows: Win
     limit = MINIMUM.boundedTo(again.screen().availableGeometry().size())
     assert again.width() >= limit.width() and again.height() >= limit.height()
     state = QSettings(str(windows.home / "window.ini"), QSettings.Format.IniFormat)
-    assert state.contains("geometry")
-    assert QApplication.focusWidget() is not again.jobs.filters.search
+    assert state.contains("geometry")  # the small window was kept, and opened larger
