@@ -16,7 +16,6 @@ from types import TracebackType
 from typing import TypeVar
 
 import PySide6  # noqa: F401  (before qasync, which takes the Qt binding already loaded)
-import qasync  # type: ignore[import-untyped]
 from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer
@@ -26,6 +25,7 @@ from desktop_app.logs import configure_logging
 from desktop_app.meta import APP_NAME
 from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.desktop_notices import DesktopNotices
+from desktop_app.models.event_loop import new_event_loop
 from desktop_app.models.frame_grabber import FrameGrabber
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
@@ -257,7 +257,7 @@ def run_engine(
         window.close()
         return EXIT_STORAGE
     collector = MainThreadGarbageCollector(app)
-    loop = qasync.QEventLoop(app)
+    loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
     # A task that fails unexpectedly is reported like any other unexpected error.
     tasks = TaskGroup(

@@ -13,6 +13,11 @@ from typing import Any
 from desktop_app.domain.job import JobError, JobState
 
 NON_COLUMNS = frozenset({"state", "error", "clear_error", "event"})
+PROGRESS_COLUMNS = frozenset({
+    "status_detail", "credits_used", "video_url", "completed_at",  # a poll's news
+    "file_path", "bytes_done", "bytes_total",  # where the clip is being saved, how far
+})  # fmt: skip
+PROGRESS_STATES = frozenset({JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING})
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,18 @@ class JobChange:
     charged_credits: int | None = None
     recovered_at: float | None = None
     superseded_by: str | None = None
+
+    def is_progress(self) -> bool:
+        """Only what following the job again finds out or does again: a poll's news (the
+        status words, the credits reported, the result link, a job moving on before its
+        end), where its clip is being saved and how far, history without a change of
+        state. The journal syncs a job's birth, generation id, charge and end, and the
+        creator's choices, to the disk; progress it need not."""
+        return (
+            (self.state is None or self.state in PROGRESS_STATES)
+            and self.error is None
+            and self.columns().keys() <= PROGRESS_COLUMNS
+        )
 
     def columns(self) -> dict[str, Any]:
         """The job's columns this change sets, by name (paths as text)."""

@@ -187,7 +187,7 @@ class JobFollower:
         missing = NotFoundStreak(self._settings.not_found_grace)
         while True:
             await self._wait(job.id, spread(delay))
-            job = self._journal.get(job.id)
+            job = self._journal.refresh(job)
             if not job.followed or job.state.is_terminal:
                 return job
             if self._has_no_end(job):

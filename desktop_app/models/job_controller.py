@@ -76,6 +76,9 @@ class JobController(QObject):
         self._uploading = False
         self._stopped = False
         self._seen = history.last_change()
+        self._told: dict[str, Job] = {}
+        """Each job as `job_changed` last told it: the journal's feed, which also brings
+        this process's own writes, tells only what is news."""
         self._unsubscribe = service.subscribe(self._on_service_event)
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
@@ -111,13 +114,14 @@ class JobController(QObject):
 
     def _on_service_event(self, event: JobEvent) -> None:
         if isinstance(event, JobChanged):
-            self.job_changed.emit(event.job)
+            self._tell(event.job)
             if event.change is not None and event.change.charged_credits:
                 self.charge_recorded.emit(event.job)
             if event.change is not None and event.change.state in ENDED:
                 self.job_ended.emit(event.job)
             self._see_through(event.job)
         elif isinstance(event, JobForgotten):
+            self._told.pop(event.job_id, None)
             self.job_removed.emit(event.job_id)
         elif isinstance(event, JobTrouble):
             retry = f" Wan Studio tries again in {event.retry_in:.0f} s by itself."
@@ -224,13 +228,18 @@ class JobController(QObject):
 
     # -- watching the journal --------------------------------------------------------------
 
+    def _tell(self, job: Job) -> None:
+        self._told[job.id] = job
+        self.job_changed.emit(job)
+
     def _on_timer_timeout(self) -> None:
         changes, self._seen = self._history.changes_since(self._seen)
         for change in changes:
             if change.job is None:
+                self._told.pop(change.job_id, None)
                 self.job_removed.emit(change.job_id)
-            else:
-                self.job_changed.emit(change.job)
+            elif self._told.get(change.job_id) != change.job:
+                self._tell(change.job)
         if self.key_ready():
             for job in self._lifecycle.unfollowed():  # also those a stopped CLI left
                 self._see_through(job)

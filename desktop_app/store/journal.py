@@ -1,9 +1,15 @@
 """JobJournal: every job, written before its POST and after every change, in SQLite (WAL).
 
 Each write is its own committed transaction, so a process killed at any instant leaves the
-journal at the last completed step. Leases make sure that of several processes sharing one
-data folder only one follows a given job at a time; a crashed process's lease is taken
-over at once on the same machine, and after `lease_seconds` anywhere.
+journal at the last completed step. What money or a job's identity rests on (a job's
+birth, its generation id, a charge, its end) is also synced to the disk before the write
+returns, against a power cut. Progress that following the job again redoes (a poll's
+news, download progress: `JobChange.is_progress`) and leases are not: syncing them would
+hold the event loop for as long as a busy disk takes, on every poll.
+
+Leases make sure that of several processes sharing one data folder only one follows a
+given job at a time; a crashed process's lease is taken over at once on the same machine,
+and after `lease_seconds` anywhere.
 """
 
 from __future__ import annotations
@@ -24,10 +30,14 @@ from desktop_app.domain.pricing import Quote
 from desktop_app.domain.references import LocalReference
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
+from desktop_app.store.checkpoints import SETTLE_SECONDS, Checkpoints
 from desktop_app.store.errors import ForeignDatabaseError, JobNotFoundError, storage_error
 from desktop_app.store.money import SpendingSnapshot
 from desktop_app.store.rows import dumps, job_from_row, request_columns
 from desktop_app.store.schema import is_ours, migrate
+
+SYNCED, UNSYNCED = "FULL", "NORMAL"
+"""PRAGMA synchronous for a write that waits for the disk, and for one that does not."""
 
 Clock = Callable[[], float]
 Admission = Callable[[SpendingSnapshot], Sequence[float | None]]
@@ -62,6 +72,7 @@ class JobJournal:
         owner: str | None = None,
         lease_seconds: float = 90.0,
         clock: Clock = time.time,
+        checkpoint_after: float = SETTLE_SECONDS,
     ) -> None:
         self.path = path
         self.owner = owner or new_owner_token()
@@ -71,6 +82,7 @@ class JobJournal:
             self._db = self._open(path)
         except (OSError, sqlite3.DatabaseError) as error:
             raise storage_error(error, path) from None
+        self._checkpoints = Checkpoints(path, checkpoint_after)
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -81,7 +93,8 @@ class JobJournal:
         try:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")
+            db.execute(f"PRAGMA synchronous = {UNSYNCED}")
+            db.execute("PRAGMA wal_autocheckpoint = 0")  # Checkpoints does it, off this thread
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
         except BaseException:
@@ -90,19 +103,28 @@ class JobJournal:
         return db
 
     def close(self) -> None:
+        self._checkpoints.stop()
         self._db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, *, synced: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction; `synced` commits wait until the disk has it (WAL mode:
+        an unsynced commit survives the process, and a later synced one carries it)."""
         try:
+            if synced:
+                self._db.execute(f"PRAGMA synchronous = {SYNCED}")
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
                 self._db.execute("COMMIT")
+                self._checkpoints.written()
             except BaseException:
                 if self._db.in_transaction:  # a failed COMMIT may have ended it already
                     self._db.execute("ROLLBACK")
                 raise
+            finally:
+                if synced:
+                    self._db.execute(f"PRAGMA synchronous = {UNSYNCED}")
         except sqlite3.DatabaseError as error:
             raise storage_error(error, self.path) from None
 
@@ -113,6 +135,19 @@ class JobJournal:
         if row is None:
             raise JobNotFoundError(f"No job {job_id!r} in the journal.")
         return job_from_row(row)
+
+    def refresh(self, job: Job) -> Job:
+        """`job` as the journal has it now, read whole only when it changed since: a
+        follower asks before each poll whether the job was stopped, ended or forgotten."""
+        row = self._db.execute(
+            "SELECT updated_at, state, followed FROM jobs WHERE id = ?", (job.id,)
+        ).fetchone()
+        if row is None:
+            raise JobNotFoundError(f"No job {job.id!r} in the journal.")
+        same = (row["updated_at"], row["state"], bool(row["followed"])) == (
+            job.updated_at, job.state.value, job.followed
+        )  # fmt: skip
+        return job if same else self.get(job.id)
 
     def unfinished(self, *, excluding: Collection[str] = ()) -> list[Job]:
         """Unfinished jobs, oldest first, but those in `excluding` (read by id first, so
@@ -210,7 +245,7 @@ class JobJournal:
             values["error_json"] = None
         values["updated_at"] = self._clock()
         assignments = ", ".join(f"{k} = ?" for k in values)
-        with self._transaction() as db:
+        with self._transaction(synced=not change.is_progress()) as db:
             row = db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 raise JobNotFoundError(f"No job {job_id!r} in the journal.")
@@ -252,7 +287,7 @@ class JobJournal:
     def claim(self, job_id: str) -> bool:
         """Take the right to follow this job. False while another live process has it."""
         now = self._clock()
-        with self._transaction() as db:
+        with self._transaction(synced=False) as db:
             row = db.execute(
                 "SELECT follower, lease_expires FROM jobs WHERE id = ?", (job_id,)
             ).fetchone()
@@ -272,6 +307,7 @@ class JobJournal:
             "UPDATE jobs SET lease_expires = ? WHERE id = ? AND follower = ?",
             (self._clock() + self.lease_seconds, job_id, self.owner),
         )
+        self._checkpoints.written()
         return cursor.rowcount == 1
 
     def release(self, job_id: str) -> None:
@@ -279,6 +315,7 @@ class JobJournal:
             "UPDATE jobs SET follower = NULL, lease_expires = NULL WHERE id = ? AND follower = ?",
             (job_id, self.owner),
         )
+        self._checkpoints.written()
 
     def holder(self, job_id: str) -> str | None:
         """Who follows this job now, if a live process does."""

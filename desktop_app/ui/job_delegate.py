@@ -19,7 +19,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QWidget,
 )
@@ -52,6 +51,9 @@ STATE_SYMBOLS = {
     JobState.LOST: "⌀",
 }
 ROW_HEIGHT = 64
+BAR_HEIGHT = 6
+"""The progress bar of a running row: two filled rectangles, not the style's progress bar,
+which takes half of a row's drawing time (every running row is drawn every second)."""
 THUMB = QSize(96, 54)
 THUMBNAILS_KEPT = 500
 TILE = QSize(200, 180)
@@ -167,11 +169,10 @@ class JobDelegate(QStyledItemDelegate):
         painter.drawText(rect.right() - metrics.horizontalAdvance(info), line2, info)
         progress = progress_of(job, now)
         if progress is not None:
-            bar = QStyleOptionProgressBar()
-            bar.rect = QRect(text_left, rect.top() + 2 * metrics.height() + 4, width, 10)
-            bar.minimum, bar.maximum = 0, 1000
-            bar.progress = int(progress * 1000)
-            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+            bar = QRect(text_left, rect.top() + 2 * metrics.height() + 4, width, BAR_HEIGHT)
+            painter.fillRect(bar, palette.mid())
+            painter.fillRect(bar.adjusted(0, 0, round(bar.width() * progress) - bar.width(), 0),
+                             palette.highlight())  # fmt: skip
         painter.restore()
 
     def _paint_state(

@@ -22,13 +22,13 @@ from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
 
-import qasync  # type: ignore[import-untyped]
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
+from desktop_app.models.event_loop import new_event_loop
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
@@ -181,7 +181,7 @@ def main(argv: list[str]) -> int:
     app = QApplication(argv[:1])
     app.setQuitOnLastWindowClosed(False)  # as `wan-studio` does: shut_down ends the loop
     collector = MainThreadGarbageCollector(app)  # as `wan-studio` does
-    loop = qasync.QEventLoop(app)
+    loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
     mode, rest = argv[1], argv[2:]
     if mode == "stall":

@@ -148,3 +148,18 @@ def test_the_client_request_id_is_in_the_alphabet_the_provider_keeps(tmp_path: P
     for _ in range(20):
         job = journal.create(REQUEST)
         assert re.fullmatch(r"[A-Za-z0-9._:-]{1,128}", job.client_request_id)
+
+
+def test_a_follower_sees_a_job_stopped_or_forgotten_elsewhere_within_one_clock_tick(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.sqlite3"
+    window = JobJournal(path, clock=lambda: 1000.0)
+    command_line = JobJournal(path, clock=lambda: 1000.0)
+    job = window.create(REQUEST)
+    assert window.refresh(job) is job  # unchanged: not read again
+    command_line.update(job.id, JobChange(followed=False))
+    assert window.refresh(job).followed is False
+    command_line.forget(job.id)
+    with pytest.raises(JobNotFoundError):
+        window.refresh(job)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
+from desktop_app.models.event_loop import new_event_loop
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
@@ -53,7 +54,7 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the whole run, marked running, so qtbot's waits drive asyncio
     tasks (TECH.md). It is never stopped (loop.stop() would quit the QApplication); its
     worker threads (asyncio.to_thread) are finished at the end."""
-    event_loop = qasync.QEventLoop(qapp, already_running=True)
+    event_loop = new_event_loop(qapp, already_running=True)
     executor = qasync.QThreadExecutor(2)
     event_loop.set_default_executor(executor)
     yield event_loop

@@ -20,12 +20,12 @@ from typing import Any
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
-import qasync  # type: ignore[import-untyped]
 from PySide6.QtCore import QPoint
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.domain.job import JobState
+from desktop_app.models.event_loop import new_event_loop
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.tasks import TaskGroup
@@ -164,7 +164,7 @@ async def main(home: str, base_url: str, shots: Path) -> dict[str, Any]:
 if __name__ == "__main__":
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # as the app: the loop ends after shut_down
-    loop = qasync.QEventLoop(app)
+    loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
     with loop:
         result = loop.run_until_complete(main(sys.argv[1], sys.argv[2], Path(sys.argv[3])))
