@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
@@ -41,8 +42,10 @@ from desktop_app.domain.references import direct_link, local_path
 from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.plain_text import plain_tooltip
-from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
+
+if TYPE_CHECKING:
+    from desktop_app.tasks import TaskGroup  # the first frame imports no asyncio
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
