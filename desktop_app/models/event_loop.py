@@ -31,6 +31,9 @@ class _ReadersKeptLoop(qasync.QSelectorEventLoop):  # type: ignore[misc]
     def _add_reader(self, fd: Any, callback: Callable[..., object], *args: object) -> None:
         self._check_closed()
         number = qasync._fileno(fd)
+        replaced = self._readers.get(number)
+        if replaced is not None:
+            replaced.cancel()
         self._readers[number] = asyncio.Handle(callback, args, self)
         notifier = self._reader_notifiers.get(number)
         if notifier is None:
