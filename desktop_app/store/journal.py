@@ -113,18 +113,19 @@ class JobJournal:
         try:
             if synced:
                 self._db.execute(f"PRAGMA synchronous = {SYNCED}")
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-                self._db.execute("COMMIT")
-                self._checkpoints.written()
-            except BaseException:
-                if self._db.in_transaction:  # a failed COMMIT may have ended it already
-                    self._db.execute("ROLLBACK")
-                raise
-            finally:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:  # a failed COMMIT may have ended it already
+                        self._db.execute("ROLLBACK")
+                    raise
+            finally:  # even when BEGIN itself failed (the journal locked too long)
                 if synced:
                     self._db.execute(f"PRAGMA synchronous = {UNSYNCED}")
+            self._checkpoints.written()
         except sqlite3.DatabaseError as error:
             raise storage_error(error, self.path) from None
 

@@ -171,8 +171,8 @@ class JobDelegate(QStyledItemDelegate):
         if progress is not None:
             bar = QRect(text_left, rect.top() + 2 * metrics.height() + 4, width, BAR_HEIGHT)
             painter.fillRect(bar, palette.mid())
-            painter.fillRect(bar.adjusted(0, 0, round(bar.width() * progress) - bar.width(), 0),
-                             palette.highlight())  # fmt: skip
+            done = QRect(bar.left(), bar.top(), round(bar.width() * progress), bar.height())
+            painter.fillRect(done, palette.highlight())
         painter.restore()
 
     def _paint_state(

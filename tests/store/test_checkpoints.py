@@ -6,12 +6,16 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import JobError, JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
+from desktop_app.store.errors import JournalUnusableError
 from desktop_app.store.journal import JobJournal
 
 REQUEST = GenerationRequest(prompt="character1 runs", video_urls=("https://example.com/a.mp4",))
@@ -70,9 +74,8 @@ def test_a_job_s_birth_charge_and_end_wait_for_the_disk_and_its_progress_does_no
     statements: list[str] = []
     journal._db.set_trace_callback(statements.append)
 
-    def synced(write: object) -> bool:
+    def synced(write: Callable[[], object]) -> bool:
         statements.clear()
-        assert callable(write)
         write()
         return "PRAGMA synchronous = FULL" in statements
 
@@ -93,4 +96,21 @@ def test_a_job_s_birth_charge_and_end_wait_for_the_disk_and_its_progress_does_no
     assert synced(lambda: journal.update(job.id, JobChange(
         state=JobState.DONE, file_sha256="ab", finished_at=3.0)))  # fmt: skip
     assert journal.get(job.id).state is JobState.DONE
+    journal.close()
+
+
+def test_a_write_refused_by_a_locked_journal_leaves_later_progress_unsynced(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.sqlite3"
+    journal = JobJournal(path, checkpoint_after=3600)
+    job = journal.create(REQUEST)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    journal._db.execute("PRAGMA busy_timeout = 50")
+    with pytest.raises(JournalUnusableError):
+        journal.update(job.id, JobChange(charged_credits=100))  # a synced write
+    other.execute("ROLLBACK")
+    other.close()
+    assert journal._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     journal.close()
