@@ -25,6 +25,7 @@ import httpx
 
 from desktop_app.api.client import network_sentence
 from desktop_app.api.retry import RetryPolicy
+from desktop_app.background import yield_to_foreground
 from desktop_app.domain.errors import ErrorKind, NetworkProblemError, StorageError
 from desktop_app.files import fsync_dir
 from desktop_app.jobs.naming import part_path
@@ -156,9 +157,14 @@ class ClipDownloader:
         self._http = http
         self._retry = retry or RetryPolicy(attempts=6, base_delay=1.0, max_delay=30.0)
         self._free_space = free_space
+        self._idle_writers: list[ThreadPoolExecutor] = []
+        """Writing threads kept for the next clip: starting one waits on the loop."""
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        for writer in self._idle_writers:
+            writer.shutdown(wait=False)  # idle: each ends as soon as it is told
+        self._idle_writers.clear()
 
     async def download(self, url: str, target: Path, progress: Progress) -> SavedClip:
         """Save `url` as `target`. Raises LinkExpiredError or DownloadError."""
@@ -215,23 +221,12 @@ class ClipDownloader:
             _check_room(part, total, have, self._free_space(part.parent))
             await hashed.catch_up(part, have)
             deadline = time.monotonic() + BASE_DEADLINE + (total or 0) / SLOWEST_BYTES_PER_SECOND
-            with _PartWriter(part, have, hashed) as writer:
-                try:
-                    async for chunk in response.aiter_bytes():
-                        have += len(chunk)
-                        if total is not None and have > total:
-                            raise DownloadError(
-                                f"The server sent more than the {total:,} bytes it announced."
-                            )
-                        if have > MAX_CLIP_BYTES:
-                            raise ClipRefusedError(_too_large(have))
-                        if time.monotonic() > deadline:
-                            raise DownloadError("The download was too slow; it starts again.")
-                        progress(await writer.write(chunk), total)
-                except httpx.TransportError:
-                    await writer.flush()  # what came before the drop is kept for the resume
-                    raise
-                progress(await writer.flush(), total)
+            thread = self._idle_writers.pop() if self._idle_writers else _writer_thread()
+            try:
+                async with await _PartWriter.open(part, have, hashed, thread) as writer:
+                    have = await _stream(response, writer, have, total, deadline, progress)
+            finally:
+                self._idle_writers.append(thread)
         if total is not None and have != total:
             raise DownloadError(f"The connection closed after {have} of {total} bytes.")
         if total is None:
@@ -239,35 +234,74 @@ class ClipDownloader:
         return total
 
 
+async def _stream(
+    response: httpx.Response,
+    writer: _PartWriter,
+    have: int,
+    total: int | None,
+    deadline: float,
+    progress: Progress,
+) -> int:
+    """Hand the answer's bytes to `writer` as they come; return the bytes the part holds."""
+    try:
+        async for chunk in response.aiter_bytes():
+            have += len(chunk)
+            if total is not None and have > total:
+                raise DownloadError(f"The server sent more than the {total:,} bytes it announced.")
+            if have > MAX_CLIP_BYTES:
+                raise ClipRefusedError(_too_large(have))
+            if time.monotonic() > deadline:
+                raise DownloadError("The download was too slow; it starts again.")
+            progress(await writer.write(chunk), total)
+    except httpx.TransportError:
+        await writer.flush()  # what came before the drop is kept for the resume
+        raise
+    progress(await writer.flush(), total)
+    return have
+
+
+def _writer_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        1, thread_name_prefix="wan-studio-download", initializer=yield_to_foreground
+    )
+
+
 class _PartWriter:
     """Writes and hashes the clip on a thread of its own, a few batches behind the network:
-    a disk that stalls (the kernel holding back a fast writer) never holds the event loop.
-    It syncs as it goes, so the disk works while the network does and the final fsync has
-    little left to do.
+    a disk that stalls (the kernel holding back a fast writer, a file created or closed
+    while it flushes) never holds the event loop, and the thread yields the CPU to the
+    window (`background`). It syncs as it goes, so the disk works while the network does
+    and the final fsync has little left to do.
 
     Unbuffered: every byte reported as saved is already with the OS, so a killed process
     resumes from exactly what the journal says."""
 
-    def __init__(self, part: Path, have: int, hashed: _PartHash) -> None:
+    def __init__(
+        self, file: BinaryIO, have: int, hashed: _PartHash, thread: ThreadPoolExecutor
+    ) -> None:
+        self._file = file
         self._hashed = hashed
-        self._file = part.open("r+b" if have else "wb", buffering=0)
-        if have:
-            self._file.seek(have)
-            self._file.truncate()
         self._saved = have
         self._unsynced = 0
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="wan-studio-download")
+        self._thread = thread
         self._pending: deque[Future[None]] = deque()
         self._batch = bytearray()
         self._queued_at = time.monotonic()
 
-    def __enter__(self) -> _PartWriter:
+    @classmethod
+    async def open(
+        cls, part: Path, have: int, hashed: _PartHash, thread: ThreadPoolExecutor
+    ) -> _PartWriter:
+        """`part` opened on `thread` to go on after its first `have` bytes."""
+        file = await asyncio.wrap_future(thread.submit(_open_part, part, have))
+        return cls(file, have, hashed, thread)
+
+    async def __aenter__(self) -> _PartWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        # Waits for the few batches still being written, then closes the file.
-        self._thread.submit(self._file.close)
-        self._thread.shutdown(wait=True)
+    async def __aexit__(self, *exc: object) -> None:
+        # After the batches still queued, on the same thread.
+        await asyncio.wrap_future(self._thread.submit(self._file.close))
 
     async def write(self, chunk: bytes) -> int:
         """Take `chunk`; once a batch has gathered, queue it after the ones before.
@@ -306,6 +340,14 @@ class _PartWriter:
         if self._unsynced >= SYNC_EVERY_BYTES:
             os.fdatasync(self._file.fileno())
             self._unsynced = 0
+
+
+def _open_part(part: Path, have: int) -> BinaryIO:
+    file = part.open("r+b" if have else "wb", buffering=0)
+    if have:
+        file.seek(have)
+        file.truncate()
+    return file
 
 
 def _check_room(part: Path, total: int | None, have: int, free: int) -> None:

@@ -7,6 +7,8 @@ import asyncio
 import hashlib
 import itertools
 import json
+import os
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -186,6 +188,35 @@ def test_a_part_left_by_an_earlier_run_is_resumed_and_hashed_whole(
     assert run(scenario()) == hashlib.sha256(demo_clip).hexdigest()
     cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
     assert [r.headers.get("range") for r in cdn] == ["bytes=100000-"]
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's background class")
+def test_the_thread_writing_a_clip_yields_the_cpu_to_the_window(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    """The clip is written and hashed by a thread in the background class, which takes
+    only CPU time the window's thread does not want; the window's thread keeps its own."""
+    writers: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:
+        for thread in threading.enumerate():
+            if thread.name.startswith("wan-studio-download") and thread.native_id:
+                writers.append(os.sched_getscheduler(thread.native_id))
+
+    async def scenario() -> Path:
+        async with service_on(tmp_path, sim.base_url) as service:
+            job = await service.submit(REQUEST)
+            link = sim.signed_link(job.generation_id or "", f"127.0.0.1:{sim.port}")
+            downloader = ClipDownloader(httpx.AsyncClient())
+            try:
+                saved = await downloader.download(link, tmp_path / "clip.mp4", progress)
+            finally:
+                await downloader.aclose()
+            return saved.path
+
+    assert run(scenario()).read_bytes() == demo_clip
+    assert writers and set(writers) == {os.SCHED_IDLE}
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
 
 
 def test_expired_link_is_refreshed_by_polling_again(

@@ -1,16 +1,86 @@
-"""The window's loop keeps one socket notifier per socket however often reading is paused
-and resumed (anyio does both for every chunk of a download), and loses no byte (#19)."""
+"""The window's loop (#19): asyncio's scheduling over one Qt timer (callbacks in order,
+timed ones never early, cancelled ones dropped, not left with Qt), and one socket notifier
+per socket however often reading is paused and resumed (anyio does both for every chunk
+of a download), losing no byte."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import socket
+import time
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="a proactor loop has no readers")
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="Windows keeps qasync's own loop")
+
+
+def test_callbacks_run_in_order_and_those_they_schedule_come_after(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    ran: list[str] = []
+
+    def first() -> None:
+        ran.append("first")
+        loop.call_soon(ran.append, "scheduled by first")
+
+    loop.call_soon(first)
+    loop.call_soon(ran.append, "second")
+    loop.call_soon(ran.append, "cancelled").cancel()
+    loop.call_soon(ran.append, "third")
+    qtbot.waitUntil(lambda: len(ran) == 4, timeout=5_000)
+    assert ran == ["first", "second", "third", "scheduled by first"]
+
+
+def test_timed_callbacks_come_in_time_order_and_never_early(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    came: list[tuple[float, float]] = []
+    start = loop.time()
+    for delay in (0.12, 0.03, 0.07, 0.0):
+        loop.call_later(delay, lambda d=delay: came.append((d, loop.time() - start)))
+    loop.call_later(0.05, came.append, (-1.0, 0.0)).cancel()
+    qtbot.waitUntil(lambda: len(came) == 4, timeout=5_000)
+    assert [delay for delay, _ in came] == [0.0, 0.03, 0.07, 0.12]
+    assert all(at >= delay for delay, at in came)
+
+
+def test_cancelled_timeouts_are_dropped_and_a_short_one_still_comes(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    """anyio arms a deadline around every read and write of httpx and cancels it when the
+    read is done: thousands of cancelled timeouts must neither pile up nor hold back the
+    one that is due."""
+    came: list[float] = []
+    for _ in range(5_000):
+        loop.call_later(60.0, came.append, -1.0).cancel()
+    armed = time.monotonic()
+    loop.call_later(0.02, lambda: came.append(time.monotonic() - armed))
+    qtbot.waitUntil(lambda: bool(came), timeout=5_000)
+    assert came[0] >= 0.02
+    assert len(loop._scheduled) < 100  # type: ignore[attr-defined]
+
+
+def test_an_error_in_a_callback_is_reported_and_the_next_ones_still_run(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    reported: list[object] = []
+    ran: list[str] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context["exception"]))
+    try:
+
+        def fail() -> None:
+            raise ValueError("from a callback")
+
+        loop.call_soon(fail)
+        loop.call_soon(ran.append, "after")
+        loop.call_later(0.01, ran.append, "timed")
+        qtbot.waitUntil(lambda: ran == ["after", "timed"], timeout=5_000)
+    finally:
+        loop.set_exception_handler(previous)
+    assert [str(error) for error in reported] == ["from a callback"]
 
 
 class _Chunks(asyncio.Protocol):
