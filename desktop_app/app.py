@@ -20,7 +20,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.exit_now import exit_now
-from desktop_app.meta import APP_ID, APP_NAME, app_version
+from desktop_app.meta import APP_ID, APP_NAME, VERSION
 from desktop_app.paths import AppPaths
 from desktop_app.resources import app_icon
 from desktop_app.ui.main_window import MainWindow
@@ -49,7 +49,7 @@ def show_first_frame(
     """The Qt application and the window with the draft, painted; nothing of the engine."""
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(app_version())
+    app.setApplicationVersion(VERSION)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
     # The loop must outlive the window: closing it starts an orderly shut-down (tasks,

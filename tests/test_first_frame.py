@@ -1,6 +1,7 @@
 """The window's first frame comes before the engine: importing what it needs (the entry
 point, the first-frame composition root and the window with its parts) imports no HTTP
-client, no keyring and no SQLite, nor asyncio and the loop's bridge. A structural test,
+client, no keyring and no SQLite, nor asyncio and the loop's bridge, nor the reader of
+package metadata (the version is in meta.py). A structural test,
 not a timing one: the figures are the benchmark's (P1)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 FIRST_FRAME = ("desktop_app.cli.main", "desktop_app.app", "desktop_app.ui.main_window")
 ENGINE = (
     "httpx", "keyring", "sqlite3", "asyncio", "qasync", "desktop_app.runtime", "desktop_app.store",
+    "importlib.metadata",
 )  # fmt: skip
 
 

@@ -4,13 +4,14 @@ desktop_app/meta.py; the window refuses clearly when there is no display."""
 from __future__ import annotations
 
 import configparser
+import importlib.metadata
 import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from desktop_app.meta import APP_ID, APP_NAME, COMMAND, app_version
+from desktop_app.meta import APP_ID, APP_NAME, COMMAND, DIST_NAME, VERSION
 
 LINUX = Path(__file__).parents[1] / "packaging" / "linux"
 
@@ -28,14 +29,16 @@ def test_desktop_file_and_metainfo_match_the_app() -> None:
     assert info.findtext("name") == APP_NAME
     assert info.find("launchable").text == f"{APP_ID}.desktop"  # type: ignore[union-attr]
     newest = info.find("releases/release")
-    assert newest is not None and newest.get("version") == app_version()
+    assert newest is not None and newest.get("version") == VERSION
 
 
 def test_version_flag_reports_the_package_version() -> None:
+    """meta.py holds the version; the installed package's metadata is built from it."""
     out = subprocess.run(
         [sys.executable, "-m", "desktop_app", "--version"], capture_output=True, text=True
     )
-    assert out.stdout.strip() == f"{APP_NAME} {app_version()}"
+    assert out.stdout.strip() == f"{APP_NAME} {VERSION}"
+    assert importlib.metadata.version(DIST_NAME) == VERSION
 
 
 def test_no_display_is_said_plainly(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop_app.domain.request import AspectRatio, Resolution, ShotType
-from desktop_app.meta import APP_NAME, COMMAND, app_version
+from desktop_app.meta import APP_NAME, COMMAND, VERSION
 
 
 def positive_float(text: str) -> float:
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: Wan 2.6 reference-to-video clips through AI/ML API. "
         "Without a command, opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {app_version()}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
     parser.add_argument(
         "--home",
         metavar="DIR",

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.meta import APP_ID, APP_NAME, app_version
+from desktop_app.meta import APP_ID, APP_NAME, VERSION
 
 KEYS_PAGE = "https://aimlapi.com/app/keys"
 
@@ -34,6 +34,6 @@ def show_about(parent: QWidget | None) -> None:
     QMessageBox.about(
         parent,
         f"About {APP_NAME}",
-        f"<b>{APP_NAME}</b> {app_version()}<br>{APP_ID}<br><br>"
+        f"<b>{APP_NAME}</b> {VERSION}<br>{APP_ID}<br><br>"
         "Short clips with Alibaba's Wan 2.6 reference-to-video model through AI/ML API.",
     )
