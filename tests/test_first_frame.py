@@ -27,13 +27,15 @@ def test_the_first_frame_imports_nothing_of_the_engine() -> None:
     assert found.stdout.strip() == ""
 
 
-def test_the_engine_half_does_import_them_but_not_httpx_s_command_line() -> None:
-    """The probe above would see them: the engine half brings them in. httpx's own command
-    line (click, rich and pygments, installed here by the development tools) it does not."""
+def test_the_engine_half_imports_httpx_but_neither_its_command_line_nor_keyring() -> None:
+    """The probe above would see httpx: the engine half brings it in. httpx's own command
+    line (click, rich and pygments, installed here by the development tools) it does not,
+    nor keyring, which is imported when a keyring is first asked (never with AIMLAPI_KEY
+    set); tests/secrets ask a real one."""
     probe = (
         "import sys, desktop_app.window_engine\n"
-        "print('httpx' in sys.modules, [m for m in ('click', 'rich', 'pygments') if m in "
-        "sys.modules])"
+        "print('httpx' in sys.modules, [m for m in ('click', 'rich', 'pygments', 'keyring') "
+        "if m in sys.modules])"
     )
     found = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True

@@ -1,19 +1,22 @@
 """KeyStore: the API key in the OS keyring (service org.wanstudio.WanStudio), overridden
-by AIMLAPI_KEY. It is never written anywhere else."""
+by AIMLAPI_KEY. It is never written anywhere else.
+
+`keyring` (with the packages it loads: ~15 ms) is imported the first time a keyring is
+asked, not with this module: with AIMLAPI_KEY set, a start never asks one (#19)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
 
 from desktop_app.api.secret import ApiKey
 from desktop_app.domain.errors import InvalidInputError
 from desktop_app.meta import APP_ID
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 ENV_VAR = "AIMLAPI_KEY"
 ACCOUNT = "aimlapi"
@@ -57,9 +60,6 @@ class KeyStatus:
         return text
 
 
-_KEYRING_ERRORS = (keyring.errors.KeyringError, RuntimeError, OSError)
-
-
 class KeyStore:
     def __init__(
         self, backend: KeyringBackend | None = None, environ: Mapping[str, str] | None = None
@@ -73,7 +73,12 @@ class KeyStore:
         return self._backend
 
     def _keyring(self) -> KeyringBackend:
-        backend = self._backend or keyring.get_keyring()
+        if self._backend is not None:
+            backend = self._backend
+        else:
+            import keyring
+
+            backend = keyring.get_keyring()
         if _is_unusable(backend):
             raise KeyringUnavailableError()
         return backend
@@ -103,7 +108,7 @@ class KeyStore:
             return self._keyring().get_password(APP_ID, account)
         except KeyringUnavailableError:
             raise
-        except _KEYRING_ERRORS as error:
+        except _keyring_errors() as error:
             raise KeyringUnavailableError(type(error).__name__) from None
 
     def write_secret(self, account: str, value: str) -> None:
@@ -111,18 +116,20 @@ class KeyStore:
             self._keyring().set_password(APP_ID, account, value)
         except KeyringUnavailableError:
             raise
-        except _KEYRING_ERRORS as error:
+        except _keyring_errors() as error:
             raise KeyringUnavailableError(type(error).__name__) from None
 
     def delete_secret(self, account: str) -> bool:
         """Remove a stored secret; False when there was none."""
+        from keyring.errors import PasswordDeleteError
+
         try:
             self._keyring().delete_password(APP_ID, account)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return False
         except KeyringUnavailableError:
             raise
-        except _KEYRING_ERRORS as error:
+        except _keyring_errors() as error:
             raise KeyringUnavailableError(type(error).__name__) from None
         return True
 
@@ -135,6 +142,13 @@ class KeyStore:
         except KeyringUnavailableError as error:
             return KeyStatus(KeySource.NONE, str(error))
         return KeyStatus(KeySource.KEYRING if stored else KeySource.NONE)
+
+
+def _keyring_errors() -> tuple[type[Exception], ...]:
+    """What a keyring raises when it cannot be used (read only once one was asked)."""
+    from keyring.errors import KeyringError
+
+    return (KeyringError, RuntimeError, OSError)
 
 
 def _is_unusable(backend: KeyringBackend) -> bool:

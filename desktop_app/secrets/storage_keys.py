@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
 
 from desktop_app.secrets.keystore import KeyStore
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 ID_ENV, SECRET_ENV = "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"
 ID_ACCOUNT, SECRET_ACCOUNT = "storage-access-key-id", "storage-secret-access-key"
