@@ -157,8 +157,8 @@ class ClipDownloader:
         self._http = http
         self._retry = retry or RetryPolicy(attempts=6, base_delay=1.0, max_delay=30.0)
         self._free_space = free_space
+        # Writing threads kept for the next clip: starting a thread waits on the loop.
         self._idle_writers: list[ThreadPoolExecutor] = []
-        """Writing threads kept for the next clip: starting one waits on the loop."""
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -39,7 +39,7 @@ PRUNE_AT_LEAST = 100
 them than this and they are most of it (asyncio's own rule)."""
 
 
-class _ReadersKeptLoop(qasync.QSelectorEventLoop):  # type: ignore[misc]
+class _WindowLoop(qasync.QSelectorEventLoop):  # type: ignore[misc]
     # asyncio's own queue and heap, which its `close` clears, and the count of cancelled
     # timed callbacks in the heap, which `TimerHandle.cancel` keeps.
     _ready: deque[asyncio.Handle]
@@ -194,4 +194,4 @@ def new_event_loop(app: QApplication | None = None, **kwargs: Any) -> qasync.QEv
     """The loop the window runs on (`kwargs` are qasync's, `already_running` for tests)."""
     if os.name == "nt":
         return qasync.QEventLoop(app, **kwargs)
-    return _ReadersKeptLoop(app, **kwargs)
+    return _WindowLoop(app, **kwargs)

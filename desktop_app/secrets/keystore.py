@@ -73,9 +73,8 @@ class KeyStore:
         return self._backend
 
     def _keyring(self) -> KeyringBackend:
-        if self._backend is not None:
-            backend = self._backend
-        else:
+        backend = self._backend
+        if backend is None:
             import keyring
 
             backend = keyring.get_keyring()
