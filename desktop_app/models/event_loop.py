@@ -107,6 +107,8 @@ class _WindowLoop(qasync.QSelectorEventLoop):  # type: ignore[misc]
                 _set_scheduled(timer, False)
                 self._ready.append(timer)
             for _ in range(len(self._ready)):
+                if not self._ready:  # a modal dialog's own loop, opened by one, ran the rest
+                    break
                 handle = self._ready.popleft()
                 if not handle.cancelled():
                     handle._run()  # asyncio's own: errors go to the exception handler

@@ -11,6 +11,7 @@ import socket
 import time
 
 import pytest
+from PySide6.QtCore import QEventLoop
 from pytestqt.qtbot import QtBot
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Windows keeps qasync's own loop")
@@ -100,6 +101,36 @@ class _Chunks(asyncio.Protocol):
         assert self.transport is not None
         self.transport.pause_reading()
         self.arrived.set()
+
+
+def test_a_modal_loop_opened_by_a_callback_runs_every_other_callback_once(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    """A callback may open a modal dialog, which runs a Qt loop of its own until it is
+    closed: the callbacks queued behind it and those scheduled meanwhile still run, each
+    once, and nothing goes wrong when the dialog closes."""
+    ran: list[str] = []
+    reported: list[object] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+
+    def open_modal() -> None:
+        ran.append("opened")
+        modal = QEventLoop()
+        loop.call_soon(ran.append, "while open")
+        loop.call_later(0.05, modal.quit)
+        modal.exec()
+        ran.append("closed")
+
+    try:
+        loop.call_soon(open_modal)
+        loop.call_soon(ran.append, "queued behind")
+        qtbot.waitUntil(lambda: "closed" in ran, timeout=5_000)
+        qtbot.wait(20)
+    finally:
+        loop.set_exception_handler(previous)
+    assert sorted(ran) == ["closed", "opened", "queued behind", "while open"]
+    assert reported == []
 
 
 def test_paused_and_resumed_reading_keeps_one_notifier_and_every_byte(
