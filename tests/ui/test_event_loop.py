@@ -11,7 +11,7 @@ import socket
 import time
 
 import pytest
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QAbstractEventDispatcher, QEventLoop, QObject
 from pytestqt.qtbot import QtBot
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Windows keeps qasync's own loop")
@@ -60,6 +60,13 @@ def test_cancelled_timeouts_are_dropped_and_a_short_one_still_comes(
     loop.call_later(0.02, lambda: came.append(time.monotonic() - armed))
     qtbot.waitUntil(lambda: bool(came), timeout=5_000)
     assert came[0] >= 0.02
+    dispatcher = QAbstractEventDispatcher.instance()
+    assert dispatcher is not None
+    qt_timers = sum(
+        len(dispatcher.registeredTimers(part)) for part in vars(loop).values()
+        if isinstance(part, QObject)
+    )  # fmt: skip
+    assert qt_timers <= 1  # one wake-up, whatever is scheduled
     assert len(loop._scheduled) < 100  # type: ignore[attr-defined]
 
 
