@@ -40,6 +40,11 @@ class AppPaths:
     def log_file(self) -> Path:
         return self.logs / "wan-studio.log"
 
+    @property
+    def stuck_window_file(self) -> Path:
+        """Where the stacks of a window that stopped answering are written."""
+        return self.logs / "stuck-window.txt"
+
     def demo(self) -> AppPaths:
         """Demo mode keeps its jobs and clips apart from real ones."""
         return AppPaths(

@@ -27,9 +27,11 @@ from desktop_app.models.account_watch import AccountWatch
 from desktop_app.models.desktop_notices import DesktopNotices
 from desktop_app.models.event_loop import new_event_loop
 from desktop_app.models.frame_grabber import FrameGrabber
+from desktop_app.models.gui_watchdog import GuiWatchdog
 from desktop_app.models.job_controller import JobController
 from desktop_app.models.job_list_model import JobListModel
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
+from desktop_app.models.media_objects import MediaObjects
 from desktop_app.models.network_watch import NetworkWatch
 from desktop_app.paths import AppPaths
 from desktop_app.resources import app_icon, resource
@@ -59,9 +61,9 @@ async def check_storage_later(config: StorageConfig, key_id: str, secret: str) -
     await check_storage(config, key_id, secret)
 
 
-def window_services(runtime: Runtime, tasks: TaskGroup) -> WindowServices:
+def window_services(runtime: Runtime, tasks: TaskGroup, media: MediaObjects) -> WindowServices:
     """What the window attaches from `runtime`, every background task of it owned by
-    `tasks`."""
+    `tasks`, its frame grabber's player made by `media`."""
     paths = runtime.paths
     key_ready = runtime.keys.available
     controller = JobController(
@@ -83,7 +85,7 @@ def window_services(runtime: Runtime, tasks: TaskGroup) -> WindowServices:
         account=account,
         quote=runtime.service.quote,
         model=JobListModel(runtime.history),
-        grabber=FrameGrabber(),
+        grabber=FrameGrabber(media),
         tasks=tasks,
         check_reference=probe.check,
         fetch_preview=lambda check: probe.fetch_preview(check, paths.cache / "references"),
@@ -102,7 +104,7 @@ def window_services(runtime: Runtime, tasks: TaskGroup) -> WindowServices:
 def build_window(runtime: Runtime, tasks: TaskGroup) -> MainWindow:
     """Both steps at once (tests and drivers): the first frame, then the engine attached."""
     window = MainWindow(WindowBasics.at(runtime.paths, demo=runtime.options.demo))
-    window.attach(window_services(runtime, tasks))
+    window.attach(window_services(runtime, tasks, window.basics.media))
     return window
 
 
@@ -257,13 +259,15 @@ def run_engine(
         window.close()
         return EXIT_STORAGE
     collector = MainThreadGarbageCollector(app)
+    watchdog = GuiWatchdog(paths.stuck_window_file, parent=app)
+    watchdog.start()
     loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
     # A task that fails unexpectedly is reported like any other unexpected error.
     tasks = TaskGroup(
         on_error=lambda error: sys.excepthook(type(error), error, error.__traceback__)
     )
-    window.attach(window_services(runtime, tasks))
+    window.attach(window_services(runtime, tasks, window.basics.media))
     collector.set_aside_startup()
 
     def switch_to_demo() -> None:
@@ -275,6 +279,7 @@ def run_engine(
     interrupt = quit_on_interrupt(app, window) if os.name == "posix" else None
     with loop:
         code: int = loop.run_until_complete(run(window, runtime, tasks, args))
+    watchdog.stop()
     # The process ends next (`app.run_window`), collection still on this thread: a last
     # full collection (`collector.stop`) would walk every object for ~40 ms, to free
     # memory the process is about to give back whole.

@@ -1,15 +1,24 @@
-"""Shared fixtures: a real simulator on 127.0.0.1 and an engine wired to it."""
+"""Shared fixtures: a real simulator on 127.0.0.1 and an engine wired to it; for the whole
+run, a real audio device (a PulseAudio null sink) and a watchdog that ends a hung test with
+every thread's stack."""
 
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import os
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+
+# Before any test module imports Qt (the logging rules are read once): offscreen windows,
+# PySide6 for qasync, and Qt Multimedia's own notes silent.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 import httpx
 import pytest
@@ -27,6 +36,7 @@ from desktop_app.jobs.service import JobService
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from desktop_app.store.journal import JobJournal
+from tests.null_sink import null_sink
 from tests.s3_server import S3Server, s3_server
 
 TEST_KEY = "test-key-5b0c9e7d1f2a4c38"
@@ -38,6 +48,43 @@ FAST_SIM = SimulatorConfig(
 )
 
 T = TypeVar("T")
+
+HANG_MARGIN_S = 30
+"""How long past its pytest-timeout bound a test may take before the watchdog ends the run."""
+
+_RUN = pytest.StashKey[ExitStack]()
+_STACK_FD = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test: the null sink (its address for every Qt process of the run), and a
+    copy of the terminal's stderr, taken before pytest captures it, for the watchdog."""
+    config.stash[_STACK_FD] = os.dup(2)
+    run = config.stash[_RUN] = ExitStack()
+    address = run.enter_context(null_sink())
+    if address is not None:
+        os.environ["PULSE_SERVER"] = address
+    elif os.environ.get("CI"):
+        raise pytest.UsageError("CI must have pulseaudio (packaging/dev/setup.sh installs it)")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    config.stash[_RUN].close()
+
+
+@pytest.fixture(autouse=True)
+def hang_watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A hang is never silent. pytest-timeout cannot end a test whose main thread is stuck
+    in C holding the interpreter lock (its signal waits for Python, its thread needs the
+    lock); faulthandler's timer is a C thread that needs neither: past the test's bound it
+    prints every thread's stack and ends the run (exit code 1)."""
+    marker = request.node.get_closest_marker("timeout")
+    bound = float(marker.args[0] if marker else request.config.getini("timeout"))
+    faulthandler.dump_traceback_later(
+        bound + HANG_MARGIN_S, exit=True, file=request.config.stash[_STACK_FD]
+    )
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

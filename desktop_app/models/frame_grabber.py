@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
+from PySide6.QtMultimedia import QMediaPlayer
 
-from desktop_app.models.media_calls import load_later, play_later, unload_later
+from desktop_app.models.media_calls import close_player, load_later, play_later, unload_later
+from desktop_app.models.media_objects import MediaObjects
 
 GIVE_UP_MS = 20_000
 LOOK_EVERY_MS = 40
@@ -35,12 +36,13 @@ class FrameGrabber(QObject):
     failed = Signal(str, str)
     """(url, reason) for one that did not."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, media: MediaObjects, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._queue: deque[str] = deque()
         self._current: str | None = None
-        self._player = QMediaPlayer(self)
-        self._sink = QVideoSink(self)
+        self._closed = False
+        self._player = media.silent_player(self)
+        self._sink = media.video_sink(self)
         self._player.setVideoSink(self._sink)
         self._player.errorOccurred.connect(self._on_player_error_occurred)
         self._look = QTimer(self)
@@ -52,15 +54,20 @@ class FrameGrabber(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
 
     def grab(self, url: str) -> None:
+        if self._closed:
+            return
         if url != self._current and url not in self._queue:
             self._queue.append(url)
         self._next()
 
-    def cancel(self) -> None:
-        """Forget the queue and close the clip being opened."""
+    def close(self) -> None:
+        """Forget the queue and end the player, its threads with it (the window's quit)."""
+        self._closed = True
         self._queue.clear()
-        if self._current is not None:
-            self.cancel_current()
+        self._timer.stop()
+        self._look.stop()
+        self._current = None
+        close_player(self._player)
 
     def cancel_current(self) -> None:
         self._timer.stop()
@@ -69,7 +76,7 @@ class FrameGrabber(QObject):
         self._current = None
 
     def _next(self) -> None:
-        if self._current is not None or not self._queue:
+        if self._closed or self._current is not None or not self._queue:
             return
         self._current = self._queue.popleft()
         qurl = QUrl.fromUserInput(self._current)

@@ -1,15 +1,17 @@
-"""Calls to a media player that may wait for its decoder threads (setting a source,
-stopping) are made from Qt's own loop, never straight from Python.
+"""Calls to a media player: loading, playing and pausing from Qt's own loop, and closing
+a player for good.
 
-PySide keeps the interpreter lock during a C++ call. A stop called from Python therefore
-waits for the decoder while holding the lock, and the decoder may need the lock to hand a
-signal to Python: a deadlock that froze the window, seen under load. Queued, the call runs
-when the loop is back in Qt, which has given the lock up."""
+Loading, playing and pausing are queued: they run when the loop is back in Qt, so a
+callback that asks for them returns at once. Closing is direct on purpose: the players are
+Qt's own objects (`media_objects`), so none of their threads ever waits on Python, and
+deleting a player there and then joins its decoder, demuxer and audio threads before the
+next widget or player is made (issue #25)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl
+from PySide6.QtCore import Q_ARG, QCoreApplication, QEvent, QMetaObject, Qt, QUrl
 from PySide6.QtMultimedia import QMediaPlayer
+from shiboken6 import Shiboken
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -34,3 +36,14 @@ def unload_later(player: QMediaPlayer) -> None:
     """Stop and forget the source."""
     stop_later(player)
     load_later(player, QUrl())
+
+
+def close_player(player: QMediaPlayer) -> None:
+    """Stop `player` and delete it (with its audio output) now. Qt Multimedia's threads of
+    it have ended when this returns; `player` must not be used again."""
+    if not Shiboken.isValid(player):
+        return
+    player.stop()
+    player.setSource(QUrl())
+    player.deleteLater()  # Qt's own deletion: Python's wrapper learns of it
+    QCoreApplication.sendPostedEvents(player, QEvent.Type.DeferredDelete)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.job import Job
 from desktop_app.domain.request import AspectRatio
 from desktop_app.domain.take_differences import TakeSide, Words, take_sides
-from desktop_app.models.media_calls import load_later, pause_later, play_later, stop_later
+from desktop_app.models.media_calls import close_player, load_later, pause_later, play_later
+from desktop_app.models.media_objects import MediaObjects
 from desktop_app.ui.media_time import FRAME_MS
 
 DRIFT_MS = FRAME_MS // 2
@@ -33,11 +34,10 @@ DRIFT_MS = FRAME_MS // 2
 
 
 class _Side:
-    def __init__(self, parent: QWidget) -> None:
-        self.player = QMediaPlayer(parent)
-        self.audio = QAudioOutput(parent)
+    def __init__(self, media: MediaObjects, parent: QWidget) -> None:
+        self.player = media.player(parent)
+        self.audio = self.player.audioOutput()
         self.audio.setMuted(True)  # one sound at a time: the left side's
-        self.player.setAudioOutput(self.audio)
         self.video = QVideoWidget(parent)
         self.video.setMinimumSize(240, 135)
         self.player.setVideoOutput(self.video)
@@ -85,11 +85,13 @@ def plain_side_text(side: TakeSide) -> str:
 
 
 class CompareWindow(QDialog):
-    def __init__(self, first: Job, second: Job, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, first: Job, second: Job, media: MediaObjects, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Compare takes")
         self.resize(1100, 650)
-        self.left, self.right = _Side(self), _Side(self)
+        self.left, self.right = _Side(media, self), _Side(media, self)
         self.left.audio.setMuted(False)
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip("Play or pause both (Space)")
@@ -214,6 +216,8 @@ class CompareWindow(QDialog):
             side.player.setLoops(QMediaPlayer.Loops.Infinite if on else 1)
 
     def done(self, result: int) -> None:
+        """Closed: both players end here, their threads with them (issue #25)."""
+        self._sync.stop()
         for side in (self.left, self.right):
-            stop_later(side.player)
+            close_player(side.player)
         super().done(result)

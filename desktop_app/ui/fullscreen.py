@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from desktop_app.meta import APP_NAME
 from desktop_app.ui.media_time import clock
-from desktop_app.ui.video_surface import FileOfClip, VideoSurface
+from desktop_app.ui.video_surface import FileOfClip, video_surface
 
 HIDE_CONTROLS_MS = 2500
 ARROW_MS = 1000
@@ -38,9 +38,9 @@ class FullscreenView(QWidget):
         self.setAccessibleName("Fullscreen player")
         self.setStyleSheet("background:black")
         self._player = player
-        self.video = VideoSurface(file_of_clip, self)
-        self.video.double_clicked.connect(self.leave_requested.emit)
-        self.video.mouse_moved.connect(self.show_controls)
+        self.video, self.gestures = video_surface(file_of_clip, self)
+        self.gestures.double_clicked.connect(self.leave_requested.emit)
+        self.gestures.mouse_moved.connect(self.show_controls)
         self.controls = QWidget(self)
         self.controls.setStyleSheet("background:#202020;color:white")
         self.play_button = QToolButton()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
-from desktop_app.models.media_calls import stop_later
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.draft_keeper import DraftKeeper
@@ -56,7 +55,7 @@ class MainWindow(QMainWindow):
         self.state = ViewState(self)
         self.references = ReferenceList(demo=basics.demo)
         self.composer = Composer(self.references, sending=self.state.sending)
-        self.player = PlayerWidget()
+        self.player = PlayerWidget(basics.media)
         self.jobs = JobPanel(basics.thumbnails, self.state)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
@@ -228,7 +227,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.compare import CompareWindow
 
         self.player.player.pause()
-        window = CompareWindow(first, second, self)
+        window = CompareWindow(first, second, self.basics.media, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
         return window
@@ -258,12 +257,11 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.player.set_fullscreen(False)
         self.drafts.stop()
         self.composer.stop_timers()
         self.geometry_keeper.save()
-        stop_later(self.player.player)
+        self.player.close_media()
         if self._services is not None:
-            self.services.grabber.cancel()
+            self.services.grabber.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.models.media_calls import load_later, pause_later, play_later
+from desktop_app.models.media_calls import close_player, load_later, pause_later, play_later
+from desktop_app.models.media_objects import MediaObjects
 from desktop_app.ui.fullscreen import FullscreenView
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.media_time import FRAME_MS, clock
-from desktop_app.ui.video_surface import VideoSurface
+from desktop_app.ui.video_surface import video_surface
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 __all__ = ["FRAME_MS", "PlayerWidget", "clock"]
@@ -63,14 +64,13 @@ class TimelineSlider(QSlider):
 class PlayerWidget(QWidget):
     fullscreen_toggled = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, media: MediaObjects, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.player = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio)
-        self.video = VideoSurface(self.local_file, self)
+        self.player = media.player(self)
+        self.audio = self.player.audioOutput()
+        self.video, self.gestures = video_surface(self.local_file, self)
         self.video.setMinimumSize(320, 180)
-        self.video.double_clicked.connect(self.toggle_fullscreen)
+        self.gestures.double_clicked.connect(self.toggle_fullscreen)
         self.player.setVideoOutput(self.video)
         self.fullscreen = FullscreenView(
             self.player, self.local_file, toggle_play=self.toggle_play, step=self.step,
@@ -102,14 +102,14 @@ class PlayerWidget(QWidget):
         self.seek = TimelineSlider(Qt.Orientation.Horizontal)
         self.seek.setAccessibleName("Position")
         self.seek.setRange(0, 0)
-        self.seek.sliderMoved.connect(self.player.setPosition)
-        self.seek.clicked_at.connect(self.player.setPosition)
+        self.seek.sliderMoved.connect(self.seek_to)
+        self.seek.clicked_at.connect(self.seek_to)
         self.position_label = QLabel("0:00 / 0:00")
         self.loop = QCheckBox("Loop")
         self.loop.setToolTip("Play the clip again and again")
         self.loop.toggled.connect(self._on_loop_toggled)
         self.mute = QCheckBox("Mute")
-        self.mute.toggled.connect(self.audio.setMuted)
+        self.mute.toggled.connect(lambda on: self.audio.setMuted(on))
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setAccessibleName("Volume")
         self.volume.setRange(0, 100)
@@ -226,9 +226,20 @@ class PlayerWidget(QWidget):
             self._ended = False
             self.player.play()
 
+    def seek_to(self, position: int) -> None:
+        # A Python method, not the player's slot: PySide cannot add a slot to a Qt-made
+        # object (it has no wrapper), and the slider's int is not the slot's qint64.
+        self.player.setPosition(position)
+
     def step(self, frames: int) -> None:
         self.player.pause()
         self.player.setPosition(max(0, self.player.position() + frames * FRAME_MS))
+
+    def close_media(self) -> None:
+        """Leave fullscreen, then stop the player and delete it: its decoder and audio
+        threads have ended when this returns (the window's last step, and tests')."""
+        self.set_fullscreen(False)
+        close_player(self.player)
 
     def is_fullscreen(self) -> bool:
         return self.fullscreen.isVisible()

@@ -8,19 +8,22 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from desktop_app.models.draft_store import DraftStore
+from desktop_app.models.media_objects import MediaObjects
 from desktop_app.paths import AppPaths
 
 
 @dataclass(frozen=True)
 class WindowBasics:
-    """What the first frame needs: where the draft and the window's state are kept, and
-    the folders it names. Nothing here touches the network, the keyring or the journal."""
+    """What the first frame needs: where the draft and the window's state are kept, the
+    folders it names, and the maker of its media players. Nothing here touches the network,
+    the keyring or the journal."""
 
     draft: DraftStore
     window_state: QSettings
     library: Path
     thumbnails: Path
     logs: Path
+    media: MediaObjects
     demo: bool = False
 
     @classmethod
@@ -32,5 +35,6 @@ class WindowBasics:
             library=paths.default_library,
             thumbnails=paths.data / "thumbnails",
             logs=paths.logs,
+            media=MediaObjects(),
             demo=demo,
         )

@@ -8,10 +8,11 @@ cd "$(dirname "$0")/../.."
 # libpulse0: QtMultimedia loads it. xvfb, xauth, libxcb-*: a real X window in tests.
 # dbus, gnome-keyring: a real Secret Service in tests. curl: the download benchmark's baseline.
 # dunst, libnotify-bin: a real notification daemon. openbox, xdotool: a window manager and
-# real mouse clicks for the tests of the window as a person uses it.
+# real mouse clicks for the tests of the window as a person uses it. pulseaudio: a null sink,
+# so that clips play their sound through Qt's audio thread in tests.
 SYSTEM_PACKAGES=(libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth dbus gnome-keyring
-  curl dunst libnotify-bin openbox xdotool)
+  curl dunst libnotify-bin openbox xdotool pulseaudio)
 want_system=${WAN_STUDIO_SYSTEM_PACKAGES:-auto}
 
 missing=()

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_API", "pyside6")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 import pytest
 import qasync  # type: ignore[import-untyped]
@@ -21,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.domain.job import Job, JobState
 from desktop_app.models.event_loop import new_event_loop
 from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
+from desktop_app.models.media_objects import MediaObjects
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.simulator import Simulator
@@ -47,6 +43,12 @@ def clipboard_left_clean(qapp: QApplication) -> Iterator[None]:
     application ends (a crash at exit; xcb does not): each test leaves it empty."""
     yield
     QApplication.clipboard().clear()
+
+
+@pytest.fixture(scope="session")
+def media(qapp: QApplication) -> MediaObjects:
+    """The maker of Qt-made players, one for the run as in the app."""
+    return MediaObjects()
 
 
 @pytest.fixture(scope="session")

@@ -86,8 +86,8 @@ READY_DRIVER = textwrap.dedent(
 
     window_services = engine.window_services
 
-    def services_then_say_ready(runtime, tasks):
-        services = window_services(runtime, tasks)
+    def services_then_say_ready(runtime, tasks, media):
+        services = window_services(runtime, tasks, media)
         QTimer.singleShot(200, lambda: print("ready", flush=True))
         return services
 

@@ -135,8 +135,8 @@ QUIT_DRIVER = textwrap.dedent(
 
     window_services = engine.window_services
 
-    def services_then_quit_when_done(runtime, tasks):
-        services = window_services(runtime, tasks)
+    def services_then_quit_when_done(runtime, tasks, media):
+        services = window_services(runtime, tasks, media)
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
         def check():

@@ -1,4 +1,5 @@
-"""The player plays a local clip with its controls (frames checked through the sink)."""
+"""The player plays a local clip with its controls (frames checked through the sink), and
+its close ends every thread of Qt Multimedia's before the next player is made."""
 
 from __future__ import annotations
 
@@ -8,24 +9,25 @@ import pytest
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from pytestqt.qtbot import QtBot
 
-from desktop_app.models.media_calls import stop_later
+from desktop_app.models.media_objects import MediaObjects
 from desktop_app.resources import resource
 from desktop_app.ui.player import PlayerWidget, clock
+from tests.media_threads import media_threads
 
 
 @pytest.fixture
-def player(qtbot: QtBot) -> Iterator[PlayerWidget]:
-    widget = PlayerWidget()
+def player(qtbot: QtBot, media: MediaObjects) -> Iterator[PlayerWidget]:
+    widget = PlayerWidget(media)
     qtbot.addWidget(widget)
     widget.show()
     yield widget
-    stop_later(widget.player)
+    widget.close_media()
 
 
 def frames_shown(qtbot: QtBot, sink: QVideoSink, count: int) -> list[QVideoFrame]:
     """Wait until `count` different frames were shown; the frames. The sink is read from
-    this thread: a Python slot on its frame signal would run on the decoder's thread and
-    wait for the interpreter lock this thread holds while a player stops (a deadlock)."""
+    this thread, as the app reads it: a Python slot on its frame signal would run on the
+    decoder's thread."""
     frames: dict[int, QVideoFrame] = {}
 
     def enough() -> bool:
@@ -62,6 +64,15 @@ def test_an_unplayable_file_says_so(qtbot: QtBot, player: PlayerWidget, tmp_path
     bogus = resource("README.md")
     player.play(str(bogus), "Not a clip")
     qtbot.waitUntil(lambda: "cannot be played" in player.title.text(), timeout=10_000)
+
+
+def test_closing_the_player_ends_its_threads(qtbot: QtBot, player: PlayerWidget) -> None:
+    player.play(str(resource("demo.mp4")), "Demo")
+    frames_shown(qtbot, player.video.videoSink(), 3)
+    assert media_threads(), "a playing clip runs Qt Multimedia's decoder threads"
+    player.close_media()
+    assert media_threads() == []
+    player.close_media()  # twice is harmless (the fixture closes it again)
 
 
 def test_clock() -> None:
