@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop_app.api.response import MalformedBodyError
-from desktop_app.domain.pricing import PriceTable, PriceVariant
+from desktop_app.domain.pricing import MIN_USD_PER_UNIT, PriceTable, PriceVariant
 
 MAX_TEXT = 300
 
@@ -50,29 +50,38 @@ def _table(pricing: Any) -> PriceTable:
         return PriceTable("variable")
     kind = str(pricing.get("kind", ""))
     if kind == "variants":
-        rows = pricing.get("variants")
+        rows, unit_key = pricing.get("variants"), "unit"
     elif kind == "fixed":
-        rows = pricing.get("units")
+        # Documented as {"name": "second", "measure": "output", "price", "per"}: the unit
+        # is its name. Only what the clip itself is billed by (its output) quotes it.
+        rows, unit_key = pricing.get("units"), "name"
     else:
         return PriceTable("variable")
-    found = []
+    found, refused = [], 0
     for row in rows if isinstance(rows, list) else []:
-        variant = _variant(row)
-        if variant is not None:
+        if isinstance(row, Mapping) and row.get("measure", "output") != "output":
+            continue  # billed by what goes in (references): not what a quote adds up
+        variant = _variant(row, unit_key)
+        if variant is None:
+            refused += 1
+        else:
             found.append(variant)
-    return PriceTable(kind, tuple(found))
+    return PriceTable(kind, tuple(found), refused)
 
 
-def _variant(row: Any) -> PriceVariant | None:
+def _variant(row: Any, unit_key: str) -> PriceVariant | None:
     if not isinstance(row, Mapping):
         return None
     price, per = _number(row.get("price")), _number(row.get("per", 1))
     when = row.get("when") if isinstance(row.get("when"), Mapping) else {}
-    # A price of 0 or less is no price: it would quote a paid clip as free.
-    if price is None or per is None or price <= 0 or per <= 0 or not isinstance(when, Mapping):
+    # A price under the floor (0 and less included) is no price: it would quote a paid
+    # clip as free, and let any number of them past a daily limit.
+    if price is None or per is None or per <= 0 or not isinstance(when, Mapping):
+        return None
+    if price / per < MIN_USD_PER_UNIT:
         return None
     pairs = tuple(sorted((str(k), str(v)) for k, v in when.items()))
-    return PriceVariant(pairs, price, str(row.get("unit", "")), per)
+    return PriceVariant(pairs, price, str(row.get(unit_key, "")), per)
 
 
 def _number(value: Any) -> float | None:

@@ -57,17 +57,23 @@ MAX_RETRY_AFTER = 300.0
 """A longer Retry-After is capped: a hostile or broken answer cannot silence the app."""
 """No answer of the API is read past this: its JSON is a few hundred bytes."""
 
-# Errors raised before a single byte of the request was written: connecting failed, or the
-# request could not even be built (a header with characters HTTP does not allow).
-_NEVER_SENT = (
+# Errors the sending of a request raises before a single byte of it was written: the
+# connection could not be made or the request could not be encoded. Anything raised later,
+# while writing, reading or taking in the answer, means the service may have it.
+_NOT_WRITTEN = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
     httpx.UnsupportedProtocol,
     httpx.LocalProtocolError,
-    httpx.InvalidURL,
-    UnicodeEncodeError,
 )
+# Errors building the request raises (a header with characters HTTP does not allow).
+_NOT_BUILT = (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError, UnicodeError)
+
+
+ANSWER_DEADLINE_S = 120.0
+"""The longest an answer may take to come in whole, however it trickles (the per-read
+timeout alone lets a server that sends a byte every few seconds hold a request for ever)."""
 
 
 def default_timeout() -> httpx.Timeout:
@@ -94,6 +100,7 @@ class ApiClient:
         retry: RetryPolicy | None = None,
         max_in_flight: int = 4,
         sleep: Sleep = asyncio.sleep,
+        answer_deadline: float = ANSWER_DEADLINE_S,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._key = key
@@ -101,6 +108,7 @@ class ApiClient:
         self._retry = retry or RetryPolicy()
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._sleep = sleep
+        self._answer_deadline = answer_deadline
         self._quiet_until = 0.0
         """A 429's Retry-After holds every request of this client, not only the one that
         got it: the limit is the account's (monotonic time)."""
@@ -172,9 +180,26 @@ class ApiClient:
         """The account's balance in USD."""
         return _parsed(await self._send("GET", BALANCE_PATH), balance_usd)
 
-    async def ledger(self, *, since: float, cursor: str | None, limit: int = 100) -> LedgerPage:
-        """One page of the ledger, newest first, from `since` on."""
-        params = query_pairs({"from": iso8601(since), "limit": str(limit), "cursor": cursor})
+    async def ledger(
+        self,
+        *,
+        since: float,
+        cursor: str | None,
+        direction: str | None = None,
+        kind: str | None = None,
+        limit: int = 100,
+    ) -> LedgerPage:
+        """One page of the ledger, newest first, from `since` on; only entries of
+        `direction` (CHARGE, TOPUP) and of type `kind` (MODEL_USAGE, REFUND), when given."""
+        params = query_pairs(
+            {
+                "from": iso8601(since),
+                "direction": direction,
+                "type": kind,
+                "limit": str(limit),
+                "cursor": cursor,
+            }
+        )
         return _parsed(await self._send("GET", LEDGER_PATH, params=params), ledger_page)
 
     async def request_log(
@@ -208,43 +233,71 @@ class ApiClient:
         if method == "POST":
             headers["Content-Type"] = "application/json"
         url = self.base_url + path
+        try:
+            request = self._http.build_request(method, url, headers=headers, **kwargs)
+        except _NOT_BUILT as error:
+            raise NetworkError(network_sentence(error, sent=False), sent=False) from None
         async with self._in_flight:
             while (wait := self._quiet_until - time.monotonic()) > 0:
                 await self._sleep(wait)
-            try:
-                request = self._http.build_request(method, url, headers=headers, **kwargs)
-                response = await self._read_bounded(request)
-            except _NEVER_SENT as error:
-                raise NetworkError(network_sentence(error, sent=False), sent=False) from None
-            except httpx.TransportError as error:
-                raise NetworkError(network_sentence(error, sent=True), sent=True) from None
+            response = await self._exchange(request)
         if response.is_success or (not_modified_ok and response.status_code == 304):
             return response
-        refusal = error_from_response(response.status_code, response.text, response.headers)
+        refusal = error_from_response(response.status_code, text_of(response), response.headers)
         if isinstance(refusal, RateLimitedError) and refusal.retry_after:
             quiet = time.monotonic() + min(refusal.retry_after, MAX_RETRY_AFTER)
             self._quiet_until = max(self._quiet_until, quiet)
         raise refusal
 
-    async def _read_bounded(self, request: httpx.Request) -> httpx.Response:
-        """Send, and read the answer up to MAX_ANSWER_BYTES (BadResponseError beyond)."""
-        response = await self._http.send(request, stream=True)
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` and read its answer, up to MAX_ANSWER_BYTES and within the
+        answer's deadline. Only a failure to connect is "never sent" (NetworkError with
+        sent=False); whatever happens from the first byte written on means the service may
+        have the request: NetworkError(sent=True), or BadResponseError for an answer that
+        came but cannot be taken in."""
         try:
-            body = bytearray()
-            async for chunk in response.aiter_bytes():  # decoded: the cap holds after gzip
-                body += chunk
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise BadResponseError(
-                        f"Its answer was larger than {MAX_ANSWER_BYTES // 1024} KB, far more "
-                        "than the API ever sends, and was not read.",
-                        status=response.status_code,
-                    )
+            response = await self._http.send(request, stream=True)
+        except _NOT_WRITTEN as error:
+            raise NetworkError(network_sentence(error, sent=False), sent=False) from None
+        except httpx.TransportError as error:
+            raise NetworkError(network_sentence(error, sent=True), sent=True) from None
+        try:
+            async with asyncio.timeout(self._answer_deadline):
+                body = await _read_bounded(response)
+        except TimeoutError as error:
+            raise NetworkError(network_sentence(error, sent=True), sent=True) from None
+        except httpx.DecodingError:
+            raise BadResponseError(
+                "Its answer could not be decoded (it says it is compressed, and is not).",
+                status=response.status_code,
+            ) from None
+        except httpx.TransportError as error:
+            raise NetworkError(network_sentence(error, sent=True), sent=True) from None
         finally:
             await response.aclose()
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-encoding"]
-        return httpx.Response(
-            response.status_code, headers=headers, content=bytes(body), request=request
-        )
+        # Rebuilt from the header bytes as they came (never re-encoded from decoded text),
+        # without Content-Encoding: the body is decoded already.
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() != b"content-encoding"]
+        return httpx.Response(response.status_code, headers=headers, content=body, request=request)
+
+
+async def _read_bounded(response: httpx.Response) -> bytes:
+    """The answer's body, decoded, up to MAX_ANSWER_BYTES (BadResponseError beyond)."""
+    body = bytearray()
+    async for chunk in response.aiter_bytes():  # decoded: the cap holds after gzip
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            raise BadResponseError(
+                f"Its answer was larger than {MAX_ANSWER_BYTES // 1024} KB, far more "
+                "than the API ever sends, and was not read.",
+                status=response.status_code,
+            )
+    return bytes(body)
+
+
+def text_of(response: httpx.Response) -> str:
+    """The answer's body as text, whatever charset it claims (UTF-8, bad bytes replaced)."""
+    return response.content.decode("utf-8", errors="replace")
 
 
 def _generation(response: httpx.Response) -> Generation:
@@ -266,7 +319,7 @@ def _parsed(response: httpx.Response, parse: Callable[[Any], T]) -> T:
     except (ValueError, MalformedBodyError, RecursionError) as error:
         if isinstance(error, RecursionError):
             error = MalformedBodyError("it is nested too deeply")
-        snippet = bounded(" ".join(response.text[:400].split()), 120)
+        snippet = bounded(" ".join(text_of(response)[:400].split()), 120)
         raise BadResponseError(
             f"Its answer could not be read ({error}): {snippet!r}",
             status=response.status_code,
@@ -286,8 +339,9 @@ _NETWORK_SENTENCES: tuple[tuple[type[Exception], str], ...] = (
     (httpx.InvalidURL, "The address could not be built from the base URL"),
     (httpx.LocalProtocolError, "The request could not be built: a header (the API key?) "
      "holds characters HTTP does not allow"),
-    (UnicodeEncodeError, "The request could not be built: a header (the API key?) holds "
+    (UnicodeError, "The request could not be built: a header (the API key?) holds "
      "characters HTTP does not allow"),
+    (TimeoutError, "The service's answer did not come in whole in time"),
     (httpx.ReadTimeout, "The service did not answer in time"),
     (httpx.WriteTimeout, "Sending the request took too long"),
     (httpx.RemoteProtocolError, "The connection closed without a proper answer"),

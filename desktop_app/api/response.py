@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from desktop_app.domain.money import CREDITS_PER_USD
+
+log = logging.getLogger(__name__)
+
+MAX_CHARGE_USD = 10_000.0
+"""No one clip costs more: a reported figure past it is not a charge (noted, ignored)."""
 
 
 class GenerationStatus(StrEnum):
@@ -56,19 +65,19 @@ class Generation:
     """`x-aimlapi-usd-spent`, when the answer carried it."""
 
     def with_usage_headers(self, headers: Mapping[str, str]) -> Generation:
-        """Add what the usage headers say (credits only where the body had none)."""
-        credits = _credits({"usage": {"credits_used": headers.get("x-aimlapi-credits-used")}})
-        usd = headers.get("x-aimlapi-usd-spent", "")
-        try:
-            usd_spent = float(usd) if usd and len(usd) < 32 else None
-        except ValueError:
-            usd_spent = None
+        """Add what the usage headers say: credits only where the body had none, dollars
+        where the body had none (the body wins when both are valid: both are logged when
+        they differ)."""
+        credits = reported_credits(headers.get("x-aimlapi-credits-used"))
+        usd = reported_usd(headers.get("x-aimlapi-usd-spent"))
+        if self.usd_spent is not None and usd is not None and abs(self.usd_spent - usd) > 1e-9:
+            log.info("usd_spent: body %s, header %s; the body's is kept", self.usd_spent, usd)
         inference_id = headers.get("x-inference-id")
         return replace(
             self,
             credits_used=self.credits_used if self.credits_used is not None else credits,
             inference_id=inference_id[:256] if inference_id else None,
-            usd_spent=usd_spent,
+            usd_spent=self.usd_spent if self.usd_spent is not None else usd,
         )
 
     @property
@@ -95,7 +104,8 @@ class Generation:
             status=bounded(str(status), 60) if status is not None else "",
             video_url=_video_url(body.get("video")),
             failure=_failure(body.get("error")),
-            credits_used=_credits(body.get("meta")),
+            credits_used=reported_credits(_usage(body.get("meta")).get("credits_used")),
+            usd_spent=reported_usd(_usage(body.get("meta")).get("usd_spent")),
         )
 
 
@@ -131,20 +141,41 @@ def _failure(error: Any) -> GenerationFailure | None:
     return None
 
 
-def _credits(meta: Any) -> int | None:
-    if not isinstance(meta, Mapping):
+def _usage(meta: Any) -> Mapping[str, Any]:
+    usage = meta.get("usage") if isinstance(meta, Mapping) else None
+    return usage if isinstance(usage, Mapping) else {}
+
+
+def _finite(value: Any) -> float | None:
+    """A finite number from a JSON number or a short numeric text; None otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    usage = meta.get("usage")
-    if not isinstance(usage, Mapping):
+    if isinstance(value, str) and len(value) > 32:
         return None
-    credits = usage.get("credits_used")
-    if isinstance(credits, bool):
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
         return None
-    if isinstance(credits, int | float):
-        return int(credits)
-    if isinstance(credits, str) and credits.isdigit():
-        return int(credits)
-    return None
+    return number if math.isfinite(number) else None
+
+
+def reported_usd(value: Any) -> float | None:
+    """A charge the service reports, in dollars: above 0 and at most MAX_CHARGE_USD; None
+    for anything else (0 and less are no charge; more is noted and ignored)."""
+    usd = _finite(value)
+    if usd is None or usd <= 0:
+        return None
+    if usd > MAX_CHARGE_USD:
+        log.info("a reported charge of $%.2f for one clip is not a charge: ignored", usd)
+        return None
+    return usd
+
+
+def reported_credits(value: Any) -> int | None:
+    """The credits the service reports, within the same bounds as `reported_usd`."""
+    credits = _finite(value)
+    usd = reported_usd(credits / CREDITS_PER_USD) if credits is not None else None
+    return round(usd * CREDITS_PER_USD) if usd is not None else None
 
 
 def link_expiry(url: str) -> float | None:

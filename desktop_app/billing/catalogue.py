@@ -49,6 +49,8 @@ class PriceCatalogue:
         keeps the cached one: the app goes on with it, or with "price unknown"."""
         now = self._clock()
         cached = self._cached
+        if cached is not None and (self._table is None or not self._table.follows_the_rules):
+            cached = None  # a cached body that fails the price rules: asked for anew, whole
         if cached and not force and cached.fresh(now, REVALIDATE_EVERY):
             return
         try:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from dataclasses import dataclass
 
 from desktop_app.api.account import LedgerEntry
 from desktop_app.api.client import ApiClient
+from desktop_app.api.response import reported_credits, reported_usd
 from desktop_app.domain.errors import ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
@@ -26,8 +26,9 @@ from desktop_app.store.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 
-MAX_PAGES = 10
-"""Ledger pages read per look (100 entries each): enough for a busy hour."""
+MAX_PAGES = 1_000
+"""A bound on the pages of one look (100 entries each), against a ledger that never ends;
+a look reads every page from the job's start on, whatever the account's traffic."""
 MAX_RUN = 3 * 3600.0
 """How long before it ended a job may have been created (a slow queue and a download)."""
 
@@ -101,26 +102,47 @@ class ChargeFinder:
         return [job for job in self._history.all(JobFilter(since=since)) if self.wanted(job)]
 
     async def _look(self, job: Job) -> int | None:
-        """The credits the ledger charged for the job; None while no usable entry is
-        there. An entry whose amount is not a charge (not finite, zero, negative) is left
-        out of spending and noted once in the job's history."""
-        since = (job.submitted_at or job.created_at) - 300
-        cursor: str | None = None
+        """The credits the ledger charged for the job, less what it refunded (0 for a job
+        refunded whole); None while no usable charge is there. An entry whose amount is
+        not a charge (not finite, zero, negative) is left out of spending and noted once in
+        the job's history."""
         try:
-            for _ in range(MAX_PAGES):
-                page = await self._client.ledger(since=since, cursor=cursor)
-                for entry in page.entries:
-                    if entry.reference_id == job.generation_id and entry.direction == "CHARGE":
-                        credits = charged_credits(entry)
-                        if credits is not None:
-                            return credits
-                        self._note_ignored(job, entry)
-                cursor = page.next_cursor
-                if cursor is None:
-                    return None
+            charges = await self._entries(job, direction="CHARGE", kind="MODEL_USAGE")
+            charged = None
+            for entry in charges:
+                credits = charged_credits(entry)
+                if credits is None:
+                    self._note_ignored(job, entry)
+                else:
+                    charged = (charged or 0) + credits
+            if charged is None:
+                return None
+            refunds = await self._entries(job, direction=None, kind="REFUND")
+            refunded = sum(credits for e in refunds if (credits := charged_credits(e)))
         except WanStudioError as error:
             log.info("ledger not readable now: %s", error.explain())
-        return None
+            return None
+        if refunded:
+            self._service.note_refund(job.id, min(refunded, charged))
+        return max(0, charged - refunded)
+
+    async def _entries(self, job: Job, *, direction: str | None, kind: str) -> list[LedgerEntry]:
+        """The job's entries of one kind: every page from its start on (the ledger's
+        filters keep other kinds out), however many other jobs the account ran."""
+        since = (job.submitted_at or job.created_at) - 300
+        found: list[LedgerEntry] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            page = await self._client.ledger(
+                since=since, cursor=cursor, direction=direction, kind=kind
+            )
+            found += [e for e in page.entries if e.reference_id == job.generation_id]
+            cursor = page.next_cursor
+            if cursor is None or cursor in seen:
+                break
+            seen.add(cursor)
+        return list(dict.fromkeys(found))  # an entry shown on two pages counts once
 
     def _note_ignored(self, job: Job, entry: LedgerEntry) -> None:
         if job.id not in self._noted:
@@ -129,9 +151,9 @@ class ChargeFinder:
 
 
 def charged_credits(entry: LedgerEntry) -> int | None:
-    """The credits a ledger entry charged: a positive, finite amount, or None."""
+    """The credits a ledger entry moved: a positive amount of at most MAX_CHARGE_USD
+    (credits where given, else dollars), or None."""
     if entry.credits is not None:
-        return entry.credits if entry.credits > 0 else None
-    if entry.usd is not None and math.isfinite(entry.usd) and entry.usd > 0:
-        return usd_to_credits(entry.usd)
-    return None
+        return reported_credits(entry.credits)
+    usd = reported_usd(entry.usd)
+    return usd_to_credits(usd) if usd is not None else None

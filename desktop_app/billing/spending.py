@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from desktop_app.domain.money import format_usd
 from desktop_app.domain.pricing import Quote, SpendingLimitError, check_daily_limit
@@ -22,7 +22,9 @@ from desktop_app.store.queries import HistoryQueries
 
 
 def start_of_today(now: float | None = None) -> float:
-    day = datetime.fromtimestamp(time.time() if now is None else now)
+    """When "today" began: 00:00 UTC. One definition for every process, whatever time zone
+    it runs in (the daily limit would otherwise count the same jobs differently)."""
+    day = datetime.fromtimestamp(time.time() if now is None else now, UTC)
     return day.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
 
 

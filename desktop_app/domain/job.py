@@ -252,13 +252,14 @@ class Job:
     def spending_usd(self) -> float:
         """What it counts towards today's spending (the daily limit): the ledger's charge
         where known; nothing for a job that ended without a clip and with no charge; else
-        its cost, else what the limit counted when it was sent."""
+        the most of its quote, what the service reported and what the limit counted when
+        it was sent: until the ledger speaks, no answer lowers what a job counts."""
         if self.charged_credits is not None:
             return credits_to_usd(self.charged_credits)
         if self.state in UNCHARGED_UNLESS_LEDGER:
             return 0.0
-        cost = self.cost()
-        return cost.usd if cost is not None else (self.counted_usd or 0.0)
+        reported = credits_to_usd(self.credits_used) if self.credits_used is not None else 0.0
+        return max(self.estimate_usd or 0.0, reported, self.counted_usd or 0.0)
 
     def actions(self) -> frozenset[JobAction]:
         """What a creator may do with this job now."""

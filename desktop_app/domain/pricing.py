@@ -31,6 +31,10 @@ SOURCE_WORDS = {
     PriceSource.UNKNOWN: "price unknown",
 }
 
+MIN_USD_PER_UNIT = 0.001
+"""No video is priced below a tenth of a cent a second or a clip (Wan 2.6 costs about $0.15
+a second): a catalogue price under it is no price."""
+
 PER_SECOND_UNITS = frozenset({"second", "seconds", "sec", "s"})
 PER_CLIP_UNITS = frozenset({"video", "generation", "request", "clip", "item"})
 
@@ -60,6 +64,14 @@ class PriceTable:
 
     kind: str
     rows: tuple[PriceVariant, ...] = ()
+    refused: int = 0
+    """Rows of the answer that failed the price rules (not a number, under the floor)."""
+
+    @property
+    def follows_the_rules(self) -> bool:
+        """Every row passed the price rules (a `variable` table has none to pass): a kept
+        answer with a refused row is asked for anew, never revalidated."""
+        return self.refused == 0 and (self.kind == "variable" or bool(self.rows))
 
     def usd_for(self, request: GenerationRequest) -> float | None:
         """What one clip of `request` costs, or None when the table cannot say."""

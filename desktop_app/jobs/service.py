@@ -270,6 +270,11 @@ class JobService:
         detail = {"usd": usd if usd is None or math.isfinite(usd) else str(usd), "credits": credits}
         self._apply(job_id, JobChange(event=("ledger_entry_ignored", detail)))
 
+    def note_refund(self, job_id: str, credits: int) -> None:
+        """The ledger refunded (part of) the job's charge: said in its history; the charge
+        recorded next is net of it."""
+        self._apply(job_id, JobChange(event=("refunded", {"credits": credits})))
+
     def record_charge(self, job_id: str, credits: int) -> Job:
         """What the provider's ledger charged for the job (0: confirmed not charged)."""
         change = JobChange(charged_credits=credits, event=("charged", {"credits": credits}))

@@ -87,6 +87,10 @@ class Account:
     log_model_name: str = MODEL_ID
     """How the request log names the model (a live log has named it otherwise)."""
     accepted: list[Accepted] = field(default_factory=list)
+    refunds: dict[str, float] = field(default_factory=dict)
+    """Generation id: dollars refunded, a REFUND entry just after its charge."""
+    other_charges: int = 0
+    """Charges of other generations, newer than every job's own (a busy account)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def accept(self, entry: Accepted) -> None:
@@ -102,32 +106,32 @@ class Account:
             ]
 
     def balance(self) -> dict[str, Any]:
-        spent = sum(a.charge_usd for a in self._charged(time.time()))
+        charged = self._charged(time.time())
+        spent = sum(a.charge_usd - self.refunds.get(a.generation_id, 0.0) for a in charged)
         return {"current_balance": round(self.starting_balance - spent, 6), "currency": "USD"}
 
     def ledger(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """Newest first, filtered by time, `direction` and `type` as documented."""
+        now = time.time()
         start = _time_param(query, "from")
         end = _time_param(query, "to")
-        charged = [
-            a
-            for a in sorted(self._charged(time.time()), key=lambda a: -a.completes_at)
-            if (start is None or a.completes_at + self.ledger_delay >= start)
-            and (end is None or a.completes_at + self.ledger_delay <= end)
-        ]
-        entries: list[dict[str, Any]] = [
-            {
-                "id": f"tx-{a.generation_id[-12:]}",
-                "created_at": iso(a.completes_at + self.ledger_delay),
-                "direction": "CHARGE",
-                "type": "MODEL_USAGE",
-                "amount": {
-                    "usd": a.charge_usd,
-                    "credits": round(a.charge_usd * CREDITS_PER_USD),
-                },
-                "model": MODEL_ID,
-                "reference_id": a.generation_id,
-            }
-            for a in charged
+        with self.lock:
+            newest = max((a.completes_at for a in self.accepted), default=now)
+        every = [
+            *(_entry(a.generation_id, a.completes_at + self.ledger_delay, a.charge_usd)
+              for a in self._charged(now)),
+            *(_entry(a.generation_id, a.completes_at + self.ledger_delay + 1, usd, "REFUND")
+              for a in self._charged(now) if (usd := self.refunds.get(a.generation_id))),
+            *(_entry(f"other-{n}", newest + self.ledger_delay + 2 + n / 1000, 0.75)
+              for n in range(self.other_charges)),
+        ]  # fmt: skip
+        wanted = {name: set(query.get(name, [])) for name in ("direction", "type")}
+        entries = [
+            e
+            for e in sorted(every, key=lambda e: -parse_iso_or_zero(e["created_at"]))
+            if (start is None or parse_iso_or_zero(e["created_at"]) >= start)
+            and (end is None or parse_iso_or_zero(e["created_at"]) <= end)
+            and all(not values or e[name] in values for name, values in wanted.items())
         ]
         offset = int((query.get("cursor") or ["0"])[0] or 0)
         limit = _limit(query)
@@ -167,6 +171,23 @@ class Account:
 
     def deprecations(self) -> dict[str, Any]:
         return {"data": [self.deprecation] if self.deprecation else []}
+
+
+def _entry(reference_id: str, at: float, usd: float, kind: str = "MODEL_USAGE") -> dict[str, Any]:
+    refund = kind == "REFUND"
+    return {
+        "id": f"tx-{kind[:1]}-{reference_id[-12:]}",
+        "created_at": iso(at),
+        "direction": "TOPUP" if refund else "CHARGE",
+        "type": kind,
+        "amount": {"usd": usd, "credits": round(usd * CREDITS_PER_USD)},
+        "model": MODEL_ID,
+        "reference_id": reference_id,
+    }
+
+
+def parse_iso_or_zero(text: str) -> float:
+    return parse_iso(text) or 0.0
 
 
 def _limit(query: dict[str, list[str]]) -> int:

@@ -72,10 +72,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> None:
+        headers = dict(headers or {})
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Type", headers.pop("Content-Type", content_type))
         self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -164,10 +165,19 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             self._drop()
             return
         credits = CREDITS_PER_SECOND[body.get("resolution", "1080p")] * body.get("duration", 10)
+        headers = _usage_headers(generation_id, credits)
+        reported: object = credits
+        if fault is not None:
+            headers.update(fault.answer_headers)
+            reported = credits if fault.answer_credits is None else fault.answer_credits
         self._json(
             201,
-            {"id": generation_id, "status": "queued", "meta": {"usage": {"credits_used": credits}}},
-            _usage_headers(generation_id, credits),
+            {
+                "id": generation_id,
+                "status": "queued",
+                "meta": {"usage": {"credits_used": reported}},
+            },
+            headers,
         )
 
     def do_GET(self) -> None:

@@ -32,7 +32,7 @@ from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
 from desktop_app.store.checkpoints import SETTLE_SECONDS, Checkpoints
 from desktop_app.store.errors import ForeignDatabaseError, JobNotFoundError, storage_error
-from desktop_app.store.money import SpendingSnapshot
+from desktop_app.store.money import SpendingSnapshot, keep_spending_of
 from desktop_app.store.rows import dumps, job_from_row, request_columns
 from desktop_app.store.schema import is_ours, migrate
 
@@ -263,7 +263,9 @@ class JobJournal:
         return self.get(job_id)
 
     def forget(self, job_id: str) -> None:
+        """The job leaves the history; what it cost stays in its day's spending."""
         with self._transaction() as db:
+            keep_spending_of(db, job_id)
             db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
 
     def _event(

@@ -22,7 +22,8 @@ COST_USD = (
 SPENDING_USD = (
     f"(CASE WHEN charged_credits IS NOT NULL THEN {_CHARGED}"
     f" WHEN state IN ({_ENDED_WITHOUT_CLIP}) THEN 0.0"
-    f" ELSE COALESCE(estimate_usd, {_REPORTED}, counted_usd, 0.0) END)"
+    f" ELSE MAX(COALESCE(estimate_usd, 0.0), COALESCE({_REPORTED}, 0.0),"
+    f" COALESCE(counted_usd, 0.0)) END)"
 )
 """`Job.spending_usd` in SQL."""
 
@@ -30,11 +31,22 @@ _SEEN_PRICE = f"MAX(COALESCE({_CHARGED}, 0), COALESCE(estimate_usd, 0), COALESCE
 
 
 def spent_since(db: sqlite3.Connection, since: float) -> float:
-    """Dollars spent or committed by jobs created since `since`."""
+    """Dollars spent or committed by jobs created since `since`, forgotten ones included."""
     row = db.execute(
-        f"SELECT COALESCE(SUM({SPENDING_USD}), 0) FROM jobs WHERE created_at >= ?", (since,)
-    ).fetchone()
-    return float(row[0])
+        f"SELECT COALESCE(SUM({SPENDING_USD}), 0) FROM jobs WHERE created_at >= ?"
+        " UNION ALL SELECT COALESCE(SUM(usd), 0) FROM forgotten_spending WHERE created_at >= ?",
+        (since, since),
+    ).fetchall()
+    return float(sum(value for (value,) in row))
+
+
+def keep_spending_of(db: sqlite3.Connection, job_id: str) -> None:
+    """Before a job's row goes: what it counts towards spending, kept under its day."""
+    db.execute(
+        f"INSERT OR REPLACE INTO forgotten_spending (job_id, created_at, usd)"
+        f" SELECT id, created_at, {SPENDING_USD} FROM jobs WHERE id = ?",
+        (job_id,),
+    )
 
 
 def highest_price_usd(db: sqlite3.Connection, resolution: str, duration: int) -> float | None:

@@ -152,6 +152,17 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT OR REPLACE INTO job_changes (job_id) VALUES (new.id);
     END;
     """,
+    # 5: what forgotten jobs count towards spending: forgetting hides a job from the
+    # history, and its cost stays in the day it was sent (the service still renders and
+    # charges it).
+    """
+    CREATE TABLE forgotten_spending (
+        job_id TEXT PRIMARY KEY,
+        created_at REAL NOT NULL,
+        usd REAL NOT NULL
+    );
+    CREATE INDEX forgotten_spending_created_at ON forgotten_spending (created_at);
+    """,
 )
 
 

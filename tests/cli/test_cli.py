@@ -36,10 +36,11 @@ def wan(
     key: str | None = TEST_KEY,
     base_url: str | None = None,
     timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "desktop_app", *command(home, base_url), *args],
-        env=cli_env(**({"AIMLAPI_KEY": key} if key else {})),
+        env=cli_env(**({"AIMLAPI_KEY": key} if key else {}), **(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -114,11 +114,18 @@ def test_a_jobs_cost_is_the_best_known_and_says_where_it_comes_from() -> None:
 
 
 def test_what_a_job_counts_towards_todays_spending() -> None:
-    running = make(JobState.GENERATING, estimate_usd=1.5, credits_used=3_150_000)
+    running = make(JobState.GENERATING, estimate_usd=1.5, credits_used=2_000_000)
     assert running.spending_usd() == 1.5  # the quote while no charge is known
+    # A report above the quote raises it; the ledger's charge, once known, is the truth.
+    assert replace(running, credits_used=3_150_000).spending_usd() == 1.575
     assert replace(running, charged_credits=3_000_000).spending_usd() == 1.5
     assert make(JobState.UNKNOWN, estimate_usd=1.5).spending_usd() == 1.5  # may be billed
-    assert make(JobState.QUEUED, counted_usd=2.25).spending_usd() == 2.25  # no price known
+    # No price known: what the limit counted is a floor no report of the service lowers.
+    counted = make(JobState.QUEUED, counted_usd=2.25)
+    assert counted.spending_usd() == 2.25
+    assert replace(counted, credits_used=0).spending_usd() == 2.25
+    assert replace(counted, credits_used=-10_000_000).spending_usd() == 2.25
+    assert replace(counted, credits_used=6_000_000).spending_usd() == 3.0
     for ended in (JobState.FAILED, JobState.LOST, JobState.REJECTED):
         job = make(ended, estimate_usd=1.5, credits_used=3_150_000)
         assert job.spending_usd() == 0.0  # no clip and no charge: nothing
