@@ -17,9 +17,14 @@ _SIGNED_QUERY = re.compile(
 """The parts of a signed result link that let anyone download the clip."""
 
 
+_BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
+"""A bearer token, as a service that echoes a request's headers would show it."""
+
+
 def unsigned(text: str) -> str:
-    """`text` with the signatures of signed links taken out."""
-    return _SIGNED_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+    """`text` with the signatures of signed links and bearer tokens taken out."""
+    text = _SIGNED_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+    return _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -42,16 +47,19 @@ class SecretRedactor(logging.Filter):
         if secret:
             self._secrets.add(secret)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = unsigned(record.getMessage())
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        exc_text = unsigned(record.exc_text or "")
+    def redact(self, text: str) -> str:
+        """`text` with every registered secret, bearer token and link signature taken out:
+        what comes from outside passes here before it is journaled or shown."""
+        text = unsigned(text)
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-            exc_text = exc_text.replace(secret, REDACTED)
-        record.msg, record.args = text, None
-        record.exc_text = exc_text or None
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args = self.redact(record.getMessage()), None
+        record.exc_text = self.redact(record.exc_text or "") or None
         return True
 
 

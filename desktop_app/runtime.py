@@ -33,7 +33,7 @@ from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_
 from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.jobs.service import JobService
 from desktop_app.lifecycle import JobLifecycle
-from desktop_app.logs import SecretRedactor
+from desktop_app.logs import SecretRedactor, unsigned
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
 from desktop_app.secrets.active_key import ActiveKey
@@ -131,7 +131,9 @@ class Runtime:
             redactor,
             demo_key=ApiKey(DEMO_KEY) if options.demo else None,
         )
-        self.journal = JobJournal(self.paths.journal)
+        self.journal = JobJournal(
+            self.paths.journal, redact=redactor.redact if redactor is not None else unsigned
+        )
         self.history = HistoryQueries(self.paths.journal)
         self._http_clients: list[httpx.AsyncClient] = []
         self._started = time.time()
@@ -228,7 +230,9 @@ class Runtime:
     def references(self) -> ReferencePreparer:
         """Clips from this computer become links: through the creator's storage, or in
         demo mode through the simulator."""
-        return ReferencePreparer(self._clip_host())
+        config = self.storage_config
+        problem = config.problem() if config.endpoint else None
+        return ReferencePreparer(self._clip_host(), why_none=problem)
 
     def _clip_host(self) -> ClipHost | None:
         if self.simulator is not None:

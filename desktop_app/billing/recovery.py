@@ -2,10 +2,12 @@
 provider's request log, matched by the X-Client-Request-Id it was sent with.
 
 Found: its `inference_id` is the generation id, and the job is followed like any other.
-Not found once a grace period after the submission has passed (the log can lag): the
-service never received it, and the job becomes `rejected`, so sending it again is safe.
-A log that cannot be read proves nothing: the job stays `unknown`. Nothing is ever
-POSTed again here.
+A failed row: the service refused it. Not found: the job stays `unknown` and says what is
+known (it may still be rendering; sending again may pay twice) until the horizon after its
+submission has passed (`LOG_HORIZON_S`, two hours: the provider documents that rows lag and
+that a video is charged when it completes, not when its row appears); only then was it
+never received, and the job becomes `rejected`. A log that cannot be read proves nothing.
+Nothing is ever POSTed again here.
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from desktop_app.api.account import LogRow
 from desktop_app.api.client import ApiClient
 from desktop_app.api.errors import RateLimitedError
 from desktop_app.domain.errors import WanStudioError
-from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.job import LOG_HORIZON_S, Job, JobState
 from desktop_app.domain.request import MODEL_ID
 from desktop_app.jobs.service import JobService
 from desktop_app.store.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 
-DEFAULT_GRACE = 900.0
+DEFAULT_GRACE = LOG_HORIZON_S
+NOT_IN_LOG_YET = (
+    "Not in the service's request log yet; it may still be rendering. Sending again may pay "
+    "twice; if the first one arrives, its clip is saved too."
+)
 NEVER_RECEIVED = (
     "The service never received it (it is not in the service's request log), so nothing "
     "was charged. Send again is safe."
@@ -83,6 +89,7 @@ class SubmissionRecovery:
                     return self._service.settle_found(job.id, row.inference_id)
                 if time.time() >= self.deadline(job):
                     return self._service.settle_not_accepted(job.id, NEVER_RECEIVED)
+                job = self._service.note_not_in_log_yet(job.id, NOT_IN_LOG_YET)
             if not wait:
                 return job
             left = self.deadline(job) - time.time()

@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 
+from desktop_app.billing.recovery import NOT_IN_LOG_YET
 from desktop_app.cli.commands import (
     EXIT_INVALID,
     EXIT_OK,
@@ -85,8 +86,8 @@ async def reconcile(args: argparse.Namespace, runtime: Runtime) -> int:
         if ended.state is JobState.UNKNOWN:
             left = max(0, runtime.recovery.deadline(ended) - time.time())
             print(
-                f"[{ended.id}] Not in the service's request log yet; it can still appear "
-                f"for {left:.0f} s. Run reconcile again later.",
+                f"[{ended.id}] {NOT_IN_LOG_YET} It can still appear in the log for "
+                f"{left:.0f} s. Run reconcile again later.",
                 file=sys.stderr,
             )
         settled.append(ended)

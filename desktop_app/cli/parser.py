@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from desktop_app.domain.job import LOG_HORIZON_S
 from desktop_app.domain.request import AspectRatio, Resolution, ShotType
 from desktop_app.meta import APP_NAME, COMMAND, VERSION
 
@@ -67,9 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--reconcile-grace",
         metavar="SECONDS",
         type=positive_float,
-        default=900.0,
+        default=LOG_HORIZON_S,
         help="how long after a submission whose answer was lost it may still appear in the "
-        "service's request log (default 900)",
+        f"service's request log (default {LOG_HORIZON_S:.0f})",
     )
     parser.add_argument(
         "--screenshot", metavar="FILE", help="window: open, settle, save a PNG of it, exit"

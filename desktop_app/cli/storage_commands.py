@@ -10,6 +10,7 @@ import sys
 
 from desktop_app.cli.commands import EXIT_INVALID, EXIT_OK
 from desktop_app.cli.output import print_json
+from desktop_app.domain.base_url import without_credentials
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.storage.config import StorageConfig, StorageNotSetUpError
@@ -75,7 +76,8 @@ async def storage_status(args: argparse.Namespace, runtime: Runtime) -> int:
     config = runtime.storage_config
     credentials = runtime.storage_keys.get() if config.problem() is None else None
     status = {
-        "endpoint": config.endpoint or None,
+        "endpoint": without_credentials(config.endpoint) if config.endpoint else None,
+        "problem": config.problem() if config.endpoint else None,
         "bucket": config.bucket or None,
         "region": config.region,
         "prefix": config.prefix,
@@ -97,7 +99,8 @@ async def storage_status(args: argparse.Namespace, runtime: Runtime) -> int:
     elif not config.endpoint:
         print("No storage is set up for clips from this computer: `wan-studio storage set`.")
     else:
-        print(f"Storage: {config.endpoint}, bucket {config.bucket} ({config.region}), "
+        endpoint = without_credentials(config.endpoint)
+        print(f"Storage: {endpoint}, bucket {config.bucket} ({config.region}), "
               f"objects under {config.prefix!r}, links valid {config.link_hours} h.")  # fmt: skip
         print(f"Keys: {credentials.source if credentials else 'missing'}.")
         if args.check:

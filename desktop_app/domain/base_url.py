@@ -61,23 +61,54 @@ def base_url_problem(url: str) -> str | None:
     return None
 
 
-def _form_problem(url: str) -> str | None:
-    """Why the address, though https://, cannot be a base URL: a part an API address never
-    has, or a port that does not exist."""
+def _form_problem(url: str, name: str = "The base URL") -> str | None:
+    """Why the address, though https://, cannot be a service's address (`name` says which):
+    a part such an address never has, or a port that does not exist."""
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
-        return "The base URL may not hold a user name or password (the key is sent apart)."
+        return f"{name} may not hold a user name or password (keys are sent apart)."
     if parts.query or url.rstrip("/").endswith("?"):
-        return "The base URL may not have a query (the part after ?)."
+        return f"{name} may not have a query (the part after ?)."
     if parts.fragment or "#" in url:
-        return "The base URL may not have a fragment (the part after #)."
+        return f"{name} may not have a fragment (the part after #)."
     try:
         port = parts.port
     except ValueError:
         port = -1
     if port is not None and not 1 <= port <= 65535:
-        return "The base URL's port must be a number from 1 to 65535."
+        return f"{name}'s port must be a number from 1 to 65535."
     return None
+
+
+def endpoint_problem(url: str) -> str | None:
+    """Why `url` cannot be the creator's storage endpoint (its keys sign every request to
+    it, and its address is in every reference link sent to the video service), or None:
+    the same rules as the base URL's."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "The storage endpoint is not a well-formed address."
+    secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host or ""))
+    if not host or not secure:
+        return (
+            "The storage endpoint must be an https:// address; only this computer "
+            "(localhost, 127.0.0.1, ::1) may use http://."
+        )
+    return _form_problem(url, "The storage endpoint")
+
+
+def without_credentials(url: str) -> str:
+    """`url` as it may be shown: a user name and password in it replaced by `***`."""
+    try:
+        parts = urlsplit(url)
+        has_credentials = parts.username is not None or parts.password is not None
+    except ValueError:
+        return "(not a well-formed address)"
+    if not has_credentials:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
 def _shown(text: str) -> str:

@@ -88,6 +88,12 @@ def check_transition(old: JobState, new: JobState) -> None:
         raise ForbiddenTransitionError(old, new)
 
 
+LOG_HORIZON_S = 7200.0
+"""How long after a submission whose answer was lost it may still appear in the provider's
+request log: the longest a video has been seen to take (8 min 42 s in the documentation's
+example; a long queue more) plus the log's lag, which the provider does not bound. Only
+after it does "not in the log" mean "never received"."""
+
 UNCHARGED_UNLESS_LEDGER = frozenset({JobState.REJECTED, JobState.FAILED, JobState.LOST})
 """Ended without a clip: they count towards spending only when the ledger shows a charge."""
 

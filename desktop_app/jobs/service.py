@@ -256,6 +256,17 @@ class JobService:
             event=("recovered", {"generation_id": generation_id}),
         ))  # fmt: skip
 
+    def note_not_in_log_yet(self, job_id: str, words: str) -> Job:
+        """An `unknown` submission is not in the request log yet: `words` say what that
+        means, on the job (written once, not at every look)."""
+        job = self._journal.get(job_id)
+        if job.error is not None and job.error.message == words:
+            return job
+        error = JobError(ErrorKind.NETWORK, words, category=ErrorCategory.NETWORK)
+        if job.error is not None:
+            error = replace(job.error, message=words)
+        return self._apply(job_id, JobChange(error=error))
+
     def settle_not_accepted(self, job_id: str, reason: str) -> Job:
         """An `unknown` submission the provider's request log shows was not accepted
         (absent after the grace period, or failed): nothing is charged, and sending it

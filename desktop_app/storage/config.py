@@ -5,9 +5,8 @@ before a clip is actually uploaded."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from desktop_app.domain.base_url import is_loopback_host
+from desktop_app.domain.base_url import endpoint_problem
 from desktop_app.domain.errors import ErrorKind, InvalidInputError, NetworkProblemError
 from desktop_app.domain.errors import ServiceRefusedError as _Refused
 
@@ -40,15 +39,7 @@ class StorageConfig:
         """Why this cannot be used, or None."""
         if not self.endpoint or not self.bucket:
             return "No storage is set up for local clips (an endpoint and a bucket)."
-        parts = urlsplit(self.endpoint)
-        if parts.scheme == "https" and parts.hostname:
-            return None
-        if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
-            return None
-        return (
-            "The storage endpoint must be an https:// address; only this computer "
-            "(localhost, 127.0.0.1, ::1) may use http://."
-        )
+        return endpoint_problem(self.endpoint)
 
 
 @dataclass(frozen=True)

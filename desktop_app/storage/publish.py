@@ -103,8 +103,18 @@ class PreparedRequest:
 
 
 class ReferencePreparer:
-    def __init__(self, host: ClipHost | None) -> None:
+    def __init__(self, host: ClipHost | None, *, why_none: str | None = None) -> None:
+        """`why_none`: with no host, why the storage set up cannot be used (else: none is)."""
         self._host = host
+        self._why_none = why_none
+
+    def _not_set_up(self, name: str) -> StorageNotSetUpError:
+        if self._why_none is not None:
+            return StorageNotSetUpError(
+                f"{name} is a clip on this computer, and your storage cannot be used: "
+                f"{self._why_none} Fix it with `wan-studio storage set` (or Settings › Storage)."
+            )
+        return StorageNotSetUpError(NOT_SET_UP.format(name=name))
 
     def check(self, request: GenerationRequest) -> list[tuple[int, ClipFacts]]:
         """Check every local clip of `request` (ClipFileError: the first that cannot be a
@@ -116,7 +126,7 @@ class ReferencePreparer:
                 assert path is not None
                 found.append((slot, inspect_clip(path)))
         if found and self._host is None:
-            raise StorageNotSetUpError(NOT_SET_UP.format(name=found[0][1].path.name))
+            raise self._not_set_up(found[0][1].path.name)
         return found
 
     async def prepare(
@@ -142,7 +152,7 @@ class ReferencePreparer:
         if not local:
             return PreparedRequest(request)
         if self._host is None:
-            raise StorageNotSetUpError(NOT_SET_UP.format(name=Path(local[0].path).name))
+            raise self._not_set_up(Path(local[0].path).name)
         urls = list(request.video_urls)
         fresh = []
         for remembered in local:

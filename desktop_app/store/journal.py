@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,12 @@ class JobJournal:
         lease_seconds: float = 90.0,
         clock: Clock = time.time,
         checkpoint_after: float = SETTLE_SECONDS,
+        redact: Callable[[str], str] = str,
     ) -> None:
+        """`redact` takes secrets out of the texts that came from outside (error messages,
+        statuses, event details) before they are written."""
         self.path = path
+        self._redact = redact
         self.owner = owner or new_owner_token()
         self.lease_seconds = lease_seconds
         self._clock = clock
@@ -237,6 +242,7 @@ class JobJournal:
 
         Raises ForbiddenTransitionError for a change of state the job's life does not allow.
         """
+        change = self._redacted(change)
         values = change.columns()
         if change.state is not None:
             values["state"] = change.state.value
@@ -261,6 +267,20 @@ class JobJournal:
             if change.event is not None:
                 self._event(db, job_id, change.event[0], change.state, dict(change.event[1]))
         return self.get(job_id)
+
+    def _redacted(self, change: JobChange) -> JobChange:
+        """`change` with its outside texts through `redact` (the result link excepted: its
+        signature is what downloads the clip)."""
+        redact = self._redact
+        error = change.error
+        if error is not None:
+            error = replace(error, message=redact(error.message))
+        status = redact(change.status_detail) if change.status_detail is not None else None
+        event = change.event
+        if event is not None:
+            kind, detail = event
+            event = (kind, {k: redact(v) if isinstance(v, str) else v for k, v in detail.items()})
+        return replace(change, error=error, status_detail=status, event=event)
 
     def forget(self, job_id: str) -> None:
         """The job leaves the history; what it cost stays in its day's spending."""

@@ -209,3 +209,33 @@ def test_in_demo_mode_a_local_clip_is_served_by_the_simulator(
     job = json.loads(done.stdout)
     [url] = job["request"]["video_urls"]
     assert "/local/" in url and url.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "words"),
+    [
+        ("http://AKIAEXAMPLE:s3cr3t-value@127.0.0.1:9000", "user name or password"),
+        ("https://AKIAEXAMPLE:s3cr3t-value@storage.example", "user name or password"),
+        ("https://storage.example/?token=s3cr3t-value", "query"),
+        ("https://storage.example/#s3cr3t-value", "fragment"),
+        ("https://storage.example:99999", "port must be a number from 1 to 65535"),
+    ],
+)
+def test_a_storage_endpoint_that_could_leak_or_break_is_refused_with_a_sentence(
+    tmp_path: Path, sim: Simulator, local_clip: Path, endpoint: str, words: str
+) -> None:
+    keys = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-used"}
+    refused = run(tmp_path, sim, "storage", "set", "--endpoint", endpoint, "--bucket", "b",
+                  **keys)  # fmt: skip
+    assert refused.returncode == 2 and words in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    # One saved by an earlier version is refused where it is used, and never shown whole.
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"storage_endpoint": endpoint, "storage_bucket": "b"}))
+    status = run(tmp_path, sim, "storage", "status", "--json", **keys)
+    assert status.returncode == 0, status.stderr
+    assert "s3cr3t-value" not in status.stdout or words in ("query", "fragment")
+    assert words in json.loads(status.stdout)["problem"]
+    sent = generate(tmp_path, sim, str(local_clip), **keys)
+    assert sent.returncode == 2 and words in sent.stderr and "Traceback" not in sent.stderr
+    assert sent_urls(sim) == []

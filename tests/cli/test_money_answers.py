@@ -14,8 +14,9 @@ import pytest
 
 from desktop_app.api.client import CATALOGUE_PATH
 from desktop_app.simulator import Fault, Simulator
-from tests.cli.test_cli import wan
+from tests.cli.test_cli import cli_env, wan
 from tests.cli.test_money_guard import REQUEST, limit, listed, posts
+from tests.conftest import TEST_KEY
 
 
 def catalogue(pricing: dict[str, object]) -> Fault:
@@ -200,3 +201,51 @@ def test_a_refunded_job_counts_nothing_and_says_so(tmp_path: Path, sim: Simulato
     assert "refunded" in [event["kind"] for event in shown["events"]]
     limit(tmp_path, 1.6)  # nothing spent today: one more fits
     assert wan(tmp_path, "generate", *REQUEST, base_url=sim.base_url).returncode == 0
+
+
+def test_a_lost_answer_whose_log_row_comes_late_is_never_called_never_received(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    """The request log names the job only once it is well under way (here 4 s; on the
+    service, as late as a video takes): until then the job says what is known."""
+    sim.account.log_delay = 4.0
+    sim.add_fault(Fault("create", accept_then_drop=True))
+    horizon = ("--reconcile-grace", "600")
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--base-url",
+             sim.base_url, "--poll-interval", "0.2", *horizon, *args],
+            env=cli_env(AIMLAPI_KEY=TEST_KEY), capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    lost = json.loads(run_cli("generate", *REQUEST, "--json").stdout)
+    assert lost["state"] == "unknown"
+    early = run_cli("reconcile", lost["id"], "--json")
+    assert early.returncode == 5, early.stderr
+    (job,) = json.loads(early.stdout)
+    assert job["state"] == "unknown"
+    assert "may still be rendering" in job["error"]["message"]
+    assert "Sending again may pay twice" in early.stderr
+    assert "never received" not in early.stdout + early.stderr
+    assert "safe" not in early.stdout + early.stderr
+    time.sleep(sim.account.log_delay)
+    found = run_cli("reconcile", lost["id"], "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)[0]["recovered"] is True
+    assert posts(sim) == 1
+
+
+def test_a_key_the_service_echoes_back_is_in_no_file_and_no_output(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    echo = f"Body validation error\nheaders: Authorization: Bearer {TEST_KEY}; key {TEST_KEY}"
+    sim.add_fault(Fault("create", status=400, message=echo))
+    refused = wan(tmp_path, "generate", *REQUEST, "--json", base_url=sim.base_url)
+    assert refused.returncode == 3, refused.stderr
+    shown = wan(tmp_path, "show", listed(tmp_path, sim)[0]["id"], "--json", base_url=sim.base_url)
+    outputs = refused.stdout + refused.stderr + shown.stdout + shown.stderr
+    assert "Body validation error" in outputs and "[redacted]" in outputs
+    assert TEST_KEY not in outputs
+    leaks = [p for p in tmp_path.rglob("*") if p.is_file() and TEST_KEY.encode() in p.read_bytes()]
+    assert leaks == []
