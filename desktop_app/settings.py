@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.errors import InvalidInputError
-from desktop_app.files import private_dir, write_atomically
+from desktop_app.files import open_regular, private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +117,11 @@ class SettingsFile:
 
     def _raw(self) -> tuple[dict[str, Any], SettingsProblem | None]:
         try:
-            with self.path.open("rb") as file:
+            with open_regular(self.path) as file:
                 data = file.read(MAX_SETTINGS_BYTES + 1)
         except FileNotFoundError:
+            if self.path.is_symlink():  # a link to nowhere: the limit must not quietly go
+                return {}, SettingsProblem(None, "is a link to a file that does not exist")
             return {}, None
         except OSError as error:
             return {}, SettingsProblem(None, f"cannot be read ({error.strerror or error})")

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.files import private_dir, write_atomically
+from desktop_app.files import open_regular, private_dir, write_atomically
+
+MAX_CACHE_BYTES = 4 << 20
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,8 @@ class CachedAnswer:
 
 def load(path: Path) -> CachedAnswer | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        with open_regular(path) as file:
+            raw = json.loads(file.read(MAX_CACHE_BYTES).decode("utf-8"))
         return CachedAnswer(raw["body"], raw.get("etag"), float(raw["checked_at"]))
     except FileNotFoundError:
         return None

@@ -37,8 +37,6 @@ def run_subcommand(args: argparse.Namespace, environ: dict[str, str]) -> int:
         print(storage_error(error, paths.log_file).explain(), file=sys.stderr)
         return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
     key_store = KeyStore(environ=environ)
-    if args.command == "key" and not (args.key_command == "status" and args.check):
-        return setup_commands.run_key(args, key_store, redactor, paths)
     options = RuntimeOptions(
         home=args.home,
         base_url=args.base_url,
@@ -51,7 +49,10 @@ def run_subcommand(args: argparse.Namespace, environ: dict[str, str]) -> int:
     # standard output (`wan-studio jobs >&-`) takes what is printed quietly.
     sys.stdout, sys.stderr = TerminalSafe(real_stdout), TerminalSafe(real_stderr)
     try:
-        code = run_command(args, options, environ, key_store, redactor)
+        if args.command == "key" and not (args.key_command == "status" and args.check):
+            code = setup_commands.run_key(args, key_store, redactor, paths)
+        else:
+            code = run_command(args, options, environ, key_store, redactor)
         sys.stdout.flush()
         return code
     except OutputFailedError as error:

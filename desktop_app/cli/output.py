@@ -104,7 +104,11 @@ class TerminalSafe(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        self._guarded(lambda: self._stream.write(terminal_text(text)))
+        shown = terminal_text(text)
+        encoding = getattr(self._stream, "encoding", None)
+        if encoding:  # a terminal that is not UTF-8 shows "?" for what it cannot show
+            shown = shown.encode(encoding, errors="replace").decode(encoding)
+        self._guarded(lambda: self._stream.write(shown))
         return len(text)
 
     def flush(self) -> None:

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 
 from desktop_app.domain.job import LOG_HORIZON_S
 from desktop_app.domain.request import AspectRatio, Resolution, ShotType
 from desktop_app.meta import APP_NAME, COMMAND, VERSION
 
+POLL_INTERVAL_RANGE = (0.1, 3600.0)
+RECONCILE_GRACE_RANGE = (0.5, 7 * 86_400.0)
 
-def positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
-    return value
+
+def seconds_within(low: float, high: float) -> Callable[[str], float]:
+    """An option's type: a number of seconds from `low` to `high` (inf, nan and the like
+    are refused with that range)."""
+
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not low <= value <= high:  # false for nan too
+            raise argparse.ArgumentTypeError(
+                f"must be a number of seconds from {low:g} to {high:g}"
+            )
+        return value
+
+    return seconds
 
 
 def add_request_options(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--poll-interval",
         metavar="SECONDS",
-        type=positive_float,
-        help="seconds between status checks (default: the setting, 15)",
+        type=seconds_within(*POLL_INTERVAL_RANGE),
+        help="seconds between status checks, 0.1 to 3600 (default: the setting, 15)",
     )
     parser.add_argument(
         "--demo", action="store_true", help="talk to a built-in simulator: no key, no cost"
@@ -67,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--reconcile-grace",
         metavar="SECONDS",
-        type=positive_float,
+        type=seconds_within(*RECONCILE_GRACE_RANGE),
         default=LOG_HORIZON_S,
         help="how long after a submission whose answer was lost it may still appear in the "
         f"service's request log (default {LOG_HORIZON_S:.0f})",

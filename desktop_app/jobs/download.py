@@ -27,7 +27,7 @@ from desktop_app.api.client import network_sentence
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.background import yield_to_foreground
 from desktop_app.domain.errors import ErrorKind, NetworkProblemError, StorageError
-from desktop_app.files import fsync_dir
+from desktop_app.files import CLIP_FILE, fsync_dir, new_dirs
 from desktop_app.jobs.naming import part_path
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,10 @@ class ClipDownloader:
 
     async def download(self, url: str, target: Path, progress: Progress) -> SavedClip:
         """Save `url` as `target`. Raises LinkExpiredError or DownloadError."""
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await asyncio.to_thread(new_dirs, target.parent)
+        except OSError as error:
+            raise _disk_error(error, target) from None
         part = part_path(target)
         hashed = _PartHash()
         retry_number = 0
@@ -343,7 +346,10 @@ class _PartWriter:
 
 
 def _open_part(part: Path, have: int) -> BinaryIO:
-    file = part.open("r+b" if have else "wb", buffering=0)
+    fd = os.open(part, os.O_RDWR | os.O_CREAT | (0 if have else os.O_TRUNC), CLIP_FILE)
+    if os.name == "posix":
+        os.fchmod(fd, CLIP_FILE)  # 0644 whatever the umask
+    file = os.fdopen(fd, "r+b", buffering=0)
     if have:
         file.seek(have)
         file.truncate()

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from desktop_app.files import private_dir, write_atomically
+from desktop_app.files import open_regular, private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +22,11 @@ class DraftStore:
     def load(self) -> dict[str, Any] | None:
         """The saved draft, or None when there is none or it cannot be read."""
         try:
-            if self.path.stat().st_size > MAX_DRAFT_BYTES:
+            with open_regular(self.path) as file:  # never a FIFO left there
+                text = file.read(MAX_DRAFT_BYTES + 1)
+            if len(text) > MAX_DRAFT_BYTES:
                 return None
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(text.decode("utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:

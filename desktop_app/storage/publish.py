@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.domain.references import LocalReference, local_path
 from desktop_app.domain.request import GenerationRequest, is_local_url
-from desktop_app.storage.clip_file import ClipFacts, file_sha256, inspect_clip
+from desktop_app.storage.clip_file import ClipFacts, ClipFileError, file_sha256, inspect_clip
 from desktop_app.storage.config import StorageNotSetUpError
 
 if TYPE_CHECKING:
@@ -122,9 +122,7 @@ class ReferencePreparer:
         found = []
         for slot, url in enumerate(request.video_urls, start=1):
             if is_local_url(url):
-                path = local_path(url)
-                assert path is not None
-                found.append((slot, inspect_clip(path)))
+                found.append((slot, inspect_clip(_path_of(url, slot))))
         if found and self._host is None:
             raise self._not_set_up(found[0][1].path.name)
         return found
@@ -160,3 +158,15 @@ class ReferencePreparer:
             urls[remembered.slot - 1] = url
             fresh.append(renewed)
         return PreparedRequest(replace(request, video_urls=tuple(urls)), tuple(fresh))
+
+
+def _path_of(url: str, slot: int) -> Path:
+    """The file a file: reference names; ClipFileError when it names another computer's."""
+    path = local_path(url)
+    if path is None:
+        raise ClipFileError(
+            f"Reference {slot} ({url[:120]!r}) is a file: link to another computer; "
+            "a reference is a clip on this computer (a path, or file:///path) or a public "
+            "http(s) link."
+        )
+    return path

@@ -4,6 +4,7 @@ a sentence and an exit code every time, never a traceback, never the key."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import stat
 import subprocess
@@ -18,6 +19,7 @@ from desktop_app.simulator import Fault, Simulator
 from desktop_app.store.errors import storage_error
 from desktop_app.store.journal import JobJournal
 from tests.cli.test_cli import PROMPT, REF, cli_env, command, wan
+from tests.conftest import TEST_KEY
 
 REQUEST = ("--prompt", PROMPT, "--ref", REF)
 
@@ -149,3 +151,90 @@ def test_the_rules_for_the_base_url_and_a_full_disk() -> None:
     assert base_url_problem("ftp://x") is not None
     full = storage_error(sqlite3.OperationalError("database or disk is full"), Path("/j"))
     assert full.explain().startswith("The disk is full")
+
+
+def test_a_file_link_to_another_computer_is_a_sentence(tmp_path: Path, sim: Simulator) -> None:
+    result = wan(tmp_path, "generate", "--prompt", PROMPT, "--ref", "file://otherhost/a.mp4",
+                 base_url=sim.base_url)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "another computer" in result.stderr and "Traceback" not in result.stderr
+    assert sim.count("POST", "/v2/video/generations") == 0
+
+
+def test_a_poll_interval_out_of_its_range_is_refused(tmp_path: Path, sim: Simulator) -> None:
+    for value in ("inf", "nan", "1e-300", "-1", "soon"):
+        result = subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--poll-interval",
+             value, "jobs"],
+            env=cli_env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 2, (value, result.stderr)
+        assert "from 0.1 to 3600" in result.stderr
+
+
+def test_key_status_into_a_full_output_is_a_sentence(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "key", "status"],
+            env=cli_env(AIMLAPI_KEY="sk-test-0123456789abcdef"), stdout=full,
+            stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 6, result.stderr
+    assert "could not be written" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_output_that_is_not_utf8_shows_what_it_can(tmp_path: Path, sim: Simulator) -> None:
+    made = wan(tmp_path, "generate", "--prompt", "character1 at the café", "--ref", REF,
+               base_url=sim.base_url)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "desktop_app", *command(tmp_path, sim.base_url), "jobs"],
+        env=cli_env(AIMLAPI_KEY=TEST_KEY, PYTHONIOENCODING="ascii"),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "caf?" in listed.stdout and "Traceback" not in listed.stderr
+
+
+def test_a_library_setting_that_names_a_file_is_a_sentence(tmp_path: Path, sim: Simulator) -> None:
+    not_a_folder = tmp_path / "clips"
+    not_a_folder.write_text("a file, not a folder")
+    (tmp_path / "settings.json").write_text(json.dumps({"library": str(not_a_folder)}))
+    result = wan(tmp_path, "generate", *REQUEST, "--wait", base_url=sim.base_url)
+    assert result.returncode == 6, result.stderr
+    assert "could not be saved" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_settings_that_are_a_dangling_link_or_a_fifo_stop_sending_and_never_hang(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    settings = tmp_path / "settings.json"
+    settings.symlink_to(tmp_path / "moved-away.json")
+    dangling = wan(tmp_path, "generate", *REQUEST, base_url=sim.base_url)
+    assert dangling.returncode == 2 and "does not exist" in dangling.stderr
+    settings.unlink()
+    os.mkfifo(settings)
+    listed = wan(tmp_path, "jobs", base_url=sim.base_url, timeout=30)  # no hang
+    assert listed.returncode == 0, listed.stderr
+    refused = wan(tmp_path, "generate", *REQUEST, base_url=sim.base_url, timeout=30)
+    assert refused.returncode == 2 and "not a regular file" in refused.stderr
+    assert sim.count("POST", "/v2/video/generations") == 0
+
+
+def test_under_umask_000_nothing_the_app_makes_is_writable_by_others(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    home = tmp_path / "new" / "home"
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_app", *command(home, sim.base_url), "generate",
+         *REQUEST, "--wait", "--json"],
+        env=cli_env(AIMLAPI_KEY=TEST_KEY), capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: os.umask(0),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    clip = Path(json.loads(done.stdout)["file"])
+    assert stat.S_IMODE(clip.stat().st_mode) == 0o644
+    made = [p for p in (tmp_path / "new").rglob("*") if p.is_dir() or p.name.endswith(".sqlite3")]
+    assert made and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in made), [
+        (str(p), oct(p.stat().st_mode)) for p in made
+    ]
