@@ -58,7 +58,7 @@ def run_subcommand(args: argparse.Namespace, environ: dict[str, str]) -> int:
     except OutputFailedError as error:
         # Standard output is full (`wan-studio jobs > /dev/full`): say so where it can be read.
         print(error.explain(), file=sys.stderr)
-        return commands.EXIT_FOR_CATEGORY[ErrorCategory.STORAGE]
+        return commands.error_code(error)
     except BrokenPipeError:
         # The reader went away (`wan-studio jobs | head`): nothing more to say to it.
         if real_stdout is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_app.cli.output import (
     UNKNOWN_ADVICE,
+    OutputFailedError,
     ProgressPrinter,
     UploadPrinter,
     cost,
@@ -46,9 +47,25 @@ EXIT_FOR_CATEGORY = {
     ErrorCategory.STORAGE: 6,
 }
 EXIT_INVALID = EXIT_FOR_CATEGORY[ErrorCategory.INVALID_INPUT]
+EXIT_SENT_NOT_REPORTED = 7
+"""The job was sent (and may cost money), but its outcome could not be printed: a script
+must not send it again."""
+
+
+class SentNotReportedError(OutputFailedError):
+    """The output failed after the job was sent: said on stderr with the jobs' ids."""
+
+    def __init__(self, failure: OutputFailedError, jobs: Sequence[Job]) -> None:
+        ids = ", ".join(job.id for job in jobs)
+        super().__init__(
+            f"{failure.explain()} The request WAS sent (job {ids}): do not send it again; "
+            f"`wan-studio show {jobs[0].id}` says how it goes."
+        )
 
 
 def error_code(error: WanStudioError) -> int:
+    if isinstance(error, SentNotReportedError):
+        return EXIT_SENT_NOT_REPORTED
     return EXIT_FOR_CATEGORY[error.category]
 
 
@@ -177,9 +194,16 @@ async def send(
     service.subscribe(ProgressPrinter())
     print(f"Price: {service.quote(requests).explain()}.", file=sys.stderr)
     jobs = await submit(service)
-    if not args.wait:
-        return max([await _reported(job, as_json=args.json) for job in jobs])
-    return max(await asyncio.gather(*(course(runtime, job, as_json=args.json) for job in jobs)))
+    try:
+        if not args.wait:
+            return max([await _reported(job, as_json=args.json) for job in jobs])
+        courses = (course(runtime, job, as_json=args.json) for job in jobs)
+        return max(await asyncio.gather(*courses))
+    except OutputFailedError as error:
+        sent = [job for job in jobs if job.state is not JobState.REJECTED]
+        if not sent:
+            raise
+        raise SentNotReportedError(error, sent) from None
 
 
 async def _reported(job: Job, *, as_json: bool) -> int:

@@ -59,6 +59,8 @@ def details(job: Job, events: list[dict[str, Any]]) -> str:
     ]
     if job.file_path and job.state is JobState.DONE:
         lines.append(f"  file:              {job.file_path} ({job.file_size:,} bytes)")
+    if note := job.delivery_note():
+        lines.append(f"  not what was asked: {note}")
     if job.error:
         lines.append(f"  problem:           {job.error.message}")
     if job.superseded_by:
@@ -187,9 +189,12 @@ class ProgressPrinter:
                 flush=True,
             )
         elif isinstance(event, JobChanged):
-            if event.change is not None and event.change.recovered_at is not None:
+            change = event.change
+            if change is not None and change.recovered_at is not None:
                 print(f"[{event.job.id}] Recovered from the service's request log.",
                       file=self._out, flush=True)  # fmt: skip
+            if change is not None and change.event and change.event[0] == "reference_changed":
+                print(f"[{event.job.id}] {change.event[1]['note']}", file=self._out, flush=True)
             self._changed(event.job)
 
     def _changed(self, job: Job) -> None:

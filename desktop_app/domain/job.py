@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from desktop_app.domain.delivery import Delivered, delivery_note
 from desktop_app.domain.errors import (
     ErrorCategory,
     ErrorKind,
@@ -228,6 +229,12 @@ class Job:
     the highest price seen for its resolution and duration."""
     superseded_by: str | None = None
     """The job that sent this `unknown` one's request again; it is still settled."""
+    delivered: Delivered | None = None
+    """The saved clip's real length and frame size."""
+
+    def delivery_note(self) -> str | None:
+        """How the saved clip differs from what was asked ("asked 15 s, got 10.0 s")."""
+        return delivery_note(self.request, self.delivered)
 
     @property
     def charged_usd(self) -> float | None:
@@ -299,6 +306,8 @@ class Job:
             "estimate_source": self.estimate_source.value if self.estimate_source else None,
             "recovered": self.recovered_at is not None,
             "superseded_by": self.superseded_by,
+            "delivered": self.delivered.to_json() if self.delivered else None,
+            "delivery_note": self.delivery_note(),
             "local_references": [ref.to_json() for ref in self.local_refs],
             "client_request_id": self.client_request_id,
             "batch_id": self.batch_id,

@@ -44,6 +44,9 @@ class JobChange:
     charged_credits: int | None = None
     recovered_at: float | None = None
     superseded_by: str | None = None
+    delivered_seconds: float | None = None
+    delivered_width: int | None = None
+    delivered_height: int | None = None
 
     def is_progress(self) -> bool:
         """Only what following the job again finds out or does again: a poll's news (the

@@ -21,6 +21,7 @@ from desktop_app.api.errors import (
     RateLimitedError,
 )
 from desktop_app.api.response import Generation, link_expiry
+from desktop_app.domain.delivery import Delivered
 from desktop_app.domain.errors import ErrorCategory, ErrorKind, StorageError, WanStudioError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.job_change import JobChange
@@ -37,6 +38,7 @@ from desktop_app.jobs.library import write_sidecar
 from desktop_app.jobs.naming import clip_path
 from desktop_app.jobs.poll_outcome import poll_outcome
 from desktop_app.jobs.updates import JobUpdates
+from desktop_app.storage.clip_file import clip_shape
 from desktop_app.store.errors import JobNotFoundError
 from desktop_app.store.journal import Clock, JobJournal
 
@@ -283,15 +285,21 @@ class JobFollower:
             job = self._updates.apply(
                 job.id, JobChange(video_url=fresh, event=("link_refreshed", {}))
             )
+        seconds, width, height = await asyncio.to_thread(clip_shape, saved.path)
+        delivered = Delivered(seconds, width, height)
         finished = replace(job, state=JobState.DONE, file_path=saved.path, file_size=saved.size,
                            file_sha256=saved.sha256, bytes_done=saved.size,
-                           bytes_total=saved.size, finished_at=self._clock())  # fmt: skip
+                           bytes_total=saved.size, finished_at=self._clock(),
+                           delivered=delivered)  # fmt: skip
         # The sidecar first: a job is only `done` once both files are in place.
         await asyncio.to_thread(write_sidecar, finished)
+        note = finished.delivery_note()
         return self._updates.apply(job.id, JobChange(
             state=JobState.DONE, file_path=saved.path, file_size=saved.size,
             file_sha256=saved.sha256, bytes_done=saved.size, bytes_total=saved.size,
-            finished_at=finished.finished_at))  # fmt: skip
+            finished_at=finished.finished_at, delivered_seconds=seconds,
+            delivered_width=width, delivered_height=height,
+            event=("delivered_differs", {"note": note}) if note else None))  # fmt: skip
 
     async def _download_slot(self, job_id: str) -> None:
         """Wait for a download slot, keeping this process's lease alive meanwhile."""

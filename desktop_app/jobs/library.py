@@ -37,6 +37,8 @@ def write_sidecar(job: Job) -> Path:
         "file": job.file_path.name,
         "size": job.file_size,
         "sha256": job.file_sha256,
+        "delivered": job.delivered.to_json() if job.delivered else None,
+        "delivery_note": job.delivery_note(),
     }
     write_atomically(path, json.dumps(data, indent=2).encode())
     return path

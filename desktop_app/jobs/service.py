@@ -219,6 +219,8 @@ class JobService:
         seed = secrets.randbelow(SEED_MAX + 1) if new_seed else old.request.seed
         prepared = await self._references.refresh(replace(old.request, seed=seed), old.local_refs)
         [new] = await self._journal_and_post([prepared])
+        for note in prepared.notes:
+            new = self._apply(new.id, JobChange(event=("reference_changed", {"note": note})))
         if old.state is JobState.UNKNOWN and new.state is not JobState.REJECTED:
             change = JobChange(superseded_by=new.id, event=("superseded", {"by": new.id}))
             self._apply(old.id, change)

@@ -9,6 +9,7 @@ expire."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
@@ -18,6 +19,7 @@ import obstore
 from obstore.exceptions import BaseError
 from obstore.store import S3Store
 
+from desktop_app.storage.clip_file import ClipFileError
 from desktop_app.storage.config import (
     SignedLink,
     StorageConfig,
@@ -33,6 +35,10 @@ READ_BYTES = 1024 * 1024
 
 UploadProgress = Callable[[int, int], None]
 """(bytes sent, bytes in all)."""
+
+
+class ClipChangedError(ClipFileError):
+    """The clip's file changed while it was being uploaded: nothing was sent."""
 
 
 class ClipBucket:
@@ -64,17 +70,28 @@ class ClipBucket:
             raise _storage_error(error) from None
         return int(meta["size"]) == size
 
-    async def upload(self, path: Path, key: str, size: int, progress: UploadProgress) -> None:
-        """Put the clip as `key`, in parts when it is large, reporting bytes sent."""
+    async def upload(
+        self, path: Path, key: str, size: int, sha256: str, progress: UploadProgress
+    ) -> None:
+        """Put the clip as `key`, in parts when it is large, reporting bytes sent. The bytes
+        sent are hashed as they go: a clip rewritten since `sha256` was taken of it is
+        taken out of the bucket again (its name would lie) and ClipChangedError raised."""
+        sent = hashlib.sha256()
         try:
             await obstore.put_async(
                 self._store,
                 key,
-                _chunks(path, size, progress),
+                _chunks(path, size, progress, sent),
                 use_multipart=size > PART_BYTES,
                 chunk_size=PART_BYTES,
                 max_concurrency=4,
             )
+            if sent.hexdigest() != sha256:
+                await obstore.delete_async(self._store, key)
+                raise ClipChangedError(
+                    f"{path.name} changed while it was being uploaded, so nothing was sent. "
+                    "Send it again once the file is finished."
+                )
         except (BaseError, OSError) as error:  # obstore's "not found" is an OSError
             raise _storage_error(error) from None
 
@@ -93,13 +110,16 @@ class ClipBucket:
             raise _storage_error(error) from None
 
 
-async def _chunks(path: Path, size: int, progress: UploadProgress) -> AsyncIterator[bytes]:
+async def _chunks(
+    path: Path, size: int, progress: UploadProgress, digest: hashlib._Hash
+) -> AsyncIterator[bytes]:
     """The clip's bytes, as obstore asks for them, on the event loop: cancelling the upload
-    stops the reading, and `progress` is told on the loop's thread."""
+    stops the reading, `progress` is told on the loop's thread, and `digest` takes each."""
     sent = 0
     with path.open("rb") as file:
         while block := await asyncio.to_thread(file.read, READ_BYTES):
             sent += len(block)
+            digest.update(block)
             progress(sent, size)
             yield block
 

@@ -164,6 +164,17 @@ def _track_size(file: BinaryIO, start: int, end: int) -> tuple[int | None, int |
     return (width >> 16) or None, (height >> 16) or None
 
 
+def clip_shape(path: Path) -> tuple[float | None, int | None, int | None]:
+    """(seconds, width, height) as a saved clip's container states them (Nones where it
+    does not, or cannot be read)."""
+    try:
+        with path.open("rb") as file:
+            facts = _read_boxes(file, path.stat().st_size)
+    except OSError:
+        return None, None, None
+    return facts[1:] if facts else (None, None, None)
+
+
 def file_sha256(path: Path) -> str:
     """The clip's SHA-256 (run on a worker thread: it reads the whole file)."""
     digest = hashlib.sha256()

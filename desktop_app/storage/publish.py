@@ -56,18 +56,18 @@ class BucketHost:
         key = self._bucket.key_for(sha256, path)
         if not await self._bucket.has(key, facts.size):
             await self._bucket.upload(
-                path, key, facts.size, lambda sent, all_: progress(slot, sent, all_)
+                path, key, facts.size, sha256, lambda sent, all_: progress(slot, sent, all_)
             )
         link = self._bucket.sign(key)
         return link.url, LocalReference(slot, str(path), key, facts.size, link.expires_at)
 
     async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
-        if not await self._bucket.has(local.key, local.size):
-            path = Path(local.path)
-            facts = await asyncio.to_thread(inspect_clip, path)
-            await self._bucket.upload(path, local.key, facts.size, lambda _sent, _all: None)
-        link = self._bucket.sign(local.key)
-        return link.url, replace(local, expires_at=link.expires_at)
+        """The clip as it is now: hashed again, so that a file rewritten since it was sent
+        goes up under its own name (never the old one's)."""
+        path = Path(local.path)
+        facts = await asyncio.to_thread(inspect_clip, path)
+        url, fresh = await self.publish(path, facts, local.slot, lambda *_: None)
+        return url, fresh
 
 
 class ServesLocalClips(Protocol):
@@ -100,6 +100,8 @@ class PreparedRequest:
     request: GenerationRequest
     """With a fetchable link in every slot."""
     local: tuple[LocalReference, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the creator should know of how its clips were sent again."""
 
 
 class ReferencePreparer:
@@ -152,12 +154,18 @@ class ReferencePreparer:
         if self._host is None:
             raise self._not_set_up(Path(local[0].path).name)
         urls = list(request.video_urls)
-        fresh = []
+        fresh, notes = [], []
         for remembered in local:
             url, renewed = await self._host.republish(remembered)
             urls[remembered.slot - 1] = url
             fresh.append(renewed)
-        return PreparedRequest(replace(request, video_urls=tuple(urls)), tuple(fresh))
+            if renewed.key != remembered.key:
+                notes.append(
+                    f"{Path(remembered.path).name} (reference {remembered.slot}) changed since "
+                    "it was sent: the clip as it is now was uploaded and is sent."
+                )
+        request = replace(request, video_urls=tuple(urls))
+        return PreparedRequest(request, tuple(fresh), tuple(notes))
 
 
 def _path_of(url: str, slot: int) -> Path:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from desktop_app.domain.delivery import Delivered
 from desktop_app.domain.errors import ErrorCategory, ErrorKind, StorageError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.pricing import PriceSource
@@ -100,7 +101,13 @@ def _job(row: sqlite3.Row, request: GenerationRequest, state: JobState) -> Job:
         superseded_by=row["superseded_by"],
         followed_since=row["followed_since"],
         local_refs=_local_refs(row["local_refs_json"]),
+        delivered=_delivered(row),
     )
+
+
+def _delivered(row: sqlite3.Row) -> Delivered | None:
+    facts = Delivered(row["delivered_seconds"], row["delivered_width"], row["delivered_height"])
+    return facts if facts != Delivered() else None
 
 
 def _local_refs(text: str | None) -> tuple[LocalReference, ...]:

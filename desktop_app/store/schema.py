@@ -163,6 +163,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX forgotten_spending_created_at ON forgotten_spending (created_at);
     """,
+    # 6: what the saved clip really is (its length and frame size, from its container),
+    # against what was asked.
+    """
+    ALTER TABLE jobs ADD COLUMN delivered_seconds REAL;
+    ALTER TABLE jobs ADD COLUMN delivered_width INTEGER;
+    ALTER TABLE jobs ADD COLUMN delivered_height INTEGER;
+    """,
 )
 
 

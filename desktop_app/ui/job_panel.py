@@ -380,6 +380,8 @@ def describe(job: Job, trouble: str | None = None) -> str:
     lines.extend(money_lines(job))
     if job.state is JobState.DONE and job.file_path:
         lines.append(f"Saved as {job.file_path}")
+    if note := job.delivery_note():
+        lines.append(f"Not what was asked: {note}.")
     if not job.followed and not job.state.is_terminal:
         lines.append("Not followed: the service still renders it; Follow again picks it up.")
     return "\n".join(lines)

@@ -239,3 +239,19 @@ def test_a_storage_endpoint_that_could_leak_or_break_is_refused_with_a_sentence(
     sent = generate(tmp_path, sim, str(local_clip), **keys)
     assert sent.returncode == 2 and words in sent.stderr and "Traceback" not in sent.stderr
     assert sent_urls(sim) == []
+
+
+def test_sending_again_a_clip_that_changed_uploads_it_under_its_new_name_and_says_so(
+    tmp_path: Path, sim: Simulator, s3: S3Server, local_clip: Path
+) -> None:
+    set_storage(tmp_path, sim, s3, "--prefix", "changed/")
+    first = json.loads(generate(tmp_path, sim, str(local_clip), **keys_of(s3)).stdout)
+    [old_key] = s3.object_keys("changed/")
+    local_clip.write_bytes(local_clip.read_bytes() + b"\0" * 64)  # re-exported since
+    again = run(tmp_path, sim, "again", first["id"], "--json", **keys_of(s3))
+    assert again.returncode == 0, again.stderr
+    assert "changed since it was sent" in again.stderr
+    new_key = json.loads(again.stdout)["local_references"][0]["key"]
+    digest = hashlib.sha256(local_clip.read_bytes()).hexdigest()
+    assert new_key == f"changed/{digest}.mp4" != old_key
+    assert sorted(s3.object_keys("changed/")) == sorted([old_key, new_key])

@@ -249,3 +249,37 @@ def test_a_key_the_service_echoes_back_is_in_no_file_and_no_output(
     assert TEST_KEY not in outputs
     leaks = [p for p in tmp_path.rglob("*") if p.is_file() and TEST_KEY.encode() in p.read_bytes()]
     assert leaks == []
+
+
+def test_a_clip_shorter_and_smaller_than_asked_is_noted_everywhere(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    """The simulator renders its 5 s 640×360 demo clip whatever is asked (as upstream hosts
+    cap some requests): the job, its sidecar and its details say so."""
+    done = wan(tmp_path, "generate", *REQUEST[:-2], "--duration", "15", "--wait", "--json",
+               base_url=sim.base_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    job = json.loads(done.stdout)
+    assert job["delivered"] == {"seconds": 5.0, "width": 640, "height": 360}
+    assert job["delivery_note"] == "asked 15 s, got 5.0 s; asked 1080p 16:9, got 640×360"
+    sidecar = json.loads(Path(job["file"]).with_suffix(".json").read_text())
+    assert sidecar["delivery_note"] == job["delivery_note"]
+    shown = wan(tmp_path, "show", job["id"], base_url=sim.base_url)
+    assert "not what was asked: asked 15 s, got 5.0 s" in shown.stdout
+
+
+def test_a_generate_whose_output_fails_after_sending_says_it_was_sent(
+    tmp_path: Path, sim: Simulator
+) -> None:
+    with open("/dev/full", "w") as full:
+        sent = subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--base-url",
+             sim.base_url, "generate", *REQUEST, "--json"],
+            env=cli_env(AIMLAPI_KEY=TEST_KEY), stdout=full, stderr=subprocess.PIPE,
+            text=True, timeout=60,
+        )  # fmt: skip
+    assert sent.returncode == 7, sent.stderr
+    (job,) = listed(tmp_path, sim)
+    assert f"The request WAS sent (job {job['id']})" in sent.stderr
+    assert "do not send it again" in sent.stderr and "Traceback" not in sent.stderr
+    assert posts(sim) == 1

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.bucket import ClipBucket
+from desktop_app.storage.bucket import ClipBucket, ClipChangedError
+from desktop_app.storage.clip_file import file_sha256
 from desktop_app.storage.config import StorageConfig, StorageRefusedError
 from tests.s3_server import S3Server
 
@@ -33,7 +34,9 @@ def test_a_large_clip_goes_up_in_parts_with_progress(s3: S3Server, large: Path) 
     size = large.stat().st_size
 
     async def scenario() -> bool:
-        await bucket.upload(large, "parts/whole.mp4", size, lambda sent, _all: seen.append(sent))
+        await bucket.upload(
+            large, "parts/whole.mp4", size, file_sha256(large), lambda sent, _all: seen.append(sent)
+        )
         return await bucket.has("parts/whole.mp4", size)
 
     assert asyncio.run(scenario())
@@ -49,7 +52,7 @@ def test_a_cancelled_upload_leaves_nothing_visible(s3: S3Server, large: Path) ->
     async def scenario() -> bool:
         started = asyncio.Event()
         upload = asyncio.ensure_future(
-            bucket.upload(large, "parts/stopped.mp4", size, lambda *_: started.set())
+            bucket.upload(large, "parts/stopped.mp4", size, "0" * 64, lambda *_: started.set())
         )
         await started.wait()
         upload.cancel()
@@ -65,4 +68,20 @@ def test_a_wrong_secret_is_refused_by_the_server(s3: S3Server, tmp_path: Path) -
     clip = tmp_path / "c.mp4"
     clip.write_bytes(b"x" * 100)
     with pytest.raises(StorageRefusedError, match="SignatureDoesNotMatch"):
-        asyncio.run(bucket_of(s3, secret="wrong").upload(clip, "parts/c.mp4", 100, print))
+        asyncio.run(bucket_of(s3, secret="wrong").upload(clip, "parts/c.mp4", 100, "0" * 64, print))
+
+
+def test_a_clip_rewritten_after_it_was_hashed_is_taken_out_again(
+    s3: S3Server, tmp_path: Path
+) -> None:
+    """Hashed, then rewritten before its bytes went up: the object would be named for
+    other bytes, so it is deleted and nothing is sent."""
+    clip = tmp_path / "c.mp4"
+    clip.write_bytes(b"first take " * 1000)
+    hashed = file_sha256(clip)
+    clip.write_bytes(b"second take " * 1000)
+    bucket = bucket_of(s3)
+    key = bucket.key_for(hashed, clip)
+    with pytest.raises(ClipChangedError, match="changed while it was being uploaded"):
+        asyncio.run(bucket.upload(clip, key, clip.stat().st_size, hashed, lambda *_: None))
+    assert key not in s3.object_keys("parts/")
