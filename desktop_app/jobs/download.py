@@ -185,7 +185,9 @@ class ClipDownloader:
                 raise RedirectLoopError(self._http.max_redirects) from None
             except OSError as error:
                 raise _disk_error(error, part) from None
-            except (httpx.TransportError, DownloadError) as error:
+            except (httpx.TransportError, httpx.DecodingError, DownloadError) as error:
+                # A body that says it is compressed and is not (a CDN's fault) is retried
+                # like a dropped connection, then told in a sentence.
                 retry_number += 1
                 delay = self._retry.delay(retry_number)
                 have = part.stat().st_size if part.exists() else 0
@@ -392,6 +394,8 @@ def _disk_error(error: OSError, part: Path) -> StorageError:
 def _why(error: Exception) -> str:
     if isinstance(error, httpx.TransportError):
         return network_sentence(error, sent=True).split(" after ")[0].lower()
+    if isinstance(error, httpx.DecodingError):
+        return "the server said the clip was compressed, and it was not"
     return str(error).rstrip(".")
 
 

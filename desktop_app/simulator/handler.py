@@ -317,6 +317,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         if start:
             self.send_header("Content-Range", f"bytes {start}-{size - 1}/{size}")
+        for name, value in fault.answer_headers if fault else ():
+            self.send_header(name, value)
         self.end_headers()
         if self.command == "HEAD":
             return

@@ -40,9 +40,9 @@ class Fault:
     redirect_loop: bool = False
     """For the CDN: answer 302 to the very address asked for."""
     answer_headers: tuple[tuple[str, str], ...] = ()
-    """For an accepted POST: headers its answer carries besides (or instead of) the usual
-    ones, as a drifting or broken service might send them; latin-1 on the wire, so `é` is
-    one non-ASCII byte."""
+    """For an accepted POST or the CDN: headers its answer carries besides (or instead of)
+    the usual ones, as a drifting or broken service might send them; latin-1 on the wire,
+    so `é` is one non-ASCII byte."""
     answer_credits: object = None
     """For an accepted POST: the JSON value of its answer's `meta.usage.credits_used`
     (0, -5, 1e30, float('inf')), when not None."""

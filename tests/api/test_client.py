@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 
 import pytest
 
@@ -244,3 +245,43 @@ def test_retry_after_holds_every_request_of_the_client(sim: Simulator) -> None:
     assert len(polls) == 3
     assert polls[1] - polls[0] >= 0.95
     assert polls[2] >= polls[1]
+
+
+def test_an_answer_that_trickles_in_ends_at_its_deadline() -> None:
+    """A server that sends a byte every 0.3 s never trips the per-read timeout: the whole
+    answer's deadline ends the request (sent: the service may have it)."""
+    stop = threading.Event()
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+
+        def trickle() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                while not stop.wait(0.3):
+                    try:
+                        connection.sendall(b" ")
+                    except OSError:
+                        return
+
+        thread = threading.Thread(target=trickle, daemon=True)
+        thread.start()
+
+        async def scenario() -> None:
+            client = make_client(f"http://127.0.0.1:{port}", answer_deadline=1.0)
+            try:
+                with pytest.raises(NetworkError) as raised:
+                    await client.balance()  # without the deadline: 1000 bytes, 300 s
+                assert raised.value.sent is True
+                assert "did not come in whole in time" in raised.value.explain()
+            finally:
+                await client.aclose()
+
+        try:
+            run(scenario())
+        finally:
+            stop.set()
+            thread.join(timeout=5)

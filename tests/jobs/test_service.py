@@ -155,6 +155,16 @@ def test_mid_download_drop_resumes_with_range(
     assert int(cdn[1].headers["range"][6:-1]) > 0
 
 
+def test_a_cdn_that_says_gzip_and_is_not_is_retried_then_saves_the_clip(
+    tmp_path: Path, sim: Simulator, demo_clip: bytes
+) -> None:
+    sim.add_fault(Fault("cdn", answer_headers=(("Content-Encoding", "gzip"),)))
+    job = generate(tmp_path, sim)
+    assert job.state is JobState.DONE
+    assert job.file_path is not None and job.file_path.read_bytes() == demo_clip
+    assert len([r for r in sim.requests if r.path.startswith("/cdn/")]) == 2
+
+
 def test_server_ignoring_range_restarts_from_zero(
     tmp_path: Path, sim: Simulator, demo_clip: bytes
 ) -> None:
