@@ -75,18 +75,18 @@ def desktop_session(
             pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         os.close(write)
-        stack.callback(_end, xvfb)
+        stack.callback(end_process, xvfb)
         with os.fdopen(read) as pipe:
             display = ":" + pipe.readline().strip()
         bus_daemon = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
-        stack.callback(_end, bus_daemon)
+        stack.callback(end_process, bus_daemon)
         assert bus_daemon.stdout is not None
         bus = bus_daemon.stdout.readline().strip()
         session = DesktopSession(display, bus, folder)
-        stack.callback(lambda: [_end(p) for p in reversed(session.processes)])
+        stack.callback(lambda: [end_process(p) for p in reversed(session.processes)])
         if window_manager:
             session.start("openbox", "--sm-disable")
         if notifications:
@@ -104,10 +104,13 @@ def desktop_session(
         yield session
 
 
-def _end(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+def end_process(
+    process: subprocess.Popen[bytes] | subprocess.Popen[str], timeout: float = 5
+) -> None:
+    """Ask `process` to end; kill it if it has not within `timeout` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=5)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.desktop_session import end_process
+
 SINK_NAME = "wan_studio_test_sink"
 
 
@@ -43,9 +45,4 @@ def null_sink() -> Iterator[str | None]:
                 time.sleep(0.02)
             yield f"unix:{socket}"
         finally:
-            daemon.terminate()
-            try:
-                daemon.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                daemon.wait()
+            end_process(daemon, timeout=10)
