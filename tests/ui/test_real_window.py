@@ -46,6 +46,7 @@ def test_a_person_at_a_real_window(tmp_path: Path, sim: Simulator) -> None:
     assert seen["fullscreen_fills"] == [True] * 5  # F11 and double clicks, in turn
     assert seen["back_in_window"] == [True] * 5  # Esc: the keys go to the window again
     assert seen["space_in_fullscreen"] and seen["controls_on_move"]
+    assert seen["other_window_active"]
     assert seen["notices_told"] and "Your clip is ready" in told
     for name in ("real-after-generate.png", "real-fullscreen.png"):
         assert_real_picture(SHOTS / name)
