@@ -4,9 +4,10 @@ from the creator's history when the catalogue cannot say."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from desktop_app.api.account import price_table
@@ -14,8 +15,9 @@ from desktop_app.api.client import ApiClient
 from desktop_app.api.response import MalformedBodyError
 from desktop_app.billing import disk_cache
 from desktop_app.domain.errors import WanStudioError
+from desktop_app.domain.models import DEFAULT_MODEL, MODELS, ModelSpec
 from desktop_app.domain.pricing import PriceSource, PriceTable, Quote
-from desktop_app.domain.request import MODEL_ID, GenerationRequest
+from desktop_app.domain.request import GenerationRequest
 from desktop_app.store.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,9 @@ REVALIDATE_EVERY = 3600.0
 
 
 class PriceCatalogue:
+    """The price list of every model (`domain/models.py`), each cached in a file of its own
+    (Wan 2.6's keeps the name it had before models were data: `catalogue.json`)."""
+
     def __init__(
         self,
         client: ApiClient,
@@ -32,29 +37,69 @@ class PriceCatalogue:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._client = client
-        self._cache_file = cache_file
         self._history = history
+        self._prices = {
+            model.id: ModelPrices(client, model.id, _cache_file(cache_file, model), clock)
+            for model in MODELS
+        }
+
+    def table(self, model_id: str) -> PriceTable | None:
+        prices = self._prices.get(model_id)
+        return prices.table if prices else None
+
+    async def refresh(self, *, force: bool = False, models: Collection[str] = ()) -> None:
+        """Revalidate the cached price lists of `models` (all of them when none is named;
+        see ModelPrices.refresh)."""
+        wanted = [p for m, p in self._prices.items() if not models or m in models]
+        await asyncio.gather(*(prices.refresh(force=force) for prices in wanted))
+
+    def quote(self, request: GenerationRequest, count: int = 1) -> Quote:
+        """The catalogue's price for the request's model; else an estimate from earlier
+        jobs like it (same model, resolution and duration); else unknown."""
+        table = self.table(request.model)
+        usd = table.usd_for(request) if table else None
+        if usd is not None:
+            return Quote(usd * count, PriceSource.CATALOGUE, count)
+        average = self._history.average_cost_usd(
+            request.model, request.effective_resolution.value, request.effective_duration
+        )
+        if average is not None:
+            return Quote(average * count, PriceSource.HISTORY, count)
+        return Quote.unknown(count)
+
+
+def _cache_file(default_file: Path, model: ModelSpec) -> Path:
+    if model is DEFAULT_MODEL:
+        return default_file
+    slug = model.id.rsplit("/", 1)[-1]
+    return default_file.with_name(f"{default_file.stem}-{slug}{default_file.suffix}")
+
+
+class ModelPrices:
+    """One model's catalogue entry with pricing, cached on disk with its ETag."""
+
+    def __init__(
+        self, client: ApiClient, model_id: str, cache_file: Path, clock: Callable[[], float]
+    ) -> None:
+        self._client = client
+        self._model_id = model_id
+        self._cache_file = cache_file
         self._clock = clock
         self._cached = disk_cache.load(cache_file)
-        self._table = self._parse(self._cached.body) if self._cached else None
-
-    @property
-    def table(self) -> PriceTable | None:
-        return self._table
+        self.table = self._parse(self._cached.body) if self._cached else None
 
     async def refresh(self, *, force: bool = False) -> None:
         """Revalidate the cached price (If-None-Match) when it is an hour old, or dated in
-        the future (the file's own date is not trusted). A failure
-        keeps the cached one: the app goes on with it, or with "price unknown"."""
+        the future (the file's own date is not trusted). A failure keeps the cached one:
+        the app goes on with it, or with "price unknown"."""
         now = self._clock()
         cached = self._cached
-        if cached is not None and (self._table is None or not self._table.follows_the_rules):
+        if cached is not None and (self.table is None or not self.table.follows_the_rules):
             cached = None  # a cached body that fails the price rules: asked for anew, whole
         if cached and not force and cached.fresh(now, REVALIDATE_EVERY):
             return
         try:
-            answer = await self._client.catalogue(MODEL_ID, cached.etag if cached else None)
+            answer = await self._client.catalogue(self._model_id, cached.etag if cached else None)
         except WanStudioError as error:
             log.info("price catalogue not reachable: %s", error.explain())
             return
@@ -63,24 +108,11 @@ class PriceCatalogue:
         if table is None and answer.body is not None:
             return  # a catalogue that does not list the model: keep what we had
         self._cached = disk_cache.CachedAnswer(body, answer.etag, now)
-        self._table = table
+        self.table = table
         disk_cache.save(self._cache_file, self._cached)
 
-    @staticmethod
-    def _parse(body: object) -> PriceTable | None:
+    def _parse(self, body: object) -> PriceTable | None:
         try:
-            return price_table(body, MODEL_ID)
+            return price_table(body, self._model_id)
         except MalformedBodyError:
             return None
-
-    def quote(self, request: GenerationRequest, count: int = 1) -> Quote:
-        """The catalogue's price; else an estimate from earlier jobs like it; else unknown."""
-        usd = self._table.usd_for(request) if self._table else None
-        if usd is not None:
-            return Quote(usd * count, PriceSource.CATALOGUE, count)
-        average = self._history.average_cost_usd(
-            request.effective_resolution.value, request.effective_duration
-        )
-        if average is not None:
-            return Quote(average * count, PriceSource.HISTORY, count)
-        return Quote.unknown(count)

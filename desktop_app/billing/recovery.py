@@ -22,7 +22,6 @@ from desktop_app.api.client import ApiClient
 from desktop_app.api.errors import RateLimitedError
 from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.job import LOG_HORIZON_S, Job, JobState
-from desktop_app.domain.request import MODEL_ID
 from desktop_app.jobs.service import JobService
 from desktop_app.store.queries import HistoryQueries
 
@@ -98,9 +97,9 @@ class SubmissionRecovery:
 
     async def _look(self, job: Job) -> LogRow | None:
         """The job's row in the request log, matched by its client request id: first among
-        this model's rows (a narrower query), then among all rows, since a log may name the
-        model another way. Only when neither has it is it absent."""
-        for model in (MODEL_ID, None):
+        its own model's rows (a narrower query), then among all rows, since a log may name
+        the model another way. Only when neither has it is it absent."""
+        for model in (job.request.model, None):
             row = await self._look_in(job, model)
             if row is not None:
                 return row

@@ -78,12 +78,17 @@ def _ceiling(request: GenerationRequest, spent: SpendingSnapshot, limit: float) 
     if limit <= 0:
         return None
     resolution, duration = request.effective_resolution.value, request.effective_duration
-    highest = spent.highest_price_usd(resolution, duration)
+    highest = spent.highest_price_usd(request.model, resolution, duration)
     if highest is None:
         raise SpendingLimitError(
             f"Not sent: the price of this request is unknown (the provider's price list "
-            f"could not be read, and no earlier {resolution}, {duration} s job gives one), "
+            f"could not be read, and no earlier {_model_name(request)} {resolution}, {duration} s "
+            "job gives one), "
             f"so your daily limit of {format_usd(limit)} cannot be checked. Try again when "
             "the price list can be read, or turn the limit off in Settings."
         )
     return highest
+
+
+def _model_name(request: GenerationRequest) -> str:
+    return request.spec.short_name if request.spec else request.model

@@ -23,6 +23,7 @@ from desktop_app.cli.output import (
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
+from desktop_app.domain.models import model_named
 from desktop_app.domain.references import direct_link, local_path
 from desktop_app.domain.request import (
     SEED_MAX,
@@ -124,9 +125,14 @@ def reference_urls(refs: list[str]) -> tuple[str, ...]:
 
 
 def request_from(args: argparse.Namespace) -> GenerationRequest:
+    model = model_named(args.model)
     return GenerationRequest(
         prompt=args.prompt,
+        model=model.id if model else args.model,
         video_urls=reference_urls(args.refs),
+        image_urls=tuple(args.images),
+        first_frame_image=args.first_frame,
+        watermark=True if args.watermark else None,
         aspect_ratio=AspectRatio(args.aspect_ratio) if args.aspect_ratio else None,
         resolution=Resolution(args.resolution) if args.resolution else None,
         duration=args.duration,
@@ -140,6 +146,14 @@ def request_from(args: argparse.Namespace) -> GenerationRequest:
 def valid_request(args: argparse.Namespace) -> GenerationRequest | None:
     """The request the options describe; None (each broken rule said) when it is invalid."""
     request = request_from(args)
+    stills = [*request.image_urls, *filter(None, [request.first_frame_image])]
+    if any(local_path(still) or "://" not in still for still in stills):
+        print(
+            "Nothing was sent: a still image (--image, --first-frame) is given as a public "
+            "link (https://…); stills from this computer are not uploaded yet.",
+            file=sys.stderr,
+        )
+        return None
     try:
         request.validate()
     except InvalidRequestError as error:
@@ -189,7 +203,7 @@ async def send(
     """Price, submit (once), and with --wait follow each job to its end: `generate` and
     `again`. With --json, each job as a JSON object."""
     runtime.keys()  # no key: say so before anything is sent anywhere
-    await refresh_account_facts(runtime)
+    await refresh_account_facts(runtime, requests)
     service = runtime.service
     service.subscribe(ProgressPrinter())
     print(f"Price: {service.quote(requests).explain()}.", file=sys.stderr)
@@ -211,10 +225,11 @@ async def _reported(job: Job, *, as_json: bool) -> int:
     return exit_code(job)
 
 
-async def refresh_account_facts(runtime: Runtime) -> None:
+async def refresh_account_facts(runtime: Runtime, requests: Sequence[GenerationRequest]) -> None:
     """The price list (hourly) and the deprecation feed (daily), both cached; say when the
     model is going away. Failures are quiet: the price is then an estimate or unknown."""
-    await asyncio.gather(runtime.catalogue.refresh(), runtime.health.refresh())
+    models = {request.model for request in requests}
+    await asyncio.gather(runtime.catalogue.refresh(models=models), runtime.health.refresh())
     warning = runtime.health.warning()
     if warning:
         print(f"Warning: {warning}", file=sys.stderr)

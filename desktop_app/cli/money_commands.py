@@ -29,7 +29,7 @@ async def estimate(args: argparse.Namespace, runtime: Runtime) -> int:
     request = valid_request(args)
     if request is None:
         return EXIT_INVALID
-    await refresh_account_facts(runtime)
+    await refresh_account_facts(runtime, [request])
     quote = runtime.service.quote([request] * args.count)
     if args.json:
         print_json(

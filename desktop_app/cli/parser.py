@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 
 from desktop_app.domain.job import LOG_HORIZON_S
+from desktop_app.domain.models import DEFAULT_MODEL, MODELS
 from desktop_app.domain.request import AspectRatio, Resolution, ShotType
 from desktop_app.meta import APP_NAME, COMMAND, VERSION
 
@@ -38,13 +39,46 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         "--prompt", required=True, help="the scene; name references character1..character3"
     )
     parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL.id,
+        metavar="MODEL",
+        help="the model: "
+        + ", ".join(f"{m.aliases[0]} ({m.short_name}, {m.id})" for m in MODELS)
+        + f" (default {DEFAULT_MODEL.aliases[0]})",
+    )
+    parser.add_argument(
         "--ref",
         action="append",
-        required=True,
+        default=[],
         metavar="URL|PATH",
         dest="refs",
-        help="a reference clip (1 to 3, in character order): a public URL, or a clip on this "
-        "computer (uploaded to your storage first: `wan-studio storage set`)",
+        help="a reference clip, in character order: a public URL, or a clip on this "
+        "computer (uploaded to your storage first: `wan-studio storage set`); "
+        + "; ".join(f"{m.short_name}: up to {m.max_videos}" for m in MODELS),
+    )
+    parser.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="URL",
+        dest="images",
+        help="a still image as a character (public link; models that take stills: "
+        + ", ".join(m.short_name for m in MODELS if m.takes_images)
+        + f"; clips and stills together up to {max(m.max_references for m in MODELS)})",
+    )
+    parser.add_argument(
+        "--first-frame",
+        metavar="URL",
+        help="the clip's first frame, an image (public link; "
+        + ", ".join(m.short_name for m in MODELS if m.first_frame)
+        + "; the aspect ratio is then the image's)",
+    )
+    parser.add_argument(
+        "--watermark",
+        action="store_true",
+        help="a watermark on the clip ("
+        + ", ".join(m.short_name for m in MODELS if m.watermark)
+        + ")",
     )
     parser.add_argument("--aspect-ratio", choices=[a.value for a in AspectRatio])
     parser.add_argument("--resolution", choices=[r.value for r in Resolution])
@@ -60,7 +94,7 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=COMMAND,
-        description=f"{APP_NAME}: Wan 2.6 reference-to-video clips through AI/ML API. "
+        description=f"{APP_NAME}: Wan reference-to-video clips through AI/ML API. "
         "Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")

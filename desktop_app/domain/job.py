@@ -292,6 +292,7 @@ class Job:
         """The job object the CLI's --json prints and the window can export."""
         return {
             "id": self.id,
+            "model": self.request.model,
             "generation_id": self.generation_id,
             "state": self.state.value,
             "status_detail": self.status_detail,

@@ -14,13 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_app.domain.errors import InvalidInputError
+from desktop_app.domain.models import MODELS, WAN_26, ModelSpec, model_named
 
-MODEL_ID = "alibaba/wan-2-6-r2v"
-MAX_REFERENCES = 3
-PROMPT_LIMIT = 1500
-NEGATIVE_PROMPT_LIMIT = 500
+MODEL_ID = WAN_26.id
+"""The default model's id (requests journaled before models were data are its)."""
+MAX_REFERENCES = WAN_26.max_references
+PROMPT_LIMIT = WAN_26.prompt_limit
+NEGATIVE_PROMPT_LIMIT = WAN_26.negative_prompt_limit
 SEED_MAX = 2_147_483_647
-DURATIONS = (5, 10, 15)
+DURATIONS = WAN_26.durations
 MAX_URL_LENGTH = 2048
 
 
@@ -101,7 +103,7 @@ class GenerationRequest:
     """Everything one generation is asked with. Optional fields are None when unset."""
 
     prompt: str
-    video_urls: tuple[str, ...]
+    video_urls: tuple[str, ...] = ()
     aspect_ratio: AspectRatio | None = None
     resolution: Resolution | None = None
     duration: int | None = None
@@ -110,36 +112,49 @@ class GenerationRequest:
     seed: int | None = None
     enhance_prompt: bool | None = None
     model: str = field(default=MODEL_ID)
+    image_urls: tuple[str, ...] = ()
+    """Still images as characters (models that take them)."""
+    first_frame_image: str | None = None
+    """The clip's first frame (models that take one)."""
+    watermark: bool | None = None
+
+    @property
+    def spec(self) -> ModelSpec | None:
+        """The model this request is for; None for a model Wan Studio does not know."""
+        return model_named(self.model)
 
     def problems(self) -> list[Problem]:
-        """Every local rule this request breaks; empty when it may be sent."""
+        """Every local rule this request breaks for its model; empty when it may be sent."""
+        spec = self.spec
+        if spec is None:
+            known = ", ".join(m.id for m in MODELS)
+            return [Problem("model", f"must be one of {known}, not {self.model[:80]!r}")]
         found: list[Problem] = []
         if not self.prompt.strip():
             found.append(
                 Problem("prompt", "must not be empty", "Write a prompt that describes the scene.")
             )
-        elif len(self.prompt) > PROMPT_LIMIT:
+        elif len(self.prompt) > spec.prompt_limit:
             length = len(self.prompt)
             found.append(
                 Problem(
                     "prompt",
-                    f"at most {PROMPT_LIMIT} characters (has {length})",
-                    f"Shorten the prompt to {PROMPT_LIMIT} characters (it has {length}).",
+                    f"at most {spec.prompt_limit} characters (has {length})",
+                    f"Shorten the prompt to {spec.prompt_limit} characters (it has {length}).",
                 )
             )
-        if self.negative_prompt is not None and len(self.negative_prompt) > NEGATIVE_PROMPT_LIMIT:
+        limit = spec.negative_prompt_limit
+        if self.negative_prompt is not None and len(self.negative_prompt) > limit:
             length = len(self.negative_prompt)
             found.append(
                 Problem(
                     "negative_prompt",
-                    f"at most {NEGATIVE_PROMPT_LIMIT} characters (has {length})",
-                    f"Shorten what to keep out to {NEGATIVE_PROMPT_LIMIT} characters "
-                    f"(it has {length}).",
+                    f"at most {limit} characters (has {length})",
+                    f"Shorten what to keep out to {limit} characters (it has {length}).",
                 )
             )
-        found.extend(self._url_problems())
-        if self.duration is not None and self.duration not in DURATIONS:
-            found.append(Problem("duration", f"must be 5, 10 or 15 seconds, not {self.duration}"))
+        found.extend(self._url_problems(spec))
+        found.extend(self._field_problems(spec))
         if self.seed is not None and not 0 <= self.seed <= SEED_MAX:
             found.append(
                 Problem(
@@ -148,20 +163,71 @@ class GenerationRequest:
                     f"The seed must be a whole number from 0 to {SEED_MAX}.",
                 )
             )
-        if self.model != MODEL_ID:
-            found.append(Problem("model", f"must be {MODEL_ID}"))
         return found
 
-    def _url_problems(self) -> list[Problem]:
-        if not 1 <= len(self.video_urls) <= MAX_REFERENCES:
-            count = len(self.video_urls)
+    def _field_problems(self, spec: ModelSpec) -> list[Problem]:
+        """The optional fields `spec` has, with their values and dependencies."""
+        found = []
+        if self.duration is not None and self.duration not in spec.durations:
+            allowed = ", ".join(str(d) for d in spec.durations)
+            found.append(
+                Problem("duration", f"must be one of {allowed} seconds, not {self.duration}")
+            )
+        absent = (
+            ("shot_type", self.shot_type is not None and not spec.shot_type),
+            ("watermark", self.watermark is not None and not spec.watermark),
+            ("image_urls", bool(self.image_urls) and not spec.takes_images),
+            ("first_frame_image", self.first_frame_image is not None and not spec.first_frame),
+        )
+        for name, given in absent:
+            if given:
+                found.append(
+                    Problem(name, f"{spec.short_name} ({spec.id}) has no {name}",
+                            f"{spec.short_name} does not take {name.replace('_', ' ')}.")
+                )  # fmt: skip
+        if self.shot_type is ShotType.MULTI and self.enhance_prompt is False and spec.shot_type:
+            found.append(
+                Problem(
+                    "shot_type",
+                    "multi works only with prompt expansion on (enhance_prompt)",
+                    "Several cuts (shot type multi) need prompt expansion on.",
+                )
+            )
+        if self.first_frame_image is not None and spec.first_frame:
+            problem = reference_url_problem(self.first_frame_image)
+            if problem:
+                found.append(Problem("first_frame_image", f"the first frame {problem}"))
+        return found
+
+    def _url_problems(self, spec: ModelSpec) -> list[Problem]:
+        videos, images = len(self.video_urls), len(self.image_urls)
+        if spec.takes_images and videos > spec.max_videos:
             return [
                 Problem(
                     "video_urls",
-                    f"needs 1 to {MAX_REFERENCES} reference clips, not {count}",
-                    f"Add 1 to {MAX_REFERENCES} reference clips."
+                    f"at most {spec.max_videos} reference clips for {spec.short_name}, "
+                    f"not {videos}",
+                    f"Use at most {spec.max_videos} reference clips (there are {videos}).",
+                )
+            ]
+        if spec.takes_images and images > spec.max_images:
+            return [
+                Problem(
+                    "image_urls",
+                    f"at most {spec.max_images} still images for {spec.short_name}, not {images}",
+                    f"Use at most {spec.max_images} still images (there are {images}).",
+                )
+            ]
+        if not 1 <= videos + images <= spec.max_references:
+            count = videos + images
+            what = "reference clips or stills" if spec.takes_images else "reference clips"
+            return [
+                Problem(
+                    "video_urls",
+                    f"needs 1 to {spec.max_references} {what}, not {count}",
+                    f"Add 1 to {spec.max_references} {what}."
                     if count == 0
-                    else f"Use at most {MAX_REFERENCES} reference clips (there are {count}).",
+                    else f"Use at most {spec.max_references} {what} (there are {count}).",
                 )
             ]
         found = []
@@ -186,6 +252,12 @@ class GenerationRequest:
                     )
                 )
             seen.add(url.strip())
+        for slot, url in enumerate(self.image_urls, start=1):
+            problem = reference_url_problem(url)
+            if problem:
+                found.append(
+                    Problem("image_urls", f"image {slot} {problem}", f"Image {slot}: {problem}.")
+                )
         return found
 
     def validate(self) -> None:
@@ -217,6 +289,8 @@ class GenerationRequest:
             "video_urls": [u.strip() for u in self.video_urls],
         }
         optional: dict[str, Any] = {
+            "image_urls": [u.strip() for u in self.image_urls] or None,
+            "first_frame_image": self.first_frame_image and self.first_frame_image.strip(),
             "aspect_ratio": self.aspect_ratio and self.aspect_ratio.value,
             "resolution": self.resolution and self.resolution.value,
             "duration": self.duration,
@@ -224,6 +298,7 @@ class GenerationRequest:
             "shot_type": self.shot_type and self.shot_type.value,
             "seed": self.seed,
             "enhance_prompt": self.enhance_prompt,
+            "watermark": self.watermark,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
         return body
@@ -250,6 +325,9 @@ class GenerationRequest:
             seed=opt("seed", int),
             enhance_prompt=opt("enhance_prompt", bool),
             model=str(body.get("model", MODEL_ID)),
+            image_urls=tuple(str(u) for u in body.get("image_urls", ()) or ()),
+            first_frame_image=opt("first_frame_image", str),
+            watermark=opt("watermark", bool),
         )
 
     @property

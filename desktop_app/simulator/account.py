@@ -17,31 +17,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop_app.domain.models import WAN_26, WAN_27, ModelSpec
 from desktop_app.simulator.ids import GenerationRecord
+from desktop_app.simulator.records import USD_PER_SECOND, charge_usd
 
-MODEL_ID = "alibaba/wan-2-6-r2v"
-USD_PER_SECOND = {"720p": 0.10, "1080p": 0.15}
-"""What the ledger charges (the catalogue's price table)."""
+MODEL_ID = WAN_26.id
 CREDITS_PER_USD = 2_000_000
 
+
+def _catalogue_entry(model: ModelSpec, prices: dict[str, float]) -> dict[str, Any]:
+    return {
+        "id": model.id,
+        "aliases": [a for a in model.aliases if not a[0].isdigit()],
+        "type": "video",
+        "info": {"name": f"{model.short_name} Reference-to-Video", "developer": "Alibaba"},
+        "tags": ["video", "reference-to-video"],
+        "pricing": {
+            "kind": "variants",
+            "dimensions": ["resolution"],
+            "variants": [
+                {"when": {"resolution": r}, "price": p, "unit": "second", "per": 1}
+                for r, p in prices.items()
+            ],
+        },
+    }
+
+
 CATALOGUE: dict[str, Any] = {
-    "data": [
-        {
-            "id": MODEL_ID,
-            "aliases": ["wan-2.6-r2v", "wan2.6-r2v"],
-            "type": "video",
-            "info": {"name": "Wan 2.6 Reference-to-Video", "developer": "Alibaba"},
-            "tags": ["video", "reference-to-video"],
-            "pricing": {
-                "kind": "variants",
-                "dimensions": ["resolution"],
-                "variants": [
-                    {"when": {"resolution": r}, "price": p, "unit": "second", "per": 1}
-                    for r, p in USD_PER_SECOND.items()
-                ],
-            },
-        }
-    ]
+    "data": [_catalogue_entry(m, USD_PER_SECOND[m.id]) for m in (WAN_26, WAN_27)]
 }
 
 
@@ -75,7 +78,8 @@ class Accepted:
 
     @property
     def charge_usd(self) -> float:
-        return round(USD_PER_SECOND.get(self.record.resolution, 0.15) * self.record.duration, 6)
+        record = self.record
+        return charge_usd(record.model, record.resolution, record.duration)
 
 
 @dataclass
@@ -84,8 +88,9 @@ class Account:
     ledger_delay: float = 2.0
     log_delay: float = 0.0
     deprecation: dict[str, Any] | None = None
-    log_model_name: str = MODEL_ID
-    """How the request log names the model (a live log has named it otherwise)."""
+    log_model_name: str | None = None
+    """How the request log names every model (a live log has named 2.6 otherwise); None:
+    each row by its own model's id."""
     accepted: list[Accepted] = field(default_factory=list)
     refunds: dict[str, float] = field(default_factory=dict)
     """Generation id: dollars refunded, a REFUND entry just after its charge."""
@@ -118,9 +123,11 @@ class Account:
         with self.lock:
             newest = max((a.completes_at for a in self.accepted), default=now)
         every = [
-            *(_entry(a.generation_id, a.completes_at + self.ledger_delay, a.charge_usd)
+            *(_entry(a.generation_id, a.completes_at + self.ledger_delay, a.charge_usd,
+                     model=a.record.model)
               for a in self._charged(now)),
-            *(_entry(a.generation_id, a.completes_at + self.ledger_delay + 1, usd, "REFUND")
+            *(_entry(a.generation_id, a.completes_at + self.ledger_delay + 1, usd, "REFUND",
+                     model=a.record.model)
               for a in self._charged(now) if (usd := self.refunds.get(a.generation_id))),
             *(_entry(f"other-{n}", newest + self.ledger_delay + 2 + n / 1000, 0.75)
               for n in range(self.other_charges)),
@@ -156,7 +163,7 @@ class Account:
                 "created": iso(a.at),
                 "status": "succeeded",
                 "origin": "api",
-                "model": self.log_model_name,
+                "model": self.log_model_name or a.record.model,
                 "cost": {"usd": 0, "credits": 0},
                 "tokens": None,
                 "request_id": a.generation_id[-16:],
@@ -164,7 +171,8 @@ class Account:
                 "client_request_id": a.client_request_id,
             }
             for a in sorted(visible, key=lambda a: -a.at)
-            if (not models or self.log_model_name in models) and (start is None or a.at >= start)
+            if (not models or (self.log_model_name or a.record.model) in models)
+            and (start is None or a.at >= start)
         ]
         offset = int((query.get("offset") or ["0"])[0] or 0)
         return {"data": rows[offset : offset + _limit(query)]}
@@ -173,7 +181,9 @@ class Account:
         return {"data": [self.deprecation] if self.deprecation else []}
 
 
-def _entry(reference_id: str, at: float, usd: float, kind: str = "MODEL_USAGE") -> dict[str, Any]:
+def _entry(
+    reference_id: str, at: float, usd: float, kind: str = "MODEL_USAGE", *, model: str = MODEL_ID
+) -> dict[str, Any]:
     refund = kind == "REFUND"
     return {
         "id": f"tx-{kind[:1]}-{reference_id[-12:]}",
@@ -181,7 +191,7 @@ def _entry(reference_id: str, at: float, usd: float, kind: str = "MODEL_USAGE") 
         "direction": "TOPUP" if refund else "CHARGE",
         "type": kind,
         "amount": {"usd": usd, "credits": round(usd * CREDITS_PER_USD)},
-        "model": MODEL_ID,
+        "model": model,
         "reference_id": reference_id,
     }
 

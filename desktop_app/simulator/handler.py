@@ -17,11 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 from desktop_app.simulator.account import CATALOGUE, Accepted, etag_of
 from desktop_app.simulator.ids import decode_id, encode_id, link_signature
 from desktop_app.simulator.records import (
-    CREDITS_PER_SECOND,
     GENERATIONS_PATH,
     Fault,
     RecordedRequest,
     Route,
+    reported_credits,
 )
 from desktop_app.simulator.validation import body_problems
 
@@ -164,7 +164,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.accept_then_drop:
             self._drop()
             return
-        credits = CREDITS_PER_SECOND[body.get("resolution", "1080p")] * body.get("duration", 10)
+        credits = reported_credits(
+            record.model, str(body.get("resolution", "1080p")), int(body.get("duration", 10))
+        )
         headers = _usage_headers(generation_id, credits)
         reported: object = credits
         if fault is not None:

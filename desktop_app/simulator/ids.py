@@ -11,6 +11,8 @@ import zlib
 from dataclasses import astuple, dataclass
 from typing import Any
 
+from desktop_app.domain.models import WAN_26
+
 SECRET = b"wan-studio-simulator"
 
 
@@ -23,6 +25,7 @@ class GenerationRecord:
     resolution: str
     failure: str | None = None
     """A failure message: the generation ends in `error` with it."""
+    model: str = WAN_26.id
 
 
 def _sign(data: bytes) -> str:

@@ -5,8 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from desktop_app.domain.models import WAN_26, WAN_27
+
 GENERATIONS_PATH = "/v2/video/generations"
-CREDITS_PER_SECOND = {"720p": 210_000, "1080p": 315_000}
+USD_PER_SECOND = {
+    WAN_26.id: {"720p": 0.10, "1080p": 0.15},
+    # The simulator's own figure for 2.7: the documentation's example cost $1.95 (10 s).
+    WAN_27.id: {"720p": 0.13, "1080p": 0.195},
+}
+"""What the ledger charges, by model and resolution (the catalogue's price tables)."""
+REPORTED_OVER_CHARGED = 1.05
+"""What an answer's meta.usage says is not what the ledger charges (as on the service)."""
+
+
+def charge_usd(model: str, resolution: str, duration: int) -> float:
+    prices = USD_PER_SECOND.get(model, USD_PER_SECOND[WAN_26.id])
+    return round(prices.get(resolution, prices["1080p"]) * duration, 6)
+
+
+def reported_credits(model: str, resolution: str, duration: int) -> int:
+    return round(charge_usd(model, resolution, duration) * REPORTED_OVER_CHARGED * 2_000_000)
+
+
 Route = Literal[
     "create", "poll", "cdn", "generation", "catalogue", "balance", "ledger", "logs",
     "deprecations",

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from desktop_app.domain.models import WAN_26
 from desktop_app.simulator.account import Account
 from desktop_app.simulator.handler import SimulatorHandler
 from desktop_app.simulator.ids import GenerationRecord, link_signature
-from desktop_app.simulator.records import CREDITS_PER_SECOND, Fault, RecordedRequest, Route
+from desktop_app.simulator.records import Fault, RecordedRequest, Route, reported_credits
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class SimulatorConfig:
     """The deprecation feed's entry for the model, when it is to be deprecated."""
     answer_delay_seconds: float = 0.0
     """How long the API takes over each answer (not the CDN's)."""
-    log_model_name: str = "alibaba/wan-2-6-r2v"
+    log_model_name: str | None = None
     """How the request log names the model."""
     status_words: dict[str, str] = field(default_factory=dict)
     """Status words answered in place of the contract's (`{"completed": "Succeeded"}`)."""
@@ -228,11 +229,12 @@ class Simulator:
             duration=int(body.get("duration", 10)),
             resolution=str(body.get("resolution", "1080p")),
             failure=(failure.message or "The generation failed.") if failure else None,
+            model=str(body.get("model", WAN_26.id)),
         )
 
     def describe(self, generation_id: str, record: GenerationRecord, host: str) -> dict[str, Any]:
         elapsed = time.time() - record.created
-        credits = CREDITS_PER_SECOND.get(record.resolution, 315_000) * record.duration
+        credits = reported_credits(record.model, record.resolution, record.duration)
         answer: dict[str, Any] = {
             "id": generation_id,
             "status": "queued",

@@ -49,12 +49,14 @@ def keep_spending_of(db: sqlite3.Connection, job_id: str) -> None:
     )
 
 
-def highest_price_usd(db: sqlite3.Connection, resolution: str, duration: int) -> float | None:
-    """The most one clip of this resolution and duration has been seen to cost (charged,
-    quoted or reported); None when no job like it has a figure."""
+def highest_price_usd(
+    db: sqlite3.Connection, model: str, resolution: str, duration: int
+) -> float | None:
+    """The most one clip of this model, resolution and duration has been seen to cost
+    (charged, quoted or reported); None when no job like it has a figure."""
     row = db.execute(
-        f"SELECT MAX({_SEEN_PRICE}) FROM jobs WHERE resolution = ? AND duration = ?",
-        (resolution, duration),
+        f"SELECT MAX({_SEEN_PRICE}) FROM jobs WHERE model = ? AND resolution = ? AND duration = ?",
+        (model, resolution, duration),
     ).fetchone()
     return float(row[0]) if row[0] is not None and row[0] > 0 else None
 
@@ -69,5 +71,5 @@ class SpendingSnapshot:
     def spent_since(self, since: float) -> float:
         return spent_since(self._db, since)
 
-    def highest_price_usd(self, resolution: str, duration: int) -> float | None:
-        return highest_price_usd(self._db, resolution, duration)
+    def highest_price_usd(self, model: str, resolution: str, duration: int) -> float | None:
+        return highest_price_usd(self._db, model, resolution, duration)

@@ -131,14 +131,14 @@ class HistoryQueries:
         """Dollars spent or committed by jobs created since `since` (`Job.spending_usd`)."""
         return spent_since(self._db, since if since is not None else float("-inf"))
 
-    def average_cost_usd(self, resolution: str, duration: int) -> float | None:
-        """What finished jobs with this resolution and duration cost on average
+    def average_cost_usd(self, model: str, resolution: str, duration: int) -> float | None:
+        """What finished jobs of this model, resolution and duration cost on average
         (`Job.cost`), from the newest 50; None without any."""
         row = self._db.execute(
             f"SELECT AVG(cost) FROM (SELECT {COST_USD} AS cost FROM jobs"
-            " WHERE state = 'done' AND resolution = ? AND duration = ? AND cost > 0"
-            " ORDER BY created_at DESC LIMIT 50)",
-            (resolution, duration),
+            " WHERE state = 'done' AND model = ? AND resolution = ? AND duration = ?"
+            " AND cost > 0 ORDER BY created_at DESC LIMIT 50)",
+            (model, resolution, duration),
         ).fetchone()
         return None if row[0] is None else float(row[0])
 

@@ -32,7 +32,8 @@ def request_columns(request: GenerationRequest) -> dict[str, Any]:
         "seed": request.seed,
         "shot_type": request.shot_type.value if request.shot_type else None,
         "enhance_prompt": int(request.enhance_prompt is not False),
-        "reference_count": len(request.video_urls),
+        "reference_count": len(request.video_urls) + len(request.image_urls),
+        "model": request.model,
     }
 
 

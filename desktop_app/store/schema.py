@@ -170,6 +170,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs ADD COLUMN delivered_width INTEGER;
     ALTER TABLE jobs ADD COLUMN delivered_height INTEGER;
     """,
+    # 7: the model each job was made with (jobs journaled before are Wan 2.6's), so that
+    # history, prices and lookups are per model.
+    """
+    ALTER TABLE jobs ADD COLUMN model TEXT NOT NULL DEFAULT 'alibaba/wan-2-6-r2v';
+    CREATE INDEX jobs_model ON jobs (model, resolution, duration);
+    """,
 )
 
 

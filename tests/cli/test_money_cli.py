@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from desktop_app.api.client import CATALOGUE_PATH, GENERATIONS_PATH
+from desktop_app.domain.models import WAN_26
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.simulator.account import USD_PER_SECOND
+from desktop_app.simulator.records import USD_PER_SECOND
 from tests.cli.test_cli import PROMPT, REF, wan
 
 REQUEST = ("--prompt", PROMPT, "--ref", REF)
@@ -29,7 +30,7 @@ def test_the_estimate_is_the_catalogue_price_for_every_resolution_and_duration(
 ) -> None:
     for duration in (5, 10, 15):
         quote = estimate(tmp_path, sim, "--resolution", resolution, "--duration", str(duration))
-        usd = USD_PER_SECOND[resolution] * duration
+        usd = USD_PER_SECOND[WAN_26.id][resolution] * duration
         assert quote == {
             "usd": pytest.approx(usd),
             "credits": round(usd * 2_000_000),
@@ -37,7 +38,7 @@ def test_the_estimate_is_the_catalogue_price_for_every_resolution_and_duration(
             "count": 1,
         }
     three = estimate(tmp_path, sim, "--resolution", resolution, "--count", "3")
-    assert three["usd"] == pytest.approx(USD_PER_SECOND[resolution] * 10 * 3)
+    assert three["usd"] == pytest.approx(USD_PER_SECOND[WAN_26.id][resolution] * 10 * 3)
     assert three["count"] == 3
     words = wan(tmp_path, "estimate", *REQUEST, base_url=sim.base_url)
     assert "the provider's price list" in words.stdout

@@ -104,3 +104,35 @@ def test_scripted_generation_failure(sim: Simulator) -> None:
     record = decode_id(created["id"])
     assert record is not None
     assert record.failure == "Reference 1 shows two people"
+
+
+def refused_for(sim: Simulator, body: dict[str, object]) -> list[str]:
+    response = httpx.post(sim.base_url + PATH, json=body, headers=AUTH)
+    return [] if response.status_code == 201 else response.json()["message"].splitlines()[1:]
+
+
+def test_each_model_is_validated_as_the_service_validates_it(sim: Simulator) -> None:
+    clip, still = "https://a/1.mp4", "https://a/face.png"
+    wan26 = {"model": "alibaba/wan-2-6-r2v", "prompt": "p", "video_urls": [clip]}
+    wan27 = {"model": "alibaba/wan-2-7-r2v", "prompt": "p", "image_urls": [still]}
+    assert refused_for(sim, wan26) == [] and refused_for(sim, wan27) == []
+    assert refused_for(sim, {**wan26, "image_urls": [still]}) == [
+        "Unrecognized key(s) in object: 'image_urls'"
+    ]
+    assert refused_for(sim, {**wan27, "shot_type": "multi"}) == [
+        "Unrecognized key(s) in object: 'shot_type'"
+    ]
+    six = {**wan27, "video_urls": [clip] * 3, "image_urls": [still] * 3}
+    assert refused_for(sim, six) == [
+        "[video_urls] Provide between 1 and 5 references (video_urls and image_urls together)"
+    ]
+    assert refused_for(sim, {**wan27, "first_frame_image": "not a link"}) == [
+        "[first_frame_image] Invalid url"
+    ]
+    assert refused_for(sim, {**wan27, "model": "alibaba/wan-3"})[0].startswith(
+        "[model] Invalid enum value. Expected 'alibaba/wan-2-6-r2v' | 'alibaba/wan-2-7-r2v'"
+    )
+    assert refused_for(sim, {**wan27, "prompt": "x" * 5000}) == []
+    assert refused_for(sim, {**wan26, "prompt": "x" * 1501}) == [
+        "[prompt] String must contain at most 1500 character(s)"
+    ]

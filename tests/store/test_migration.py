@@ -7,7 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from desktop_app.domain.job import JobState
+from desktop_app.domain.job import UNCHARGED_UNLESS_LEDGER, JobState
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.request import AspectRatio, Resolution
 from desktop_app.store.journal import JobJournal
@@ -93,3 +93,37 @@ def test_a_version_1_journal_keeps_every_job_and_fills_the_new_columns(tmp_path:
         "aaaa00000001"
     ]
     assert history.spent_usd() == 0.5  # the done job, at what the service reported
+
+
+def test_a_release_0_3_journal_keeps_every_job_now_wan_26(tmp_path: Path) -> None:
+    """Schema 4 (release 0.3) with a job in every state: after the migrations that add the
+    forgotten jobs' spending, the delivered clip's facts and the model, every job is there,
+    made by Wan 2.6, and counts its $1.50 quote (those that ended without a clip, nothing)."""
+    path = tmp_path / "journal.sqlite3"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:4]:
+        for statement in statements(script):
+            db.execute(statement)
+    request = json.dumps({"model": "alibaba/wan-2-6-r2v", "prompt": "character1 waves",
+                          "video_urls": ["https://e.com/a.mp4"]})  # fmt: skip
+    states = [state.value for state in JobState]
+    for n, state in enumerate(states):
+        db.execute(
+            "INSERT INTO jobs (id, client_request_id, state, request_json, created_at,"
+            " updated_at, estimate_usd) VALUES (?, ?, ?, ?, ?, ?, 1.5)",
+            (f"job{n:09d}", f"cr-{n}", state, request, 100.0 + n, 100.0 + n),
+        )
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+    JobJournal(path).close()
+
+    history = HistoryQueries(path)
+    assert sorted(j.state.value for j in history.all()) == sorted(states)
+    assert {j.request.model for j in history.all()} == {"alibaba/wan-2-6-r2v"}
+    models = sqlite3.connect(path).execute("SELECT DISTINCT model FROM jobs").fetchall()
+    assert models == [("alibaba/wan-2-6-r2v",)]
+    counted = [j for j in history.all() if j.state not in UNCHARGED_UNLESS_LEDGER]
+    assert history.spent_usd() == 1.5 * len(counted)
+    assert history.average_cost_usd("alibaba/wan-2-6-r2v", "1080p", 10) == 1.5
+    assert history.average_cost_usd("alibaba/wan-2-7-r2v", "1080p", 10) is None
