@@ -251,10 +251,17 @@ class ApiClient:
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
         """Send `request` and read its answer, up to MAX_ANSWER_BYTES and within the
-        answer's deadline. Only a failure to connect is "never sent" (NetworkError with
-        sent=False); whatever happens from the first byte written on means the service may
-        have the request: NetworkError(sent=True), or BadResponseError for an answer that
-        came but cannot be taken in."""
+        answer's deadline (headers and body, however they trickle). Only a failure to
+        connect is "never sent" (NetworkError with sent=False); whatever happens from the
+        first byte written on means the service may have the request: NetworkError
+        (sent=True), or BadResponseError for an answer that came but cannot be taken in."""
+        try:
+            async with asyncio.timeout(self._answer_deadline):
+                return await self._send_and_read(request)
+        except TimeoutError as error:
+            raise NetworkError(network_sentence(error, sent=True), sent=True) from None
+
+    async def _send_and_read(self, request: httpx.Request) -> httpx.Response:
         try:
             response = await self._http.send(request, stream=True)
         except _NOT_WRITTEN as error:
@@ -262,10 +269,7 @@ class ApiClient:
         except httpx.TransportError as error:
             raise NetworkError(network_sentence(error, sent=True), sent=True) from None
         try:
-            async with asyncio.timeout(self._answer_deadline):
-                body = await _read_bounded(response)
-        except TimeoutError as error:
-            raise NetworkError(network_sentence(error, sent=True), sent=True) from None
+            body = await _read_bounded(response)
         except httpx.DecodingError:
             raise BadResponseError(
                 "Its answer could not be decoded (it says it is compressed, and is not).",

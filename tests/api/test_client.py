@@ -247,9 +247,15 @@ def test_retry_after_holds_every_request_of_the_client(sim: Simulator) -> None:
     assert polls[2] >= polls[1]
 
 
-def test_an_answer_that_trickles_in_ends_at_its_deadline() -> None:
-    """A server that sends a byte every 0.3 s never trips the per-read timeout: the whole
-    answer's deadline ends the request (sent: the service may have it)."""
+@pytest.mark.parametrize(
+    "head",
+    [b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", b"HTTP/1.1 200 OK\r\nX-Slow: "],
+    ids=["body", "headers"],
+)
+def test_an_answer_that_trickles_in_ends_at_its_deadline(head: bytes) -> None:
+    """A server that sends a byte every 0.3 s (of its body, or of its headers) never trips
+    the per-read timeout: the whole answer's deadline ends the request (sent: the service
+    may have it)."""
     stop = threading.Event()
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
@@ -260,10 +266,10 @@ def test_an_answer_that_trickles_in_ends_at_its_deadline() -> None:
             connection, _ = server.accept()
             with connection:
                 connection.recv(65536)
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                connection.sendall(head)
                 while not stop.wait(0.3):
                     try:
-                        connection.sendall(b" ")
+                        connection.sendall(b"a")
                     except OSError:
                         return
 
