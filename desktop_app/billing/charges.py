@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop_app.api.account import LedgerEntry
 from desktop_app.api.client import ApiClient
@@ -118,7 +118,7 @@ class ChargeFinder:
             if charged is None:
                 return None
             refunds = await self._entries(job, direction=None, kind="REFUND")
-            refunded = sum(credits for e in refunds if (credits := charged_credits(e)))
+            refunded = sum(credits for e in refunds if (credits := refunded_credits(e)))
         except WanStudioError as error:
             log.info("ledger not readable now: %s", error.explain())
             return None
@@ -148,6 +148,13 @@ class ChargeFinder:
         if job.id not in self._noted:
             self._noted.add(job.id)
             self._service.note_ignored_charge(job.id, entry.usd, entry.credits)
+
+
+def refunded_credits(entry: LedgerEntry) -> int | None:
+    """The credits a REFUND entry gave back, whichever sign the ledger writes it with."""
+    usd = abs(entry.usd) if entry.usd is not None else None
+    credits = abs(entry.credits) if entry.credits is not None else None
+    return charged_credits(replace(entry, usd=usd, credits=credits))
 
 
 def charged_credits(entry: LedgerEntry) -> int | None:
