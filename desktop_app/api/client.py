@@ -53,9 +53,9 @@ KeyProvider = Callable[[], ApiKey]
 """Gives the key to send, asked afresh for every request (a replaced key applies at once)."""
 
 MAX_ANSWER_BYTES = 1 << 20
+"""No answer of the API is read past this: its JSON is a few hundred bytes."""
 MAX_RETRY_AFTER = 300.0
 """A longer Retry-After is capped: a hostile or broken answer cannot silence the app."""
-"""No answer of the API is read past this: its JSON is a few hundred bytes."""
 
 # Errors the sending of a request raises before a single byte of it was written: the
 # connection could not be made or the request could not be encoded. Anything raised later,

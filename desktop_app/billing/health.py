@@ -1,4 +1,4 @@
-"""ModelHealth: whether the model is deprecated, superseded or withdrawn, from the
+"""ModelHealth: whether a model is deprecated, superseded or withdrawn, from the
 provider's deprecation feed, read at most once a day and cached with its ETag."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from desktop_app.api.client import ApiClient
 from desktop_app.api.response import MalformedBodyError
 from desktop_app.billing import disk_cache
 from desktop_app.domain.errors import WanStudioError
-from desktop_app.domain.request import MODEL_ID
+from desktop_app.domain.models import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
 
@@ -29,21 +29,20 @@ class ModelHealth:
         self._clock = clock
         self._cached = disk_cache.load(cache_file)
 
-    @property
-    def deprecation(self) -> Deprecation | None:
+    def deprecation(self, model_id: str) -> Deprecation | None:
         if self._cached is None:
             return None
         try:
-            return deprecation_of(self._cached.body, MODEL_ID)
+            return deprecation_of(self._cached.body, model_id)
         except MalformedBodyError:
             return None
 
-    def warning(self) -> str | None:
-        """A sentence for the creator when the model is going away, else None."""
-        found = self.deprecation
+    def warning(self, model_id: str = DEFAULT_MODEL.id) -> str | None:
+        """A sentence for the creator when `model_id` is going away, else None."""
+        found = self.deprecation(model_id)
         if found is None:
             return None
-        text = f"The model {MODEL_ID} is {found.status} at the provider."
+        text = f"The model {model_id} is {found.status} at the provider."
         if found.shutdown_at:
             text += f" It stops working on {found.shutdown_at}."
         if found.replaced_by:

@@ -226,13 +226,14 @@ async def _reported(job: Job, *, as_json: bool) -> int:
 
 
 async def refresh_account_facts(runtime: Runtime, requests: Sequence[GenerationRequest]) -> None:
-    """The price list (hourly) and the deprecation feed (daily), both cached; say when the
-    model is going away. Failures are quiet: the price is then an estimate or unknown."""
+    """The price lists of the requests' models (hourly) and the deprecation feed (daily),
+    both cached; say when one of those models is going away. Failures are quiet: the price
+    is then an estimate or unknown."""
     models = {request.model for request in requests}
     await asyncio.gather(runtime.catalogue.refresh(models=models), runtime.health.refresh())
-    warning = runtime.health.warning()
-    if warning:
-        print(f"Warning: {warning}", file=sys.stderr)
+    for model in sorted(models):
+        if warning := runtime.health.warning(model):
+            print(f"Warning: {warning}", file=sys.stderr)
 
 
 async def course(

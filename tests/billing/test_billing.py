@@ -171,18 +171,19 @@ def test_a_deprecated_model_is_told_with_its_replacement(tmp_path: Path) -> None
     }  # fmt: skip
     with Simulator(SimulatorConfig(api_key=TEST_KEY, deprecation=entry)) as sim:
 
-        async def scenario() -> str | None:
+        async def scenario() -> tuple[str | None, str | None]:
             client = make_client(sim.base_url)
             try:
                 health = ModelHealth(client, tmp_path / "deprecations.json")
                 await health.refresh()
                 await health.refresh()  # daily: not asked again
-                return health.warning()
+                return health.warning(), health.warning("alibaba/wan-2-7-r2v")
             finally:
                 await client.aclose()
 
-        warning = run(scenario())
+        warning, for_wan_27 = run(scenario())
         assert sim.count("GET", "/v1/models/deprecations") == 1
+    assert for_wan_27 is None  # each model's own: 2.7 is not going away
     assert warning is not None
     assert "superseded" in warning and "alibaba/wan-2-7-r2v" in warning
     assert "2027-02-01" in warning
