@@ -280,7 +280,11 @@ async def finish(following: Awaitable[Job], *, as_json: bool) -> int:
 
 
 def list_jobs(args: argparse.Namespace, runtime: Runtime) -> int:
-    jobs = runtime.history.all()
+    model = model_named(args.model) if args.model else None
+    if args.model and model is None:
+        print(f"No model {args.model[:80]!r}: use 2.6 or 2.7 (or the full id).", file=sys.stderr)
+        return EXIT_INVALID
+    jobs = runtime.history.all(JobFilter(model=model.id if model else None))
     if args.json:
         print_json([job.to_json() for job in jobs])
     elif not jobs:

@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--json", action="store_true")
 
     jobs = commands.add_parser("jobs", help="list every job, newest first")
+    jobs.add_argument("--model", metavar="MODEL", help="only the jobs of this model (2.6, 2.7)")
     jobs.add_argument("--json", action="store_true")
 
     show = commands.add_parser("show", help="one job in detail, with its history")

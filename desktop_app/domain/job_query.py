@@ -30,3 +30,5 @@ class JobFilter:
     text: str = ""
     """Words that must all appear in the prompt or negative prompt (prefixes match)."""
     batch_id: str | None = None
+    model: str | None = None
+    """A model's id (domain/models.py)."""

@@ -44,6 +44,7 @@ def filter_sql(where: JobFilter) -> tuple[str, list[Any]]:
         ("duration", "=", where.duration),
         ("aspect_ratio", "=", where.aspect_ratio and where.aspect_ratio.value),
         ("batch_id", "=", where.batch_id),
+        ("model", "=", where.model),
     ):
         if value is not None:
             clauses.append(f"{column} {op} ?")

@@ -46,6 +46,10 @@ def test_a_wan_27_job_with_stills_a_clip_and_a_first_frame(tmp_path: Path, sim: 
     assert job["model"] == "alibaba/wan-2-7-r2v" and job["state"] == "done"
     listed = json.loads(wan(tmp_path, "jobs", "--json", base_url=sim.base_url).stdout)
     assert [j["model"] for j in listed] == ["alibaba/wan-2-7-r2v"]
+    only_26 = wan(tmp_path, "jobs", "--model", "2.6", "--json", base_url=sim.base_url)
+    assert json.loads(only_26.stdout) == []
+    only_27 = wan(tmp_path, "jobs", "--model", "2.7", "--json", base_url=sim.base_url)
+    assert [j["id"] for j in json.loads(only_27.stdout)] == [job["id"]]
     again = wan(tmp_path, "again", job["id"], "--json", base_url=sim.base_url)
     assert again.returncode == 0, again.stderr
     assert sent_bodies(sim)[1]["model"] == "alibaba/wan-2-7-r2v"  # again keeps the model
