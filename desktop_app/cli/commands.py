@@ -130,8 +130,8 @@ def request_from(args: argparse.Namespace) -> GenerationRequest:
         prompt=args.prompt,
         model=model.id if model else args.model,
         video_urls=reference_urls(args.refs),
-        image_urls=tuple(args.images),
-        first_frame_image=args.first_frame,
+        image_urls=reference_urls(args.images),
+        first_frame_image=reference_urls([args.first_frame])[0] if args.first_frame else None,
         watermark=True if args.watermark else None,
         aspect_ratio=AspectRatio(args.aspect_ratio) if args.aspect_ratio else None,
         resolution=Resolution(args.resolution) if args.resolution else None,
@@ -146,14 +146,6 @@ def request_from(args: argparse.Namespace) -> GenerationRequest:
 def valid_request(args: argparse.Namespace) -> GenerationRequest | None:
     """The request the options describe; None (each broken rule said) when it is invalid."""
     request = request_from(args)
-    stills = [*request.image_urls, *filter(None, [request.first_frame_image])]
-    if any(local_path(still) or "://" not in still for still in stills):
-        print(
-            "Nothing was sent: a still image (--image, --first-frame) is given as a public "
-            "link (https://…); stills from this computer are not uploaded yet.",
-            file=sys.stderr,
-        )
-        return None
     try:
         request.validate()
     except InvalidRequestError as error:

@@ -60,16 +60,17 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         "--image",
         action="append",
         default=[],
-        metavar="URL",
+        metavar="URL|PATH",
         dest="images",
-        help="a still image as a character (public link; models that take stills: "
+        help="a still image as a character (a public link, or an image on this computer, "
+        "uploaded to your storage first; models that take stills: "
         + ", ".join(m.short_name for m in MODELS if m.takes_images)
         + f"; clips and stills together up to {max(m.max_references for m in MODELS)})",
     )
     parser.add_argument(
         "--first-frame",
-        metavar="URL",
-        help="the clip's first frame, an image (public link; "
+        metavar="URL|PATH",
+        help="the clip's first frame, an image (a link or a file, as --image; "
         + ", ".join(m.short_name for m in MODELS if m.first_frame)
         + "; the aspect ratio is then the image's)",
     )

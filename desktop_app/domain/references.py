@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 @dataclass(frozen=True)
 class LocalReference:
-    """A reference clip from this computer, as it was sent."""
+    """A file from this computer (a reference clip, a still, the first frame), as it was
+    sent."""
 
     slot: int
     """Its place in the request: 1 is character1."""
@@ -23,16 +24,19 @@ class LocalReference:
     size: int
     expires_at: float
     """When the link that was sent stops working."""
+    field: str = "video_urls"
+    """Where in the request: a clip (video_urls), a still (image_urls), the first frame."""
 
     def to_json(self) -> dict[str, Any]:
         return {"slot": self.slot, "path": self.path, "key": self.key, "size": self.size,
-                "expires_at": self.expires_at}  # fmt: skip
+                "expires_at": self.expires_at, "field": self.field}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Any) -> LocalReference | None:
         try:
             return cls(int(data["slot"]), str(data["path"]), str(data["key"]),
-                       int(data["size"]), float(data["expires_at"]))  # fmt: skip
+                       int(data["size"]), float(data["expires_at"]),
+                       str(data.get("field", "video_urls")))  # fmt: skip
         except (KeyError, TypeError, ValueError):
             return None
 

@@ -268,13 +268,20 @@ class GenerationRequest:
     def validate_for_sending(self) -> None:
         """As `validate`, and every reference is a link the service can fetch: a clip on
         this computer is uploaded (and replaced by its link) before a request is sent."""
+        files = [
+            *(("video_urls", n, url) for n, url in enumerate(self.video_urls, start=1)),
+            *(("image_urls", n, url) for n, url in enumerate(self.image_urls, start=1)),
+            *((("first_frame_image", 1, self.first_frame_image),) if self.first_frame_image
+              else ()),
+        ]  # fmt: skip
         local = [
             Problem(
-                "video_urls",
-                f"reference {slot} is a clip on this computer, not yet uploaded",
-                f"Reference {slot} is a clip on this computer: it must be uploaded first.",
+                field,
+                f"{field} {slot} is a file on this computer, not yet uploaded",
+                f"{field.replace('_', ' ')} {slot} is a file on this computer: it must be "
+                "uploaded first.",
             )
-            for slot, url in enumerate(self.video_urls, start=1)
+            for field, slot, url in files
             if is_local_url(url)
         ]
         problems = [*self.problems(), *local]

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.domain.references import LocalReference, local_path
 from desktop_app.domain.request import GenerationRequest, is_local_url
-from desktop_app.storage.clip_file import ClipFacts, ClipFileError, file_sha256, inspect_clip
+from desktop_app.storage.clip_file import ClipFileError, file_sha256, inspect_clip
 from desktop_app.storage.config import StorageNotSetUpError
+from desktop_app.storage.image_file import inspect_image
 
 if TYPE_CHECKING:
     from desktop_app.storage.bucket import ClipBucket  # obstore: only once a clip goes up
@@ -35,9 +36,9 @@ NOT_SET_UP = (
 
 class ClipHost(Protocol):
     async def publish(
-        self, path: Path, facts: ClipFacts, slot: int, progress: SlotProgress
+        self, path: Path, size: int, slot: int, progress: SlotProgress
     ) -> tuple[str, LocalReference]:
-        """The link the service fetches the clip from, and what to remember of it."""
+        """The link the service fetches the file from, and what to remember of it."""
 
     async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
         """A fresh link to a clip sent before (uploaded again only when it is gone)."""
@@ -50,24 +51,24 @@ class BucketHost:
         self._bucket = bucket
 
     async def publish(
-        self, path: Path, facts: ClipFacts, slot: int, progress: SlotProgress
+        self, path: Path, size: int, slot: int, progress: SlotProgress
     ) -> tuple[str, LocalReference]:
         sha256 = await asyncio.to_thread(file_sha256, path)
         key = self._bucket.key_for(sha256, path)
-        if not await self._bucket.has(key, facts.size):
+        if not await self._bucket.has(key, size):
             await self._bucket.upload(
-                path, key, facts.size, sha256, lambda sent, all_: progress(slot, sent, all_)
+                path, key, size, sha256, lambda sent, all_: progress(slot, sent, all_)
             )
         link = self._bucket.sign(key)
-        return link.url, LocalReference(slot, str(path), key, facts.size, link.expires_at)
+        return link.url, LocalReference(slot, str(path), key, size, link.expires_at)
 
     async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
-        """The clip as it is now: hashed again, so that a file rewritten since it was sent
-        goes up under its own name (never the old one's)."""
+        """The file as it is now: checked and hashed again, so that a file rewritten since
+        it was sent goes up under its own name (never the old one's)."""
         path = Path(local.path)
-        facts = await asyncio.to_thread(inspect_clip, path)
-        url, fresh = await self.publish(path, facts, local.slot, lambda *_: None)
-        return url, fresh
+        size = await asyncio.to_thread(_size_of, local.field, path)
+        url, fresh = await self.publish(path, size, local.slot, lambda *_: None)
+        return url, replace(fresh, field=local.field)
 
 
 class ServesLocalClips(Protocol):
@@ -82,10 +83,10 @@ class DemoHost:
         self._simulator = simulator
 
     async def publish(
-        self, path: Path, facts: ClipFacts, slot: int, progress: SlotProgress
+        self, path: Path, size: int, slot: int, progress: SlotProgress
     ) -> tuple[str, LocalReference]:
-        progress(slot, facts.size, facts.size)
-        return self._link(LocalReference(slot, str(path), f"demo/{path.name}", facts.size, 0.0))
+        progress(slot, size, size)
+        return self._link(LocalReference(slot, str(path), f"demo/{path.name}", size, 0.0))
 
     async def republish(self, local: LocalReference) -> tuple[str, LocalReference]:
         return self._link(local)
@@ -118,54 +119,94 @@ class ReferencePreparer:
             )
         return StorageNotSetUpError(NOT_SET_UP.format(name=name))
 
-    def check(self, request: GenerationRequest) -> list[tuple[int, ClipFacts]]:
-        """Check every local clip of `request` (ClipFileError: the first that cannot be a
-        reference; StorageNotSetUpError: there is one and nowhere to upload it)."""
+    def check(self, request: GenerationRequest) -> list[LocalFile]:
+        """Check every file from this computer in `request`: clips as clips, stills and the
+        first frame as images (ClipFileError: the first that cannot be one;
+        StorageNotSetUpError: there is one and nowhere to upload it)."""
         found = []
-        for slot, url in enumerate(request.video_urls, start=1):
+        for field, slot, url in _slots(request):
             if is_local_url(url):
-                found.append((slot, inspect_clip(_path_of(url, slot))))
+                path = _path_of(url, slot)
+                found.append(LocalFile(field, slot, path, _size_of(field, path)))
         if found and self._host is None:
-            raise self._not_set_up(found[0][1].path.name)
+            raise self._not_set_up(found[0].path.name)
         return found
 
     async def prepare(
         self, request: GenerationRequest, progress: SlotProgress = lambda *_: None
     ) -> PreparedRequest:
-        """`request` with each local clip uploaded and linked; nothing else changes."""
+        """`request` with each file from this computer uploaded and linked; nothing else
+        changes."""
         checked = await asyncio.to_thread(self.check, request)
         if not checked:
             return PreparedRequest(request)
         assert self._host is not None
-        urls = list(request.video_urls)
         local = []
-        for slot, facts in checked:
-            url, remembered = await self._host.publish(facts.path, facts, slot, progress)
-            urls[slot - 1] = url
-            local.append(remembered)
-        return PreparedRequest(replace(request, video_urls=tuple(urls)), tuple(local))
+        for file in checked:
+            url, remembered = await self._host.publish(file.path, file.size, file.slot, progress)
+            request = _with_link(request, file.field, file.slot, url)
+            local.append(replace(remembered, field=file.field))
+        return PreparedRequest(request, tuple(local))
 
     async def refresh(
         self, request: GenerationRequest, local: Sequence[LocalReference]
     ) -> PreparedRequest:
-        """A request sent before, with a fresh link for each of its local clips."""
+        """A request sent before, with a fresh link for each of its files from this
+        computer."""
         if not local:
             return PreparedRequest(request)
         if self._host is None:
             raise self._not_set_up(Path(local[0].path).name)
-        urls = list(request.video_urls)
         fresh, notes = [], []
         for remembered in local:
             url, renewed = await self._host.republish(remembered)
-            urls[remembered.slot - 1] = url
+            request = _with_link(request, remembered.field, remembered.slot, url)
             fresh.append(renewed)
             if renewed.key != remembered.key:
                 notes.append(
-                    f"{Path(remembered.path).name} (reference {remembered.slot}) changed since "
-                    "it was sent: the clip as it is now was uploaded and is sent."
+                    f"{Path(remembered.path).name} ({remembered.field} {remembered.slot}) "
+                    "changed since it was sent: the file as it is now was uploaded and is sent."
                 )
-        request = replace(request, video_urls=tuple(urls))
         return PreparedRequest(request, tuple(fresh), tuple(notes))
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file from this computer in a request: which field and place, and its size."""
+
+    field: str
+    slot: int
+    path: Path
+    size: int
+
+
+IMAGE_FIELDS = ("image_urls", "first_frame_image")
+
+
+def _slots(request: GenerationRequest) -> list[tuple[str, int, str]]:
+    """(field, 1-based place, link) of every reference and the first frame."""
+    found = [("video_urls", n, url) for n, url in enumerate(request.video_urls, start=1)]
+    found += [("image_urls", n, url) for n, url in enumerate(request.image_urls, start=1)]
+    if request.first_frame_image is not None:
+        found.append(("first_frame_image", 1, request.first_frame_image))
+    return found
+
+
+def _with_link(request: GenerationRequest, field: str, slot: int, url: str) -> GenerationRequest:
+    if field == "first_frame_image":
+        return replace(request, first_frame_image=url)
+    if field == "image_urls":
+        return replace(request, image_urls=_put(request.image_urls, slot, url))
+    return replace(request, video_urls=_put(request.video_urls, slot, url))
+
+
+def _put(links: tuple[str, ...], slot: int, url: str) -> tuple[str, ...]:
+    return (*links[: slot - 1], url, *links[slot:])
+
+
+def _size_of(field: str, path: Path) -> int:
+    """The file's size once it passed the checks of its kind (a clip, or an image)."""
+    return inspect_image(path).size if field in IMAGE_FIELDS else inspect_clip(path).size
 
 
 def _path_of(url: str, slot: int) -> Path:

@@ -4,6 +4,7 @@ does not have is refused naming the model; every job says its model."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import pytest
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.simulator import Fault, Simulator
 from tests.cli.test_cli import REF, wan
+from tests.cli.test_local_clips import keys_of, run, set_storage
+from tests.s3_server import S3Server
+from tests.stills import bmp, png
 
 STILLS = ("https://example.com/mia.png", "https://example.com/rex.jpg")
 FRAME = "https://example.com/first.png"
@@ -62,7 +66,6 @@ def test_a_wan_27_job_with_stills_a_clip_and_a_first_frame(tmp_path: Path, sim: 
         (("--first-frame", FRAME), "Wan 2.6 (alibaba/wan-2-6-r2v) has no first_frame_image"),
         (("--model", "2.7", "--shot-type", "multi"), "Wan 2.7 (alibaba/wan-2-7-r2v) has no"),
         (("--model", "3.0"), "model: must be one of alibaba/wan-2-6-r2v, alibaba/wan-2-7-r2v"),
-        (("--model", "2.7", "--image", "~/mia.png"), "stills from this computer"),
     ],
 )
 def test_what_a_model_does_not_take_is_refused_naming_it(
@@ -101,3 +104,45 @@ def test_the_limit_counts_each_model_by_its_own_prices_seen(tmp_path: Path, sim:
     assert wan27.returncode == 2
     assert "no earlier Wan 2.7 1080p, 10 s job gives one" in wan27.stderr
     assert len(sent_bodies(sim)) == 2
+
+
+def test_a_wan_27_job_from_local_stills_a_clip_and_a_first_frame_through_storage(
+    tmp_path: Path, sim: Simulator, s3: S3Server, local_clip: Path
+) -> None:
+    """Two photos and a clip from this computer, and a first frame from a file: each goes
+    up to the creator's bucket (content-addressed) and the service gets signed links."""
+    set_storage(tmp_path, sim, s3, "--prefix", "stills/")
+    mia, rex = png(tmp_path / "mia.png", 480, 640), bmp(tmp_path / "rex.bmp", 640, 480)
+    frame = png(tmp_path / "first.png", 1280, 720, (20, 20, 200))
+    done = run(tmp_path, sim, "generate", "--model", "2.7", "--prompt", "Image 1 and Image 2",
+               "--image", str(mia), "--image", str(rex), "--ref", str(local_clip),
+               "--first-frame", str(frame), "--json", **keys_of(s3))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [body] = sent_bodies(sim)
+    links = [*body["video_urls"], *body["image_urls"], body["first_frame_image"]]  # type: ignore[misc]
+    assert len(links) == 4 and all("X-Amz-Signature=" in link for link in links)
+    keys = sorted(s3.object_keys("stills/"))
+    digests = sorted(
+        f"stills/{hashlib.sha256(p.read_bytes()).hexdigest()}{p.suffix}"
+        for p in (mia, rex, frame, local_clip)
+    )
+    assert keys == digests
+    job = json.loads(done.stdout)
+    fields = sorted((r["field"], r["slot"]) for r in job["local_references"])
+    assert fields == [("first_frame_image", 1), ("image_urls", 1), ("image_urls", 2),
+                      ("video_urls", 1)]  # fmt: skip
+    again = run(tmp_path, sim, "again", job["id"], "--json", **keys_of(s3))
+    assert again.returncode == 0, again.stderr
+    resent = sent_bodies(sim)[1]
+    assert len(resent["image_urls"]) == 2 and "X-Amz-Signature=" in resent["first_frame_image"]
+
+
+def test_a_still_too_small_is_refused_before_anything_goes_up(
+    tmp_path: Path, sim: Simulator, s3: S3Server
+) -> None:
+    set_storage(tmp_path, sim, s3, "--prefix", "small/")
+    tiny = png(tmp_path / "tiny.png", 120, 120)
+    refused = run(tmp_path, sim, "generate", "--model", "2.7", "--prompt", "Image 1",
+                  "--image", str(tiny), **keys_of(s3))  # fmt: skip
+    assert refused.returncode == 2 and "tiny.png is 120×120 pixels" in refused.stderr
+    assert s3.object_keys("small/") == [] and sent_bodies(sim) == []
