@@ -119,6 +119,9 @@ def test_a_finished_clip_leaves_as_a_file(
     assert "Copied the clip" in window.statusBar().currentMessage()
     copied = QGuiApplication.clipboard().mimeData()
     assert copied.urls() == [QUrl.fromLocalFile(str(job.file_path))]
+    # GNOME Files pastes files only from its own format: "copy", then the file URLs.
+    gnome = bytes(copied.data("x-special/gnome-copied-files").data()).decode()
+    assert gnome == f"copy\n{job.file_path.as_uri()}"
     assert "Copied the clip" in window.statusBar().currentMessage()
     window.player.play(str(job.file_path), "the clip")
     qtbot.waitUntil(lambda: window.player.local_file() == job.file_path)
