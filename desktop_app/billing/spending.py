@@ -42,14 +42,17 @@ class Spending:
     def session_usd(self) -> float:
         return self._history.spent_usd(self._session_start)
 
-    def left_today(self) -> float | None:
-        """Dollars left under today's limit; None when there is no limit (or the settings
-        cannot be read: the guard says so when it matters)."""
+    def daily_limit(self) -> float | None:
+        """Today's limit in dollars; None when there is none (or the settings cannot be
+        read: the guard says so when it matters)."""
         settings, problems = self._settings_file.read()
         limit = settings.daily_spend_limit_usd
-        if problems or limit <= 0:
-            return None
-        return max(0.0, limit - self.today_usd())
+        return None if problems or limit <= 0 else limit
+
+    def left_today(self) -> float | None:
+        """Dollars left under today's limit; None when there is no limit."""
+        limit = self.daily_limit()
+        return None if limit is None else max(0.0, limit - self.today_usd())
 
     def admission(
         self, requests: Sequence[GenerationRequest], quotes: Sequence[Quote]

@@ -65,12 +65,16 @@ class AccountWatch(QObject):
         self.balance_changed.emit(await self._balance.refresh(force=force))
 
     def status_text(self) -> str:
-        """For the status bar: balance, today's and this session's spending."""
+        """For the status bar: balance, today's spending (of the daily limit, when one is
+        set: it is in sight before it bites) and this session's."""
         balance = self._balance.current
         if balance is None or balance.usd is None:
             shown = "balance unknown"
         else:
             shown = f"balance {format_usd(balance.usd)}"
         today = format_usd(self.spending.today_usd())
+        limit = self.spending.daily_limit()
+        if limit is not None:
+            today += f" of {format_usd(limit)}"
         session = format_usd(self.spending.session_usd())
         return f"{shown} · today {today} · this session {session}"

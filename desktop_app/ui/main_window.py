@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.settings_flow: SettingsFlow = SettingsFlow(
             self, status, services.keys, services.verify_key, services.settings_file,
             services.storage_keys, services.check_storage, services.tasks, services.library,
-            demo_address=services.demo_address, on_saved=self.composer.refresh_price,
+            demo_address=services.demo_address, on_saved=self._on_settings_saved,
             on_demo_chosen=self.demo_requested.emit,
         )  # fmt: skip
         self.submitting: Submitting = Submitting(
@@ -238,6 +238,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select a finished job to copy its clip.", 6000)
             return
         self.jobs.copy_clip(job)
+
+    def _on_settings_saved(self) -> None:
+        """A new limit shows at once, on the button and in the status bar."""
+        self.composer.refresh_price()
+        self._show_spending()
 
     def _show_spending(self) -> None:
         self.state.spending.set(self.services.account.status_text())

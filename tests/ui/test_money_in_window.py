@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
@@ -180,7 +181,19 @@ def test_the_button_the_row_the_composer_and_the_status_bar_agree_on_money(
     assert job is not None and cost_text(job) == "charged $1.50"
     assert window.composer.cost.text() == "Last job: $1.50, charged (the provider's ledger)"
     qtbot.waitUntil(lambda: "balance $98.50" in window.balance.text())  # the demo account too
-    assert "today $1.50" in window.balance.text()
+    assert "today $1.50 ·" in window.balance.text()  # no limit set: no "of"
+
+    def set_limit_in_settings() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SettingsDialog):
+            QTimer.singleShot(20, set_limit_in_settings)
+            return
+        dialog.daily_limit.setValue(10)
+        dialog.accept()
+
+    QTimer.singleShot(20, set_limit_in_settings)
+    window.settings_flow.open_settings()  # as Ctrl+, does; the limit is in sight at once
+    assert "today $1.50 of $10.00" in window.balance.text()
 
 
 def test_a_money_setting_that_cannot_be_read_opens_settings_on_it(
