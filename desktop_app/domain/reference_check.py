@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 
 VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 """Content types a reference clip may be served as."""
+IMAGE_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
+"""Content types a still may be served as."""
+
+
+def serves_kind(content_type: str | None, image: bool) -> bool:
+    """A link serving `content_type` may be a clip (or, `image`, a still)."""
+    return content_type is None or content_type.startswith(IMAGE_TYPES if image else VIDEO_TYPES)
 
 
 @dataclass(frozen=True)

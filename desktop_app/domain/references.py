@@ -41,6 +41,20 @@ class LocalReference:
             return None
 
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
+"""The still images a model may take as characters or a first frame."""
+
+
+def is_image_link(url: str) -> bool:
+    """`url` (a link or a file) names a still image by its file name; anything else is
+    taken for a clip. A file's bytes are checked later (storage.image_file)."""
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return False
+    return unquote(path).lower().endswith(IMAGE_SUFFIXES)
+
+
 _PATH_START = re.compile(r"^(/|~|\.{1,2}/|[A-Za-z]:[\\/])")
 
 

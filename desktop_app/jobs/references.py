@@ -20,11 +20,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from desktop_app.domain.reference_check import VIDEO_TYPES, ReferenceCheck
-from desktop_app.domain.references import local_path
+from desktop_app.domain.reference_check import ReferenceCheck, serves_kind
+from desktop_app.domain.references import is_image_link, local_path
 from desktop_app.domain.request import is_local_url
 from desktop_app.jobs.addresses import Classify, classify_host, may_follow
 from desktop_app.storage.clip_file import ClipFileError, inspect_clip
+from desktop_app.storage.image_file import inspect_image
 
 LARGE_BYTES = 100 * 1024 * 1024
 MAX_PREVIEW_BYTES = 64 * 1024 * 1024
@@ -42,10 +43,14 @@ def keyless_client(timeout: httpx.Timeout, tls: ssl.SSLContext | bool = True) ->
 
 
 async def check_local_clip(url: str) -> ReferenceCheck:
-    """A clip on this computer, checked by its bytes (on a worker thread)."""
+    """A clip (or a still) on this computer, checked by its bytes (on a worker thread)."""
     path = local_path(url)
     assert path is not None
     try:
+        if is_image_link(url):
+            image = await asyncio.to_thread(inspect_image, path)
+            kind = f"image/{image.format.lower()}"
+            return ReferenceCheck(url, reachable=True, content_type=kind, size=image.size)
         facts = await asyncio.to_thread(inspect_clip, path)
     except ClipFileError as error:
         return ReferenceCheck(url, reachable=False, warnings=(error.explain(),))
@@ -98,7 +103,7 @@ class ReferenceProbe:
             return None
         folder.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256(check.url.encode()).hexdigest()[:32]
-        target = folder / f"{name}.mp4"
+        target = folder / f"{name}{'.image' if is_image_link(check.url) else '.mp4'}"
         if target.exists():
             return target
         part = target.with_name(target.name + ".part")
@@ -163,8 +168,9 @@ def _judge(url: str, response: httpx.Response, final_url: str) -> ReferenceCheck
     warnings = []
     if status >= 400:
         warnings.append(f"The link answered HTTP {status}; the service may not fetch it either.")
-    if content_type and not content_type.startswith(VIDEO_TYPES):
-        warnings.append(f"The link serves {content_type}, not a video (mp4 or mov is needed).")
+    if not serves_kind(content_type, is_image_link(url)):
+        wanted = "a still image" if is_image_link(url) else "a video (mp4 or mov is needed)"
+        warnings.append(f"The link serves {content_type}, not {wanted}.")
     if size is not None and size > LARGE_BYTES:
         megabytes = size / 1_048_576
         warnings.append(f"The clip is large ({megabytes:.0f} MB); the service may refuse it.")

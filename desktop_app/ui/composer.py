@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job
+from desktop_app.domain.models import MODELS, WAN_26, ModelSpec
 from desktop_app.domain.money import format_usd
 from desktop_app.domain.pricing import Quote
-from desktop_app.domain.prompt import mentioned_slots, prompt_notes, tag
+from desktop_app.domain.prompt import mentioned_names, prompt_notes, tag_pattern
 from desktop_app.domain.request import (
     MAX_VARIATIONS,
-    NEGATIVE_PROMPT_LIMIT,
-    PROMPT_LIMIT,
     SEED_MAX,
     GenerationRequest,
     Resolution,
@@ -75,6 +74,9 @@ class Composer(QWidget):
     """The valid GenerationRequests (one, or the variations) the creator asked for."""
     edited = Signal()
     """Something the creator set changed (the draft is saved on it)."""
+    model_picked = Signal(object)
+    """The creator picked another model (a ModelSpec) in the picker: whoever keeps the
+    draft switches to it (`switch_model`), with undo."""
 
     def __init__(
         self,
@@ -98,10 +100,19 @@ class Composer(QWidget):
         self._inert.setSingleShot(True)
         self._inert.setInterval(QGuiApplication.styleHints().mouseDoubleClickInterval())
         self._inert.timeout.connect(self.refresh)
-        self.prompt = PromptEditor(
-            "Describe the scene. Name your references character1, character2, character3.",
-            "Prompt",
+        self.model_spec: Property[ModelSpec] = Property(WAN_26, self)
+        """The model the request is for: everything below offers what it takes."""
+        self.continuing: str | None = None
+        """The job whose last frame this request continues (Continue from last frame)."""
+        self.model = QComboBox()
+        self.model.setAccessibleName("Model")
+        for spec in MODELS:
+            self.model.addItem(spec.short_name, spec.id)
+        self.model.setToolTip(
+            "Wan 2.6 takes 1 to 3 clips. Wan 2.7 also takes stills as characters (up to 5 "
+            "references together) and a first frame."
         )
+        self.prompt = PromptEditor("", "Prompt")
         self.chips = QHBoxLayout()
         self.chip_buttons: list[QPushButton] = []
         self.prompt_counter = QLabel()
@@ -131,6 +142,9 @@ class Composer(QWidget):
             self.duration,
         )
         self.duration.button(1).setChecked(True)
+        self.aspect_note = InfoLabel("Aspect ratio note")
+        self.watermark = QCheckBox("Watermark")
+        self.watermark.setToolTip("The service marks the clip as AI-made")
         self.enhance = QCheckBox("Prompt expansion")
         self.enhance.setChecked(True)
         self.enhance.setToolTip("The service rewrites and enriches the prompt")
@@ -158,13 +172,15 @@ class Composer(QWidget):
         self.notice.setStyleSheet("color:#9d0208;font-weight:bold")
         self.notice.setVisible(False)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow("Aspect ratio", self.aspect)
+        form.addRow("", self.aspect_note)
         form.addRow("Resolution", resolution_row)
         form.addRow("Duration", duration_row)
         form.addRow("", self.enhance)
         form.addRow("Shot type", self.shot_type)
         form.addRow("", self.shot_note)
+        form.addRow("", self.watermark)
         form.addRow("Seed", self.seed)
         form.addRow("Variations", self.variations)
         self.samples_button = QPushButton("Add sample references")
@@ -172,8 +188,12 @@ class Composer(QWidget):
         self.samples_button.setVisible(False)
         body = QWidget()
         fields = QVBoxLayout(body)
+        model_row = QHBoxLayout()
+        model_row.addWidget(QLabel("<b>Model</b>"))
+        model_row.addWidget(self.model, 1)
+        fields.addLayout(model_row)
         heading = QHBoxLayout()
-        title = QLabel("<b>References</b>: 1 to 3 public links, one character each")
+        self.references_title = title = QLabel()
         title.setWordWrap(True)  # it never keeps the composer wider than its pane
         heading.addWidget(title, 1)
         heading.addWidget(self.samples_button)
@@ -207,6 +227,9 @@ class Composer(QWidget):
         layout.addWidget(self.cost)
 
         self.references.references_changed.connect(self._on_references_references_changed)
+        self.references.first_frame.changed.connect(self._on_first_frame_changed)
+        self.model.activated.connect(self._on_model_activated)
+        self.watermark.toggled.connect(self.refresh)
         self.prompt.textChanged.connect(self.refresh)
         self.negative.textChanged.connect(self.refresh)
         self.enhance.toggled.connect(self.refresh)
@@ -220,36 +243,52 @@ class Composer(QWidget):
         self.shot_type.currentIndexChanged.connect(lambda *_: self.refresh())
         self.generate_button.clicked.connect(self._on_generate_button_clicked)
         self._sending.changed.connect(lambda _sending: self.refresh())
-        self.refresh()
+        self.model_spec.bind(self._show_model)
 
     # -- the request -------------------------------------------------------------------------
 
     def request(self) -> GenerationRequest:
+        spec = self.model_spec.value
         negative = self.negative.toPlainText().strip()
+        shot = spec.shot_type and self.enhance.isChecked()
         return GenerationRequest(
             prompt=self.prompt.toPlainText().strip(),
-            video_urls=tuple(self.references.links()),
+            video_urls=tuple(self.references.videos()),
             aspect_ratio=self.aspect.value(),
             resolution=Resolution.HD if self.resolution.checkedId() == 0 else Resolution.FULL_HD,
-            duration=(5, 10, 15)[self.duration.checkedId()],
+            duration=spec.durations[self.duration.checkedId()],
             negative_prompt=negative or None,
-            shot_type=ShotType(self.shot_type.currentData()) if self.enhance.isChecked() else None,
+            shot_type=ShotType(self.shot_type.currentData()) if shot else None,
             seed=self.seed.value(),
             enhance_prompt=self.enhance.isChecked(),
+            model=spec.id,
+            image_urls=tuple(self.references.images()),
+            first_frame_image=self.references.first_frame.link() if spec.first_frame else None,
+            watermark=True if spec.watermark and self.watermark.isChecked() else None,
         )
 
     def load(self, request: GenerationRequest) -> None:
-        """Fill every field from a request (to run a job again)."""
-        self.references.set_links(list(request.video_urls))
+        """Fill every field from a request (to run a job again). A request for a model
+        Wan Studio does not know is loaded for the default model."""
+        self.continuing = None
+        self.model_spec.set(request.spec or WAN_26)
+        self.references.set_references(request.video_urls, request.image_urls)
+        self.references.first_frame.set_link(request.first_frame_image)
+        self.watermark.setChecked(bool(request.watermark))
         self.prompt.setPlainText(request.prompt)
         self.negative.setPlainText(request.negative_prompt or "")
         if request.aspect_ratio:
             self.aspect.set_value(request.aspect_ratio)
         self.resolution.button(0 if request.resolution is Resolution.HD else 1).setChecked(True)
-        self.duration.button((5, 10, 15).index(request.effective_duration)).setChecked(True)
+        durations = self.model_spec.value.durations
+        duration = request.effective_duration
+        self.duration.button(durations.index(duration) if duration in durations else 1).setChecked(
+            True
+        )
         self.enhance.setChecked(request.enhance_prompt is not False)
         self.shot_type.setCurrentIndex(1 if request.shot_type is ShotType.MULTI else 0)
         self.seed.field.setText("" if request.seed is None else str(request.seed))
+        self.refresh()
 
     def requests(self) -> list[GenerationRequest]:
         """The request, once or as its variations (each with its own seed)."""
@@ -294,11 +333,13 @@ class Composer(QWidget):
                 f"Reference {slots} failed its check from this computer: the service may "
                 "not be able to fetch it either, and a failed clip can still cost time."
             )
-        filled = len(self.references.links())
-        empty = sorted(s for s in mentioned_slots(self.prompt.toPlainText()) if s > filled)
+        names = self.references.names()
+        spec = self.model_spec.value
+        empty = [n for n in mentioned_names(self.prompt.toPlainText(), spec) if n not in names]
         if empty:
-            tags = ", ".join(f"character{s}" for s in empty)
-            concerns.append(f"The prompt names {tags}, but there is no reference for it.")
+            concerns.append(
+                f"The prompt names {', '.join(empty)}, but there is no reference for it."
+            )
         return concerns
 
     def problems(self) -> list[str]:
@@ -310,13 +351,20 @@ class Composer(QWidget):
     # -- feedback ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        spec = self.model_spec.value
         prompt = self.prompt.toPlainText()
         negative = self.negative.toPlainText()
-        filled = len(self.references.links())
-        self.prompt.highlighter.set_filled_slots(filled)
-        self.prompt_counter.setText(f"{len(prompt)} / {PROMPT_LIMIT}")
-        self.negative_counter.setText(f"{len(negative)} / {NEGATIVE_PROMPT_LIMIT}")
-        self.notes.setText("\n".join(prompt_notes(prompt, filled)))
+        names = self.references.names()
+        self.prompt.highlighter.set_names(tag_pattern(spec), names)
+        self.prompt_counter.setText(f"{len(prompt)} / {spec.prompt_limit}")
+        self.negative_counter.setText(f"{len(negative)} / {spec.negative_prompt_limit}")
+        self.notes.setText("\n".join(prompt_notes(prompt, names, spec)))
+        first_frame = spec.first_frame and self.references.first_frame.link() is not None
+        self.aspect_note.setText(
+            "The first frame sets the picture's shape: the service ignores the aspect ratio."
+            if first_frame
+            else ""
+        )
         expansion = self.enhance.isChecked()
         self.shot_type.setEnabled(expansion)
         self.shot_note.setText(
@@ -381,6 +429,7 @@ class Composer(QWidget):
     def sent(self) -> None:
         """The request went out: clear the seed unless it is kept."""
         self.seed.after_submit()
+        self.continuing = None
 
     def show_cost(self, job: Job) -> None:
         """The last job's cost, by the one rule the job rows use: it follows the charge."""
@@ -391,15 +440,47 @@ class Composer(QWidget):
             self.chips.removeWidget(button)
             button.deleteLater()
         self.chip_buttons = []
-        for slot, link in enumerate(links, start=1):
+        for link, tag in zip(links, self.references.names(), strict=True):
             name = describe_link(link)[1]
             # The tag alone: a long file name never widens the composer (it is in the tip).
-            chip = QPushButton(tag(slot))
-            chip.setToolTip(plain_tooltip(f"Insert {tag(slot)} ({name}) into the prompt"))
-            chip.setAccessibleName(f"Insert {tag(slot)}")
-            chip.clicked.connect(lambda _=False, s=slot: self.prompt.insert_tag(tag(s)))
+            chip = QPushButton(tag)
+            chip.setToolTip(plain_tooltip(f"Insert {tag} ({name}) into the prompt"))
+            chip.setAccessibleName(f"Insert {tag}")
+            chip.clicked.connect(lambda _=False, t=tag: self.prompt.insert_tag(t))
             self.chips.addWidget(chip)
             self.chip_buttons.append(chip)
+
+    def _show_model(self, spec: ModelSpec) -> None:
+        """Offer what `spec` takes: its references, limits, fields and prompt names."""
+        self.model.setCurrentIndex(self.model.findData(spec.id))
+        self.references.set_model(spec)
+        stills = " clips or stills (up to {0} together)" if spec.takes_images else " clips"
+        self.references_title.setText(
+            f"<b>References</b>: 1 to {spec.max_references}"
+            + stills.format(spec.max_references)
+            + ", one character each"
+        )
+        words = "Image 1, Video 1" if spec.reference_words == "kind" else "character1, character2"
+        self.prompt.setPlaceholderText(f"Describe the scene. Name your references {words}, …")
+        for index, seconds in enumerate(spec.durations):
+            self.duration.button(index).setText(f"{seconds} s")
+        self.shot_type.setVisible(spec.shot_type)
+        self.form.labelForField(self.shot_type).setVisible(spec.shot_type)
+        self.shot_note.setVisible(spec.shot_type)
+        self.watermark.setVisible(spec.watermark)
+        self._rebuild_chips(self.references.links())
+        self.refresh()
+
+    def _on_model_activated(self, index: int) -> None:
+        spec = next(m for m in MODELS if m.id == self.model.itemData(index))
+        if spec != self.model_spec.value:
+            self.model_picked.emit(spec)
+        # Whoever switched it (or nobody) decides: the picker shows the model in use.
+        self.model.setCurrentIndex(self.model.findData(self.model_spec.value.id))
+
+    def _on_first_frame_changed(self) -> None:
+        self.continuing = None  # another first frame is no longer that clip's last
+        self.refresh()
 
     def _on_references_references_changed(self, links: list[str]) -> None:
         self._rebuild_chips(links)

@@ -12,6 +12,8 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QStatusBar, QTextEdit
 
+from desktop_app.domain.model_switch import switch_model
+from desktop_app.domain.models import ModelSpec
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.models.draft_store import DraftStore
 from desktop_app.ui.composer import Composer
@@ -56,6 +58,7 @@ class DraftKeeper(QObject):
         if saved is not None:
             composer.restore(saved)
         composer.edited.connect(self._save_timer.start)
+        composer.model_picked.connect(self.switch_model)
 
     @property
     def can_undo(self) -> bool:
@@ -73,6 +76,7 @@ class DraftKeeper(QObject):
     def new_request(self) -> None:
         def empty() -> None:
             self._composer.references.set_links([])
+            self._composer.references.first_frame.set_link(None)
             self._composer.prompt.clear()
             self._composer.negative.clear()
 
@@ -82,6 +86,12 @@ class DraftKeeper(QObject):
         self.replace(
             "The job's settings are in the composer.", lambda: self._composer.load(request)
         )
+
+    def switch_model(self, spec: ModelSpec) -> None:
+        """Another model: what fits is kept, what does not is named, and Undo brings the
+        draft back as it was."""
+        switched = switch_model(self._composer.request(), spec)
+        self.replace(switched.sentence(spec), lambda: self._composer.load(switched.request))
 
     def take_sidecar(self, mime: QMimeData) -> bool:
         """A clip's sidecar dropped on the window: its settings into the composer (with

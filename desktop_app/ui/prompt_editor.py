@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from desktop_app.domain.prompt import TAG
 
-SLOT_COLOURS = {1: "#2a9d8f", 2: "#e76f51", 3: "#8e7dbe"}
+SLOT_COLOURS = ("#2a9d8f", "#e76f51", "#8e7dbe", "#e9a100", "#3a86ff")
 EMPTY_SLOT_COLOUR = "#d62828"
 
 
 class CharacterTagHighlighter(QSyntaxHighlighter):
-    """Colours `character1`..`character3` by slot; a tag whose slot is empty is struck out."""
+    """Colours the names of the references given (`character1`, or `Image 1` and `Video 1`,
+    as the model names them) by their row; a name with no reference is struck out."""
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
-        self.filled_slots = 0
+        self.pattern: re.Pattern[str] = TAG
+        self.names: tuple[str, ...] = ()
 
-    def set_filled_slots(self, count: int) -> None:
-        if count != self.filled_slots:
-            self.filled_slots = count
+    def set_names(self, pattern: re.Pattern[str], names: Sequence[str]) -> None:
+        if (pattern, tuple(names)) != (self.pattern, self.names):
+            self.pattern, self.names = pattern, tuple(names)
             self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
-        for match in TAG.finditer(text):
-            slot = int(match.group(1))
+        for match in self.pattern.finditer(text):
+            name = match.group(0)
             style = QTextCharFormat()
             style.setFontWeight(QFont.Weight.Bold)
-            if slot <= self.filled_slots:
-                style.setForeground(QColor(SLOT_COLOURS.get(slot, EMPTY_SLOT_COLOUR)))
+            if name in self.names:
+                colour = SLOT_COLOURS[self.names.index(name) % len(SLOT_COLOURS)]
+                style.setForeground(QColor(colour))
             else:
                 style.setForeground(QColor(EMPTY_SLOT_COLOUR))
                 style.setFontStrikeOut(True)

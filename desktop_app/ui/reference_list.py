@@ -1,35 +1,23 @@
-"""ReferenceList: the 1-3 reference clip links, in character order.
+"""ReferenceList: the references, in the order the prompt names them, and the first frame.
 
-Links arrive by drop (text/uri-list or text/plain, several at once), paste, or the URL
-field. Rows reorder by dragging: row order is slot order (row 1 is character1). Each row
-is checked without the API key; checks warn and never block a submit.
+What it offers is the chosen model's (`set_model`): Wan 2.6 takes 1 to 3 clips, named
+character1..3 by row; Wan 2.7 takes clips and stills (up to 5 together), named "Video 1",
+"Image 1" per kind, and a first frame. Links arrive by drop (text/uri-list or text/plain,
+several at once), paste, or the URL field; a still is told from a clip by its file name.
+Rows reorder by dragging. Each link is checked without the API key (`ReferenceChecks`);
+checks warn and never block a submit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
-from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-    QPixmap,
-    QShortcut,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QStyle,
@@ -37,112 +25,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.reference_check import VIDEO_TYPES, ReferenceCheck
-from desktop_app.domain.references import direct_link, local_path
-from desktop_app.domain.request import MAX_REFERENCES, reference_url_problem
+from desktop_app.domain.models import WAN_26, ModelSpec
+from desktop_app.domain.prompt import IMAGE, VIDEO, slot_names
+from desktop_app.domain.reference_check import ReferenceCheck
+from desktop_app.domain.references import is_image_link
+from desktop_app.domain.request import reference_url_problem
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.ui.first_frame import FirstFrameSlot
 from desktop_app.ui.labels import InfoLabel
+from desktop_app.ui.reference_checks import CheckReference, FetchPreview, ReferenceChecks
+from desktop_app.ui.reference_rows import LinkList, as_reference, describe_link, links_from_mime
 
 if TYPE_CHECKING:
     from desktop_app.tasks import TaskGroup  # the first frame imports no asyncio
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
-CheckReference = Callable[[str], Awaitable[ReferenceCheck]]
-FetchPreview = Callable[[ReferenceCheck], Awaitable[Path | None]]
-
-
-@dataclass(frozen=True)
-class _Checking:
-    """What checks a reference: the probe, its preview copy, the frame grabber, the tasks."""
-
-    check_reference: CheckReference
-    fetch_preview: FetchPreview
-    grabber: FrameGrabber
-    tasks: TaskGroup
-
-
-"""A local copy of a checked reference for its preview (None: no copy)."""
-
-LOCAL_CLIP_NOTE = (
-    "{name} is on this computer: it is uploaded to your storage when you press Generate, "
-    "and sent as a private link that expires."
-)
-DEMO_LOCAL_NOTE = (
-    "{name} is on this computer: in demo mode the simulator serves it from here. Real use "
-    "uploads it to your own storage (Settings › Storage)."
-)
-
-
-def as_reference(text: str, *, demo: bool = False) -> tuple[str, str | None]:
-    """What the list keeps for `text`, and a note to say: a clip on this computer as its
-    file:// URL, a known share page as its direct-download link, any other link as it is."""
-    path = local_path(text)
-    if path is not None:
-        name = path.name or str(path)
-        return path.resolve().as_uri(), (DEMO_LOCAL_NOTE if demo else LOCAL_CLIP_NOTE).format(
-            name=name
-        )
-    direct = direct_link(text.strip())
-    return direct.url, direct.note
-
-
-def links_from_mime(mime: QMimeData) -> list[str]:
-    """Every link in a drop or paste: text/uri-list first, else lines of text/plain."""
-    if mime.hasUrls():
-        return [url.toString() for url in mime.urls() if not url.isEmpty()]
-    return [line.strip() for line in mime.text().splitlines() if line.strip()]
-
-
-def describe_link(url: str) -> tuple[str, str]:
-    """(host, file name) of a link, for its row."""
-    parts = urlsplit(url)
-    name = unquote(PurePosixPath(parts.path).name) or "(no file name)"
-    return parts.hostname or "?", name
-
-
-class _LinkList(QListWidget):
-    """A list that reorders its rows by dragging and takes links dropped from outside."""
-
-    links_dropped = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setAcceptDrops(True)
-        self.setIconSize(QSize(96, 54))
-        self.setWordWrap(True)
-
-    def _external(self, event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> bool:
-        return event.source() is not self and (
-            event.mimeData().hasUrls() or event.mimeData().hasText()
-        )
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._external(event):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self._external(event):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        if self._external(event):
-            self.links_dropped.emit(links_from_mime(event.mimeData()))
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            super().dropEvent(event)
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+__all__ = ["CheckReference", "FetchPreview", "ReferenceList", "describe_link"]
 
 
 class ReferenceList(QWidget):
     references_changed = Signal(list)
-    """The links, in slot order."""
+    """The links, in list order (the first frame is not among them)."""
     play_requested = Signal(str, str)
     """(link, title)."""
 
@@ -150,31 +55,19 @@ class ReferenceList(QWidget):
         """The list, shown at once; its links are checked once `attach` brings the means."""
         super().__init__(parent)
         self.demo = demo
+        self.spec: ModelSpec = WAN_26
         self._uploads: dict[str, tuple[int, int]] = {}
-        self._checking: _Checking | None = None
-        self._previews: dict[str, Path] = {}
-        """The local copy of each reference, for its thumbnail and for playing it."""
-        self._checks: dict[str, ReferenceCheck] = {}
-        self._facts: dict[str, ClipFacts] = {}
-        self._problems: dict[str, str] = {}
-        self._service_says: dict[str, str] = {}
-        """What the service said about a link when it refused a request with it."""
-        self._grabbing: dict[str, str] = {}
-        """The address being previewed (after redirects) -> the reference link."""
+        self.checks = ReferenceChecks(self)
+        self.checks.changed.connect(self._refresh_rows)
 
-        self.list = _LinkList()
-        self.list.setAccessibleName("Reference clips")
-        self.list.setToolTip(
-            "Row 1 is character1, row 2 character2, row 3 character3. Drag rows to reorder; "
-            "drop or paste links here; Delete removes the selected one."
-        )
+        self.list = LinkList()
+        self.list.setAccessibleName("References")
         self.list.links_dropped.connect(self.add_links)
         self.list.model().rowsMoved.connect(self._on_rows_changed)
         self.list.model().rowsRemoved.connect(self._on_rows_changed)
         self.list.model().rowsInserted.connect(self._on_rows_changed)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.url_field = QLineEdit()
-        self.url_field.setPlaceholderText("https://… clip link (mp4, mov), then Enter")
         self.url_field.setAccessibleName("Reference link")
         self.url_field.returnPressed.connect(self._on_url_field_return_pressed)
         self.add_button = QPushButton("Add")
@@ -184,6 +77,8 @@ class ReferenceList(QWidget):
         self.remove_button.setToolTip("Remove the selected reference (Delete)")
         self.remove_button.clicked.connect(self.remove_selected)
         self.message = InfoLabel("Reference message")
+        self.first_frame = FirstFrameSlot(self.checks, demo=demo)
+        self.first_frame.said.connect(self.message.setText)
 
         field_row = QHBoxLayout()
         field_row.addWidget(self.url_field, 1)
@@ -193,6 +88,7 @@ class ReferenceList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)
         layout.addLayout(field_row)
+        layout.addWidget(self.first_frame)
         layout.addWidget(self.message)
 
         for keys, slot in (
@@ -202,6 +98,7 @@ class ReferenceList(QWidget):
             shortcut = QShortcut(keys, self.list)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
+        self.set_model(WAN_26)
 
     def attach(
         self,
@@ -212,49 +109,103 @@ class ReferenceList(QWidget):
     ) -> None:
         """The means to check links (the engine, after the first frame): the links listed
         so far are checked now."""
-        self._checking = _Checking(check_reference, fetch_preview, grabber, tasks)
-        grabber.grabbed.connect(self._on_grabber_grabbed)
-        grabber.failed.connect(self._on_grabber_failed)
-        for url in self.links():
-            self._start_checks(url)
+        self.checks.attach(
+            check_reference, fetch_preview, grabber, tasks, wanted=lambda url: url in self.links()
+        )
+        for url, kind in zip(self.links(), self.kinds(), strict=True):
+            self.checks.watch(url, image=kind == IMAGE)
+        first = self.first_frame.link()
+        if first is not None:
+            self.checks.watch(first, image=True)
+
+    def set_model(self, spec: ModelSpec) -> None:
+        """Offer what `spec` takes (the rows already listed are the composer's to fit)."""
+        self.spec = spec
+        words = ", ".join(slot_names(spec, [VIDEO] * spec.max_videos)[:3])
+        stills = " and stills (jpg, png, bmp, webp)" if spec.takes_images else ""
+        self.list.setToolTip(
+            f"{spec.short_name}: 1 to {spec.max_references} clips{stills}, named {words}… in "
+            "the prompt by their order here. Drag rows to reorder; drop or paste links here; "
+            "Delete removes the selected one."
+        )
+        self.url_field.setPlaceholderText(
+            "https://… clip or still link, then Enter"
+            if spec.takes_images
+            else "https://… clip link (mp4, mov), then Enter"
+        )
+        self.first_frame.setVisible(spec.first_frame)
+        self._refresh_rows()
 
     # -- reading -----------------------------------------------------------------------------
 
     def links(self) -> list[str]:
         return [str(self.list.item(row).data(URL_ROLE)) for row in range(self.list.count())]
 
+    def kinds(self) -> list[str]:
+        return [str(self.list.item(row).data(KIND_ROLE)) for row in range(self.list.count())]
+
+    def videos(self) -> list[str]:
+        return [url for url, kind in zip(self.links(), self.kinds(), strict=True) if kind == VIDEO]
+
+    def images(self) -> list[str]:
+        return [url for url, kind in zip(self.links(), self.kinds(), strict=True) if kind == IMAGE]
+
+    def names(self) -> list[str]:
+        """How the prompt names each row, in order."""
+        return slot_names(self.spec, self.kinds())
+
     def check_of(self, url: str) -> ReferenceCheck | None:
-        return self._checks.get(url)
+        return self.checks.check_of(url)
 
     def facts_of(self, url: str) -> ClipFacts | None:
-        return self._facts.get(url)
+        return self.checks.facts_of(url)
 
     # -- changing ----------------------------------------------------------------------------
 
     def add_links(self, candidates: list[str]) -> list[str]:
-        """Add each acceptable reference (a link, or a clip on this computer: a path or a
+        """Add each acceptable reference (a link, or a file on this computer: a path or a
         file:// URL; a known share page becomes its direct-download link); say why any
         other was refused. Returns the refusals."""
         refusals, notes = [], []
         for raw in candidates:
             text, note = as_reference(raw, demo=self.demo)
+            kind = IMAGE if is_image_link(text) else VIDEO
+            refusal = self._refusal(text, kind)
+            if refusal:
+                if refusal not in refusals:
+                    refusals.append(refusal)
+                continue
             if note:
                 notes.append(note)
-            refusal = self._refusal(text)
-            if refusal:
-                refusals.append(refusal)
-                continue
-            item = QListWidgetItem()
-            item.setData(URL_ROLE, text)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
-            self.list.addItem(item)
-            self._start_checks(text)
+            self._add_row(text, kind)
         self.message.setText(" ".join([*refusals, *notes]))
         self._refresh_rows()
         return refusals
 
+    def set_references(self, videos: Sequence[str], images: Sequence[str] = ()) -> None:
+        """The rows of a request: its clips, then its stills (the kinds it gives them)."""
+        self.list.clear()
+        for url in videos:
+            self._add_row(url, VIDEO)
+        for url in images:
+            self._add_row(url, IMAGE)
+        self.message.clear()
+        self._refresh_rows()
+
+    def set_links(self, links: list[str]) -> None:
+        self.list.clear()
+        self.add_links(links)
+
+    def _add_row(self, url: str, kind: str) -> None:
+        item = QListWidgetItem()
+        item.setData(URL_ROLE, url)
+        item.setData(KIND_ROLE, kind)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
+        self.list.addItem(item)
+        self.checks.watch(url, image=kind == IMAGE)
+
     def show_upload(self, slot: int, sent: int, total: int) -> None:
-        """How far the clip in `slot` has gone up to the creator's storage."""
+        """How far the file in `slot` has gone up to the creator's storage."""
         links = self.links()
         if 1 <= slot <= len(links):
             self._uploads[links[slot - 1]] = (sent, total)
@@ -265,14 +216,26 @@ class ReferenceList(QWidget):
             self._uploads.clear()
             self._refresh_rows()
 
-    def _refusal(self, text: str) -> str | None:
+    def _refusal(self, text: str, kind: str) -> str | None:
+        spec = self.spec
         problem = reference_url_problem(text)
         if problem:
-            return f"“{text[:60]}” is not a link to a clip: it {problem}."
+            return f"“{text[:60]}” is not a link to a clip or a still: it {problem}."
+        name = describe_link(text)[1]
         if text in self.links():
-            return f"{describe_link(text)[1]} is already in the list."
-        if self.list.count() >= MAX_REFERENCES:
-            return f"At most {MAX_REFERENCES} references: remove one before adding another."
+            return f"{name} is already in the list."
+        if kind == IMAGE and not spec.takes_images:
+            return (
+                f"{name} is a still image: {spec.short_name} takes clips only. Pick a model "
+                "that takes stills (Model, at the top) to use it."
+            )
+        if self.list.count() >= spec.max_references:
+            return f"{spec.short_name} takes at most {spec.max_references} references."
+        kinds = self.kinds()
+        if kind == IMAGE and kinds.count(IMAGE) >= spec.max_images:
+            return f"{spec.short_name} takes at most {spec.max_images} stills."
+        if kind == VIDEO and kinds.count(VIDEO) >= spec.max_videos:
+            return f"{spec.short_name} takes at most {spec.max_videos} clips."
         return None
 
     def paste(self) -> None:
@@ -285,62 +248,23 @@ class ReferenceList(QWidget):
             self.list.takeItem(self.list.row(item))
         self.message.clear()
 
-    def set_links(self, links: list[str]) -> None:
-        self.list.clear()
-        self.add_links(links)
-
-    # -- checks ------------------------------------------------------------------------------
-
-    def _start_checks(self, url: str) -> None:
-        if self._checking is not None and url not in self._checks:
-            self._checking.tasks.spawn(self._check(self._checking, url))
-
-    async def _check(self, checking: _Checking, url: str) -> None:
-        check = await checking.check_reference(url)
-        self._checks[url] = check
-        self._refresh_rows()
-        # The preview is a local copy, fetched only where the check found it safe to go.
-        copy = await checking.fetch_preview(check)
-        if copy is None:
-            if check.reachable:
-                self._problems[url] = "too large, or not fetched, for a preview here"
-                self._refresh_rows()
-            return
-        self._previews[url] = copy
-        if url not in self._facts and url in self.links():
-            local = QUrl.fromLocalFile(str(copy)).toString()
-            self._grabbing[local] = url
-            checking.grabber.grab(local)
-
-    def _on_grabber_grabbed(self, facts: ClipFacts) -> None:
-        url = self._grabbing.pop(facts.url, None)
-        if url is not None and url in self.links():
-            self._facts[url] = facts
-            self._refresh_rows()
-
-    def _on_grabber_failed(self, address: str, reason: str) -> None:
-        url = self._grabbing.pop(address, None)
-        if url is not None and url in self.links():
-            self._problems[url] = reason
-            self._refresh_rows()
-
     # -- rows --------------------------------------------------------------------------------
 
     def _on_rows_changed(self, *_args: object) -> None:
         self._refresh_rows()
 
     def _refresh_rows(self) -> None:
-        for row in range(self.list.count()):
+        for row, name in enumerate(self.names()):
             item = self.list.item(row)
             url = str(item.data(URL_ROLE))
-            lines = self._row_lines(row + 1, url)
+            lines = self._row_lines(name, url, item.data(KIND_ROLE) == IMAGE)
             item.setText("\n".join(lines))
             item.setToolTip(plain_tooltip(url))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, " ".join(lines))
-            facts = self._facts.get(url)
-            broken = self.check_failed(url)
-            if facts is not None:
-                item.setIcon(QIcon(QPixmap.fromImage(facts.thumbnail)))
+            thumbnail = self.checks.thumbnail(url)
+            broken = self.checks.failed(url)
+            if thumbnail is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(thumbnail)))
             elif broken:
                 item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
             item.setForeground(QColor("#d62828") if broken else self.palette().text().color())
@@ -350,70 +274,70 @@ class ReferenceList(QWidget):
         """Show, on each reference the service named when it refused the request, what it
         said (slot -> its words)."""
         links = self.links()
-        for slot, words in notes.items():
-            if 1 <= slot <= len(links):
-                self._service_says[links[slot - 1]] = words
-        self._refresh_rows()
+        self.checks.mark_refused(
+            {links[slot - 1]: words for slot, words in notes.items() if 1 <= slot <= len(links)}
+        )
 
     def forget_refusals(self) -> None:
         """A new request goes out: what the service said of the last one no longer holds."""
-        if self._service_says:
-            self._service_says.clear()
-            self._refresh_rows()
+        self.checks.forget_refusals()
 
     def check_failed(self, url: str) -> bool:
-        """The link's check failed: unreachable, an error answer, not a video, or refused."""
-        if url in self._service_says:
-            return True
-        check = self._checks.get(url)
-        if check is None:
-            return False
-        not_video = check.content_type is not None and not check.content_type.startswith(
-            VIDEO_TYPES
-        )
-        return not check.reachable or not_video
+        return self.checks.failed(url)
 
     def failed_references(self) -> list[int]:
         """The slots (1-based) whose reference failed its check."""
         return [slot for slot, url in enumerate(self.links(), start=1) if self.check_failed(url)]
 
-    def _row_lines(self, slot: int, url: str) -> list[str]:
+    def _row_lines(self, slot_name: str, url: str, image: bool) -> list[str]:
         host, name = describe_link(url)
         badge = "⚠ CHECK FAILED · " if self.check_failed(url) else ""
-        if url in self._service_says:
-            badge = f"⚠ THE SERVICE SAID: {self._service_says[url]} · "
-        lines = [f"{badge}character{slot} · {name} · {host}"]
+        said = self.checks.service_said(url)
+        if said is not None:
+            badge = f"⚠ THE SERVICE SAID: {said} · "
+        where = "this computer" if url.lower().startswith("file:") else host
+        lines = [f"{badge}{slot_name} · {name} · {where}"]
         if url in self._uploads:
             sent, total = self._uploads[url]
             lines.append(f"uploading to your storage: {sent * 100 // max(total, 1)}%")
-        facts = self._facts.get(url)
-        check = self._checks.get(url)
-        details = []
-        if facts is not None:
-            details.append(f"{facts.duration_s:.1f} s, {facts.size.width()}×{facts.size.height()}")
-            if not 2 <= facts.duration_s <= 30:
-                details.append("⚠ reference clips should last 2 to 30 s")
-        elif url in self._problems:
-            details.append(f"no preview here ({self._problems[url]})")
-        if check is not None:
-            if check.size is not None:
-                details.append(f"{check.size / 1_048_576:.1f} MB")
-            details.extend(f"⚠ {w}" for w in check.warnings)
-        elif facts is None:
-            details.append("checking…")
+        details = self._details(url, image)
         if details:
             lines.append("; ".join(details))
         return lines
 
+    def _details(self, url: str, image: bool) -> list[str]:
+        facts, still = self.checks.facts_of(url), self.checks.still_of(url)
+        check, problem = self.checks.check_of(url), self.checks.problem_of(url)
+        details = []
+        if still is not None:
+            details.append(f"still, {still.size.width()}×{still.size.height()}")
+        elif facts is not None:
+            details.append(f"{facts.duration_s:.1f} s, {facts.size.width()}×{facts.size.height()}")
+            shortest, longest = self.spec.video_seconds
+            if not shortest <= facts.duration_s <= longest:
+                details.append(f"⚠ reference clips should last {shortest:g} to {longest:g} s")
+        elif problem is not None:
+            details.append(f"no preview here ({problem})")
+        if check is not None:
+            if check.size is not None:
+                details.append(f"{check.size / 1_048_576:.1f} MB")
+            details.extend(f"⚠ {w}" for w in check.warnings)
+        elif facts is None and still is None:
+            details.append("checking…")
+        return details
+
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
         url = str(item.data(URL_ROLE))
-        check, copy = self._checks.get(url), self._previews.get(url)
-        if copy is not None:
+        check, copy = self.checks.check_of(url), self.checks.preview_of(url)
+        problem = self.checks.problem_of(url)
+        if item.data(KIND_ROLE) == IMAGE:
+            self.message.setText("A still: its picture is the row's thumbnail.")
+        elif copy is not None:
             self.play_requested.emit(str(copy), f"Reference: {describe_link(url)[1]}")
-        elif check is None or (check.reachable and url not in self._problems):
+        elif check is None or (check.reachable and problem is None):
             self.message.setText("This reference is still being checked; try again in a moment.")
         else:
-            reasons = " ".join(check.warnings) or self._problems.get(url, "")
+            reasons = " ".join(check.warnings) or problem or ""
             self.message.setText(f"This reference cannot be previewed here. {reasons}".strip())
 
     def _on_url_field_return_pressed(self) -> None:

@@ -79,7 +79,7 @@ def test_fourth_duplicate_local_and_non_links_are_refused(
     refs = window.references
     assert refs.add_links(sample_links) == []
     fourth = refs.add_links(["https://example.com/d.mp4"])
-    assert "At most 3 references" in fourth[0]
+    assert fourth == ["Wan 2.6 takes at most 3 references."]
     assert refs.message.text() == fourth[0]
     refs.list.setCurrentRow(0)
     refs.remove_selected()

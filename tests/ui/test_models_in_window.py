@@ -1,0 +1,118 @@
+"""Wan 2.7 in the window: the model picker offers what each model takes, a switch keeps
+what fits and Undo brings the rest back, and stills and a first frame from this computer go
+through the creator's storage (moto on 127.0.0.1) to the simulator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from pytestqt.qtbot import QtBot
+
+from desktop_app.api.client import GENERATIONS_PATH
+from desktop_app.domain.models import WAN_26, WAN_27
+from desktop_app.simulator import Simulator
+from desktop_app.ui.main_window import MainWindow
+from tests.s3_server import S3Server
+from tests.stills import png
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_composer import drop
+
+
+def drop_files(window: MainWindow, *paths: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    drop(window.references.list, mime)
+
+
+def pick_model(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """Down or Up on the model picker, as a creator's keyboard does."""
+    window.composer.model.setFocus()
+    qtbot.keyClick(window.composer.model, key)
+
+
+def with_storage(windows: WindowFactory, s3: S3Server) -> None:
+    windows.environ.update(AWS_ACCESS_KEY_ID=s3.key_id, AWS_SECRET_ACCESS_KEY=s3.secret)
+    windows.home.mkdir(parents=True, exist_ok=True)
+    storage = {"storage_endpoint": s3.url, "storage_bucket": s3.bucket, "storage_prefix": "w/"}
+    (windows.home / "settings.json").write_text(json.dumps(storage))
+
+
+def test_switch_26_to_27_and_back_keeps_what_fits_and_undo_brings_the_rest(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str], tmp_path: Path
+) -> None:
+    window = windows()
+    composer, refs = window.composer, window.references
+    refs.set_links(sample_links[:2])
+    composer.prompt.setPlainText("Image 1 hands Video 1 a cup")
+    stills = [png(tmp_path / f"still {n}.png", 320, 240) for n in (1, 2)]
+    drop_files(window, stills[0])
+    assert "still 1.png is a still image: Wan 2.6 takes clips only" in refs.message.text()
+    assert refs.links() == sample_links[:2]
+    assert not refs.first_frame.isVisible()
+    assert not composer.watermark.isVisible() and composer.shot_type.isVisible()
+
+    pick_model(qtbot, window, Qt.Key.Key_Down)
+    assert composer.model_spec.value is WAN_27
+    assert composer.model.currentText() == "Wan 2.7"
+    assert refs.first_frame.isVisible() and composer.watermark.isVisible()
+    assert not composer.shot_type.isVisible()
+    drop_files(window, *stills)
+    assert refs.first_frame.take(str(png(tmp_path / "first.png", 640, 360)))
+    assert [chip.text() for chip in composer.chip_buttons] == [
+        "Video 1", "Video 2", "Image 1", "Image 2",
+    ]  # fmt: skip
+    assert composer.prompt_counter.text().endswith("/ 5000")
+    assert "ignores the aspect ratio" in composer.aspect_note.text()
+    request = composer.request()
+    assert request.model == WAN_27.id and request.problems() == []
+    assert [Path(QUrl(u).toLocalFile()).name for u in request.image_urls] == [
+        "still 1.png", "still 2.png",
+    ]  # fmt: skip
+    assert request.first_frame_image is not None
+    assert request.first_frame_image.endswith("first.png")
+    qtbot.waitUntil(lambda: refs.checks.still_of(request.image_urls[0]) is not None)
+    assert "still, 320×240" in refs.list.item(2).text()
+    assert "Image 1 · still 1.png · this computer" in refs.list.item(2).text()
+
+    pick_model(qtbot, window, Qt.Key.Key_Up)
+    assert composer.model_spec.value is WAN_26
+    assert refs.links() == sample_links[:2]
+    assert composer.request().first_frame_image is None
+    assert not refs.first_frame.isVisible()
+    status = window.statusBar().currentMessage()
+    assert "Wan 2.6 is chosen. It does not take 2 still images or the first frame." in status
+    assert window.drafts.undo_button.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert composer.request() == request
+    assert composer.model.currentText() == "Wan 2.7"
+    assert refs.first_frame.isVisible()
+
+
+def test_a_wan_27_job_with_two_stills_a_clip_and_a_first_frame_is_priced_and_sent(
+    qtbot: QtBot, windows: WindowFactory, sim: Simulator, s3: S3Server, local_clip: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    with_storage(windows, s3)
+    window = windows()
+    composer, refs = window.composer, window.references
+    composer.prompt.setPlainText("Image 1 and Image 2 dance around Video 1")
+    drop_files(window, local_clip)
+    qtbot.waitUntil(lambda: "$" in composer.generate_button.text())  # the catalogue is in
+    assert composer.generate_button.text() == "Generate · $1.50"  # 2.6: 10 s × $0.15
+    pick_model(qtbot, window, Qt.Key.Key_Down)
+    drop_files(window, png(tmp_path / "mia.png", 480, 640), png(tmp_path / "rex.png", 800, 600))
+    refs.first_frame.take(str(png(tmp_path / "opening.png", 1280, 720, (10, 200, 30))))
+    qtbot.waitUntil(composer.generate_button.isEnabled)
+    assert composer.generate_button.text() == "Generate · $1.95"  # 2.7: 10 s × $0.195
+    composer.generate_button.click()
+    qtbot.waitUntil(lambda: sim.count("POST", GENERATIONS_PATH) == 1, timeout=20_000)
+    body = json.loads(next(r.body for r in sim.requests if r.method == "POST"))
+    assert body["model"] == WAN_27.id
+    assert len(body["video_urls"]) == 1 and len(body["image_urls"]) == 2
+    for url in [*body["video_urls"], *body["image_urls"], body["first_frame_image"]]:
+        assert url.startswith(f"{s3.url}/{s3.bucket}/w/") and "X-Amz-Signature=" in url
+    assert body["image_urls"][0].split("?")[0].endswith(".png")
+    assert "shot_type" not in body
+    assert len(s3.object_keys("w/")) == 4
