@@ -231,6 +231,19 @@ class Job:
     """The job that sent this `unknown` one's request again; it is still settled."""
     delivered: Delivered | None = None
     """The saved clip's real length and frame size."""
+    continues: str | None = None
+    """The job whose last frame this one starts from (Continue from last frame)."""
+
+    def request_as_made(self) -> GenerationRequest:
+        """The request as the creator made it: each file from this computer as its path
+        (a file:// URL), where the request holds the link it was sent as, which expires
+        (Use these settings, a sidecar, Continue from last frame)."""
+        request = self.request
+        for local in self.local_refs:
+            request = request.with_link(
+                local.field, local.slot, Path(local.path).absolute().as_uri()
+            )
+        return request
 
     def delivery_note(self) -> str | None:
         """How the saved clip differs from what was asked ("asked 15 s, got 10.0 s")."""
@@ -307,6 +320,7 @@ class Job:
             "estimate_source": self.estimate_source.value if self.estimate_source else None,
             "recovered": self.recovered_at is not None,
             "superseded_by": self.superseded_by,
+            "continues": self.continues,
             "delivered": self.delivered.to_json() if self.delivered else None,
             "delivery_note": self.delivery_note(),
             "local_references": [ref.to_json() for ref in self.local_refs],

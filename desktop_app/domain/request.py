@@ -337,6 +337,15 @@ class GenerationRequest:
             watermark=opt("watermark", bool),
         )
 
+    def with_link(self, field: str, slot: int, url: str) -> GenerationRequest:
+        """This request with `url` in `field` (video_urls, image_urls or
+        first_frame_image) at `slot` (1-based)."""
+        if field == "first_frame_image":
+            return replace(self, first_frame_image=url)
+        if field == "image_urls":
+            return replace(self, image_urls=_put(self.image_urls, slot, url))
+        return replace(self, video_urls=_put(self.video_urls, slot, url))
+
     @property
     def effective_resolution(self) -> Resolution:
         return self.resolution or Resolution.FULL_HD
@@ -344,6 +353,10 @@ class GenerationRequest:
     @property
     def effective_duration(self) -> int:
         return self.duration or 10
+
+
+def _put(links: tuple[str, ...], slot: int, url: str) -> tuple[str, ...]:
+    return (*links[: slot - 1], url, *links[slot:])
 
 
 MAX_VARIATIONS = 4

@@ -99,7 +99,11 @@ class JobService:
         return (await self.submit_batch([request], progress))[0]
 
     async def submit_batch(
-        self, requests: Sequence[GenerationRequest], progress: SlotProgress = _quiet
+        self,
+        requests: Sequence[GenerationRequest],
+        progress: SlotProgress = _quiet,
+        *,
+        continues: str | None = None,
     ) -> list[Job]:
         """Submit requests (several: one batch of variations): clips from this computer
         checked, then uploaded and linked (`progress` hears of each), then all journaled at
@@ -107,21 +111,25 @@ class JobService:
         is invalid, a local clip cannot be used or uploaded, there is no key, the settings
         cannot be trusted (SettingsError), or the daily spending limit would be passed
         (SpendingLimitError), counted in the same journal transaction that journals them,
-        so no other process can slip in between."""
+        so no other process can slip in between. `continues`: the job whose last frame
+        these start from."""
         for request in requests:
             request.validate()
         self._keys()  # no key: say so before anything is journaled or sent
         prepared = [await self._references.prepare(request, progress) for request in requests]
-        return await self._journal_and_post(prepared)
+        return await self._journal_and_post(prepared, continues)
 
-    async def _journal_and_post(self, prepared: Sequence[PreparedRequest]) -> list[Job]:
+    async def _journal_and_post(
+        self, prepared: Sequence[PreparedRequest], continues: str | None = None
+    ) -> list[Job]:
         requests = [p.request for p in prepared]
         quotes = [self._price(request, 1) for request in requests]
         admit = self._admission(requests, quotes) if self._admission else None
         batch_id = uuid.uuid4().hex[:12] if len(requests) > 1 else None
         created = self._journal.create_batch(
-            requests, quotes, batch_id=batch_id, admit=admit, local_refs=[p.local for p in prepared]
-        )
+            requests, quotes, batch_id=batch_id, admit=admit,
+            local_refs=[p.local for p in prepared], continues=continues,
+        )  # fmt: skip
         for job in created:
             self._updates.publish(JobChanged(job))
         jobs = []
@@ -218,7 +226,7 @@ class JobService:
         self._keys()
         seed = secrets.randbelow(SEED_MAX + 1) if new_seed else old.request.seed
         prepared = await self._references.refresh(replace(old.request, seed=seed), old.local_refs)
-        [new] = await self._journal_and_post([prepared])
+        [new] = await self._journal_and_post([prepared], old.continues)
         for note in prepared.notes:
             new = self._apply(new.id, JobChange(event=("reference_changed", {"note": note})))
         if old.state is JobState.UNKNOWN and new.state is not JobState.REJECTED:

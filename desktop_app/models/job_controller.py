@@ -129,12 +129,16 @@ class JobController(QObject):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def submit(self, requests: Sequence[GenerationRequest]) -> None:
+    def submit(
+        self, requests: Sequence[GenerationRequest], *, continues: str | None = None
+    ) -> None:
         """Submit one request, or several as a batch (clips from this computer uploaded
-        first); each job then runs its course."""
-        self._submitting = self._tasks.spawn(
-            self._submitted(self._service.submit_batch(requests, self._on_upload_progress))
+        first); each job then runs its course. `continues`: the job whose last frame they
+        start from."""
+        sending = self._service.submit_batch(
+            requests, self._on_upload_progress, continues=continues
         )
+        self._submitting = self._tasks.spawn(self._submitted(sending))
 
     def cancel_upload(self) -> None:
         """Stop a submission while its clips upload (before anything is journaled or sent);

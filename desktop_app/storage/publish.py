@@ -144,7 +144,7 @@ class ReferencePreparer:
         local = []
         for file in checked:
             url, remembered = await self._host.publish(file.path, file.size, file.slot, progress)
-            request = _with_link(request, file.field, file.slot, url)
+            request = request.with_link(file.field, file.slot, url)
             local.append(replace(remembered, field=file.field))
         return PreparedRequest(request, tuple(local))
 
@@ -160,7 +160,7 @@ class ReferencePreparer:
         fresh, notes = [], []
         for remembered in local:
             url, renewed = await self._host.republish(remembered)
-            request = _with_link(request, remembered.field, remembered.slot, url)
+            request = request.with_link(remembered.field, remembered.slot, url)
             fresh.append(renewed)
             if renewed.key != remembered.key:
                 notes.append(
@@ -190,18 +190,6 @@ def _slots(request: GenerationRequest) -> list[tuple[str, int, str]]:
     if request.first_frame_image is not None:
         found.append(("first_frame_image", 1, request.first_frame_image))
     return found
-
-
-def _with_link(request: GenerationRequest, field: str, slot: int, url: str) -> GenerationRequest:
-    if field == "first_frame_image":
-        return replace(request, first_frame_image=url)
-    if field == "image_urls":
-        return replace(request, image_urls=_put(request.image_urls, slot, url))
-    return replace(request, video_urls=_put(request.video_urls, slot, url))
-
-
-def _put(links: tuple[str, ...], slot: int, url: str) -> tuple[str, ...]:
-    return (*links[: slot - 1], url, *links[slot:])
 
 
 def _size_of(field: str, path: Path) -> int:

@@ -191,6 +191,7 @@ class JobJournal:
         batch_id: str | None = None,
         admit: Admission | None = None,
         local_refs: Sequence[Sequence[LocalReference]] = (),
+        continues: str | None = None,
     ) -> list[Job]:
         """Journal new jobs in `submitting`, leased to this process, before their POSTs:
         all or none, in one write transaction. `admit` reads today's spending inside it
@@ -220,6 +221,7 @@ class JobJournal:
                     "estimate_source": estimate.source.value,
                     "counted_usd": amount,
                     "local_refs_json": dumps([c.to_json() for c in clips]) if clips else None,
+                    "continues": continues,
                     **request_columns(request),
                 }
                 db.execute(

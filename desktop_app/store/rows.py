@@ -103,6 +103,7 @@ def _job(row: sqlite3.Row, request: GenerationRequest, state: JobState) -> Job:
         followed_since=row["followed_since"],
         local_refs=_local_refs(row["local_refs_json"]),
         delivered=_delivered(row),
+        continues=row["continues"],
     )
 
 

@@ -176,6 +176,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs ADD COLUMN model TEXT NOT NULL DEFAULT 'alibaba/wan-2-6-r2v';
     CREATE INDEX jobs_model ON jobs (model, resolution, duration);
     """,
+    # 8: the job whose last frame a job starts from (Continue from last frame): the
+    # history shows the chain.
+    """
+    ALTER TABLE jobs ADD COLUMN continues TEXT;
+    """,
 )
 
 

@@ -6,19 +6,22 @@ status bar shows for ten seconds."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QStatusBar, QTextEdit
 
+from desktop_app.domain.job import Job
 from desktop_app.domain.model_switch import switch_model
-from desktop_app.domain.models import ModelSpec
+from desktop_app.domain.models import MODELS, ModelSpec
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.models.draft_store import DraftStore
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
 
+FIRST_FRAME_MODEL = next(m for m in MODELS if m.first_frame)
 SAVE_AFTER_MS = 500
 UNDO_FOR_MS = 10_000
 
@@ -92,6 +95,50 @@ class DraftKeeper(QObject):
         draft back as it was."""
         switched = switch_model(self._composer.request(), spec)
         self.replace(switched.sentence(spec), lambda: self._composer.load(switched.request))
+
+    def take_still(self, url: str, *, first_frame: bool) -> None:
+        """A still (a frame of a clip) as the first frame or a character image; with a
+        model that takes neither, the first model that does is chosen (with undo)."""
+        references = self._composer.references
+        what = "the first frame" if first_frame else "a character image"
+
+        def put() -> None:
+            if first_frame:
+                references.first_frame.set_link(url)
+            else:
+                references.add_links([url])
+
+        spec = self._composer.model_spec.value
+        if spec.first_frame if first_frame else spec.takes_images:
+            put()
+            self._status.showMessage(f"The frame is {what}.", 6000)
+            return
+        target = next(m for m in MODELS if (m.first_frame if first_frame else m.takes_images))
+        switched = switch_model(self._composer.request(), target)
+
+        def fill() -> None:
+            self._composer.load(switched.request)
+            put()
+
+        self.replace(f"{switched.sentence(target)} The frame is {what}.", fill)
+
+    def continue_from(self, job: Job, frame_url: str) -> None:
+        """A new request that starts where `job`'s clip ends: its last frame (`frame_url`)
+        as the first frame, with the job's references, prompt and settings, for a model
+        that takes a first frame (with undo)."""
+        made = job.request_as_made()
+        spec = made.spec
+        target = spec if spec is not None and spec.first_frame else FIRST_FRAME_MODEL
+        switched = switch_model(made, target)
+
+        def fill() -> None:
+            self._composer.load(replace(switched.request, first_frame_image=frame_url))
+            self._composer.continuing = job.id
+
+        self.replace(
+            f"Continuing job {job.id} with {target.short_name}: its last frame is the first frame.",
+            fill,
+        )
 
     def take_sidecar(self, mime: QMimeData) -> bool:
         """A clip's sidecar dropped on the window: its settings into the composer (with

@@ -52,6 +52,8 @@ class JobPanel(QWidget):
     resubmit_requested = Signal(object)
     redownload_requested = Signal(str)
     reuse_requested = Signal(object)
+    continue_requested = Signal(object)
+    """A finished Job whose last frame starts a new clip."""
     run_again_requested = Signal(object)
     """A job whose request is to be submitted again as a new job, once its price is shown."""
     compare_requested = Signal(object, object)
@@ -272,8 +274,13 @@ class JobPanel(QWidget):
             lambda: self._copy_text("client request id", job.client_request_id),
         )
         menu.addAction(
-            "Use these settings in the composer", lambda: self.reuse_requested.emit(job.request)
+            "Use these settings in the composer",
+            lambda: self.reuse_requested.emit(job.request_as_made()),
         )
+        if job.state is JobState.DONE and job.file_path is not None:
+            menu.addAction(
+                "Continue from last frame", lambda: self.continue_requested.emit(job)
+            ).setToolTip("A new Wan 2.7 request that starts where this clip ends")
         menu.addAction("Run again…", lambda: self.run_again_requested.emit(job))
         if JobAction.DOWNLOAD_AGAIN in job.actions():
             menu.addAction("Download the clip again", lambda: self._download_again(job))

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         """The engine's services arrive (after the first frame): prices, checks, the jobs,
         and everything that acts on them."""
         from desktop_app.ui.arrivals import Arrivals
+        from desktop_app.ui.frame_use import FrameUse
         from desktop_app.ui.job_feed import JobFeed
         from desktop_app.ui.settings_flow import SettingsFlow
         from desktop_app.ui.submitting import Submitting
@@ -114,6 +115,9 @@ class MainWindow(QMainWindow):
             key_ready=self.settings_flow.key_ready,
             open_settings=self.settings_flow.open_settings,
         )  # fmt: skip
+        self.frame_use = FrameUse(
+            self.drafts, self.basics.media, self.basics.frames, services.tasks, status, self
+        )
         self._connect()
         self._repaint = QTimer(self)
         self._repaint.setInterval(1000)
@@ -154,6 +158,8 @@ class MainWindow(QMainWindow):
         jobs.resubmit_requested.connect(controller.resubmit)
         jobs.redownload_requested.connect(controller.redownload)
         jobs.reuse_requested.connect(self.drafts.use_settings)
+        jobs.continue_requested.connect(self.frame_use.continue_from)
+        self.player.frame_used.connect(self.frame_use.use_frame)
         jobs.run_again_requested.connect(self.submitting.run_again)
         jobs.compare_requested.connect(self.compare)
         jobs.told.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -268,5 +274,6 @@ class MainWindow(QMainWindow):
         self.player.close_media()
         if self._services is not None:
             self.services.grabber.close()
+            self.frame_use.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QIcon, QImage, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSlider,
     QStyle,
     QStyleOptionSlider,
@@ -63,6 +64,9 @@ class TimelineSlider(QSlider):
 
 class PlayerWidget(QWidget):
     fullscreen_toggled = Signal(bool)
+    frame_used = Signal(object, bool)
+    """(QImage of the frame shown, True: as the first frame / False: as a character
+    image): "Use this frame as"."""
 
     def __init__(self, media: MediaObjects, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +135,19 @@ class PlayerWidget(QWidget):
             self.toggle_fullscreen,
         )
 
+        self.use_frame_button = QToolButton()
+        self.use_frame_button.setText("Use this frame as")
+        self.use_frame_button.setAccessibleName("Use this frame as")
+        self.use_frame_button.setToolTip(
+            "The picture shown, as the first frame of a new clip or as a character image "
+            "(models that take stills: Wan 2.7)"
+        )
+        self.use_frame_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        frame_menu = QMenu(self.use_frame_button)
+        frame_menu.addAction("First frame", lambda: self.use_frame(first_frame=True))
+        frame_menu.addAction("Character image", lambda: self.use_frame(first_frame=False))
+        self.use_frame_button.setMenu(frame_menu)
+
         controls = QHBoxLayout()
         for widget in (self.play_button, self.back_button, self.forward_button):
             controls.addWidget(widget)
@@ -147,6 +164,7 @@ class PlayerWidget(QWidget):
         ):
             bottom.addWidget(control)
         bottom.addStretch(1)
+        bottom.addWidget(self.use_frame_button)
         bottom.addWidget(self.fullscreen_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -234,6 +252,20 @@ class PlayerWidget(QWidget):
     def step(self, frames: int) -> None:
         self.player.pause()
         self.player.setPosition(max(0, self.player.position() + frames * FRAME_MS))
+
+    def current_frame(self) -> QImage | None:
+        """The picture shown now, whole; None when there is none."""
+        frame = self.video.videoSink().videoFrame()
+        image = frame.toImage() if frame.isValid() else QImage()
+        return None if image.isNull() else image
+
+    def use_frame(self, *, first_frame: bool) -> None:
+        self.player.pause()
+        image = self.current_frame()
+        if image is None:
+            self.title.setText("There is no picture to use: play a clip, then pause on a frame.")
+            return
+        self.frame_used.emit(image, first_frame)
 
     def close_media(self) -> None:
         """Leave fullscreen, then stop the player and delete it: its decoder and audio

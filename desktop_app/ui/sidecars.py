@@ -32,7 +32,8 @@ def read_sidecar_request(path: Path) -> GenerationRequest | None:
         if path.stat().st_size > MAX_SIDECAR_BYTES:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        request = GenerationRequest.from_json(data["request"])
+        # As made: the creator's own files, where the request holds links that expire.
+        request = GenerationRequest.from_json(data.get("request_as_made") or data["request"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return request

@@ -66,8 +66,10 @@ class Submitting:
             return
         self._references.forget_refusals()
         self._state.sending.set(True)
-        self._controller.submit(requests)
-        local = any(is_local_url(url) for url in requests[0].video_urls)
+        self._controller.submit(requests, continues=self._composer.continuing)
+        first = requests[0]
+        files = [*first.video_urls, *first.image_urls, first.first_frame_image or ""]
+        local = any(is_local_url(url) for url in files)
         self._status.showMessage(
             "Uploading your clips to your storage… (Esc stops the upload)"
             if local

@@ -23,6 +23,8 @@ class WindowBasics:
     library: Path
     thumbnails: Path
     logs: Path
+    frames: Path
+    """Where frames taken from clips are kept as PNG files (content-addressed)."""
     media: MediaObjects
     demo: bool = False
 
@@ -35,6 +37,7 @@ class WindowBasics:
             library=paths.default_library,
             thumbnails=paths.data / "thumbnails",
             logs=paths.logs,
+            frames=paths.cache / "frames",
             media=MediaObjects(),
             demo=demo,
         )
