@@ -123,6 +123,12 @@ class GenerationRequest:
         """The model this request is for; None for a model Wan Studio does not know."""
         return model_named(self.model)
 
+    @property
+    def model_name(self) -> str:
+        """The model for people ("Wan 2.7"), or its id when Wan Studio does not know it."""
+        spec = self.spec
+        return spec.short_name if spec is not None else self.model[:60]
+
     def problems(self) -> list[Problem]:
         """Every local rule this request breaks for its model; empty when it may be sent."""
         spec = self.spec

@@ -29,6 +29,7 @@ def _seed(request: GenerationRequest) -> str:
 
 def _facts(request: GenerationRequest) -> dict[str, str]:
     return {
+        "model": request.model_name,
         "seed": _seed(request),
         "resolution": request.effective_resolution.value,
         "duration": f"{request.effective_duration} s",
@@ -37,6 +38,9 @@ def _facts(request: GenerationRequest) -> dict[str, str]:
         "expansion": "Prompt expansion " + ("on" if request.enhance_prompt is not False else "off"),
         "references": "References: "
         + ", ".join(url.rsplit("/", 1)[-1][:40] for url in request.video_urls),
+        "stills": "Stills: " + ", ".join(url.rsplit("/", 1)[-1][:40] for url in request.image_urls),
+        "first frame": "First frame: "
+        + (request.first_frame_image or "none").split("?")[0].rsplit("/", 1)[-1][:40],
     }
 
 

@@ -69,7 +69,7 @@ def tile_facts(job: Job) -> str:
     """What tells variations apart on a tile: the seed, and when the job was made."""
     made = time.strftime("%H:%M", time.localtime(job.created_at))
     seed = f"seed {job.request.seed}" if job.request.seed is not None else "random seed"
-    return f"{seed} · {made}"
+    return f"{job.request.model_name} · {seed} · {made}"
 
 
 def progress_of(job: Job, now: float) -> float | None:
@@ -165,7 +165,7 @@ class JobDelegate(QStyledItemDelegate):
         self._paint_state(painter, job, text_left, line2, selected, text_colour)
         painter.setPen(text_colour)
         seed = f"seed {job.request.seed}   " if job.request.seed is not None else ""
-        info = f"{seed}{elapsed_text(job, now)}   {cost_text(job)}"
+        info = f"{job.request.model_name}   {seed}{elapsed_text(job, now)}   {cost_text(job)}"
         painter.drawText(rect.right() - metrics.horizontalAdvance(info), line2, info)
         progress = progress_of(job, now)
         if progress is not None:

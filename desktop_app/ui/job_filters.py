@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QV
 
 from desktop_app.domain.job import JobState
 from desktop_app.domain.job_query import JobFilter, JobSort
-from desktop_app.domain.request import DURATIONS, AspectRatio, Resolution
+from desktop_app.domain.models import MODELS
+from desktop_app.domain.request import AspectRatio, Resolution
 
+DURATIONS = sorted({seconds for model in MODELS for seconds in model.durations})
 STATE_CHOICES: tuple[tuple[str, frozenset[JobState]], ...] = (
     ("All states", frozenset()),
     ("Done", frozenset({JobState.DONE})),
@@ -56,6 +58,7 @@ class JobFilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.state = _combo("State", [(t, s) for t, s in STATE_CHOICES])
         self.date = _combo("Date", [(t, s) for t, s in DATE_CHOICES])
+        self.model = _combo("Model", [("Any model", None), *((m.short_name, m.id) for m in MODELS)])
         self.resolution = _combo(
             "Resolution", [("Any resolution", None), *((r.value, r) for r in Resolution)]
         )
@@ -83,7 +86,7 @@ class JobFilterBar(QWidget):
         top.addWidget(self.grid)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        for box in (self.state, self.date, self.resolution, self.duration, self.aspect):
+        for box in self._boxes():
             bottom.addWidget(box)
             box.currentIndexChanged.connect(self._emit)
         bottom.addStretch(1)
@@ -105,6 +108,7 @@ class JobFilterBar(QWidget):
             resolution=Resolution(resolution) if resolution else None,
             duration=self.duration.currentData(),
             aspect_ratio=AspectRatio(aspect) if aspect else None,
+            model=self.model.currentData(),
             text=self.search.text().strip()[:200],
         )
         return where, JobSort(self.sort.currentData())
@@ -112,13 +116,12 @@ class JobFilterBar(QWidget):
     def narrowed(self) -> bool:
         """Some search or filter hides jobs."""
         return bool(self.search.text().strip()) or any(
-            box.currentIndex() != 0
-            for box in (self.state, self.date, self.resolution, self.duration, self.aspect)
+            box.currentIndex() != 0 for box in self._boxes()
         )
 
     def clear(self) -> None:
         """Every job again: the search emptied, each filter back to its first choice."""
-        boxes = (self.state, self.date, self.resolution, self.duration, self.aspect)
+        boxes = self._boxes()
         for widget in (self.search, *boxes):
             widget.blockSignals(True)
         self.search.clear()
@@ -127,6 +130,9 @@ class JobFilterBar(QWidget):
         for widget in (self.search, *boxes):
             widget.blockSignals(False)
         self._emit()
+
+    def _boxes(self) -> tuple[QComboBox, ...]:
+        return (self.state, self.date, self.model, self.resolution, self.duration, self.aspect)
 
     def _emit(self) -> None:
         self._debounce.stop()

@@ -367,7 +367,9 @@ class JobPanel(QWidget):
 
 def describe(job: Job, trouble: str | None = None) -> str:
     """What happened to a job and what can be done, as plain text (it holds server text)."""
-    lines = [f"{job.state.value} · job {job.id}"]
+    lines = [f"{job.state.value} · job {job.id} · {job.request.model_name}"]
+    if job.continues:
+        lines.append(f"Continues job {job.continues}: it starts from that clip's last frame.")
     if job.generation_id:
         short = job.generation_id if len(job.generation_id) <= 32 else job.generation_id[:31] + "…"
         lines.append(f"generation {short} (right-click to copy it)")

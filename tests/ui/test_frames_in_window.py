@@ -153,3 +153,5 @@ def test_continue_from_last_frame_sends_a_job_that_starts_from_the_clips_last_fr
     new = wait_for_state(qtbot, window, JobState.DONE, timeout=60_000)
     assert new.id != done.id and new.continues == done.id
     assert new.request.first_frame_image == body["first_frame_image"]
+    window.jobs.view.setCurrentIndex(window.jobs.view.model().index(0, 0))
+    assert f"Continues job {done.id}" in window.jobs.details.text()  # the chain, in history

@@ -12,7 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.models import WAN_26, WAN_27
+from desktop_app.domain.request import GenerationRequest
+from desktop_app.domain.take_differences import take_sides
 from desktop_app.simulator import Simulator
+from desktop_app.store.journal import JobJournal
+from desktop_app.ui.job_delegate import tile_facts
 from desktop_app.ui.main_window import MainWindow
 from tests.s3_server import S3Server
 from tests.stills import png
@@ -116,3 +120,34 @@ def test_a_wan_27_job_with_two_stills_a_clip_and_a_first_frame_is_priced_and_sen
     assert body["image_urls"][0].split("?")[0].endswith(".png")
     assert "shot_type" not in body
     assert len(s3.object_keys("w/")) == 4
+
+
+def test_history_says_which_model_made_each_job_and_filters_by_model(
+    qtbot: QtBot, windows: WindowFactory
+) -> None:
+    journal = JobJournal(windows.home / "journal.sqlite3")
+    made = {}
+    for name, model in (("older", WAN_26), ("newer", WAN_27)):
+        request = GenerationRequest(
+            prompt=f"character1 in the {name} take", video_urls=("https://e.com/a.mp4",),
+            model=model.id, seed=5,
+        )  # fmt: skip
+        made[name] = journal.create(request)
+    journal.close()
+    window = windows(start=False)
+    model, bar = window.services.model, window.jobs.filters
+
+    def listed() -> list[str]:
+        return [model.job_at(r).id for r in range(model.rowCount())]
+
+    assert len(listed()) == 2
+    bar.model.setCurrentIndex(bar.model.findText("Wan 2.7"))
+    assert listed() == [made["newer"].id]
+    assert bar.narrowed()
+    window.jobs.view.setCurrentIndex(window.jobs.view.model().index(0, 0))
+    assert f"job {made['newer'].id} · Wan 2.7" in window.jobs.details.text()
+    assert tile_facts(made["newer"]).startswith("Wan 2.7 · seed 5")
+    bar.model.setCurrentIndex(bar.model.findText("Wan 2.6"))
+    assert listed() == [made["older"].id]
+    first, second = take_sides(made["older"].request, made["newer"].request)
+    assert first.facts[0] == "Wan 2.6" and second.facts[0] == "Wan 2.7"
