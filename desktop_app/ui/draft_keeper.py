@@ -78,10 +78,11 @@ class DraftKeeper(QObject):
 
     def new_request(self) -> None:
         def empty() -> None:
-            self._composer.references.set_links([])
-            self._composer.references.first_frame.set_link(None)
-            self._composer.prompt.clear()
-            self._composer.negative.clear()
+            state = self._composer.state
+            state.references.set(())
+            state.first_frame.set(None)
+            state.prompt.set("")
+            state.negative.set("")
 
         self.replace("New request: the composer is empty.", empty)
 

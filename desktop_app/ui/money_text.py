@@ -1,5 +1,6 @@
 """A job's money in the window's words, from the one rule (`Job.cost`): the row, the
-composer's "Last job" and the details all read it here, so they never disagree."""
+composer's "Last job" and the details all read it here, so they never disagree. And the
+price on the Generate button, with today's limit."""
 
 from __future__ import annotations
 
@@ -55,3 +56,31 @@ def money_lines(job: Job) -> list[str]:
     if job.superseded_by:
         lines.append(f"Sent again as job {job.superseded_by}; this one is still settled.")
     return lines
+
+
+def over_limit(quote: Quote, left_today: float | None) -> bool:
+    """A request of this price would take today past the limit (None: no limit)."""
+    return left_today is not None and quote.usd is not None and quote.usd > left_today + 1e-9
+
+
+def generate_label(
+    count: int, *, busy: bool, starting: bool, quote: Quote | None, left_today: float | None
+) -> tuple[str, str]:
+    """The Generate button's text and tip: sending, starting, its price (`quote`, None
+    while the request cannot be sent), or that today's limit would refuse it."""
+    name = "Generate" if count == 1 else f"Generate {count}"
+    if busy:
+        return "Sending…", "The request is on its way."
+    if starting:
+        return name, "Wan Studio is starting: a moment."
+    if quote is None:
+        return name, "Send this request to the service (Ctrl+Enter)"
+    if over_limit(quote, left_today):
+        left = format_usd(left_today or 0.0)
+        return f"Over today's limit · {left} left", (
+            f"It costs {quote.explain()}, and only {left} is left under your daily "
+            "spending limit (Settings): it would be refused, and nothing would be sent."
+        )
+    return f"{name} · {quote.short()}", (
+        f"Send this request to the service (Ctrl+Enter). It costs {quote.explain()}."
+    )

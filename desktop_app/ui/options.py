@@ -75,8 +75,6 @@ class AspectRatioPicker(QWidget):
 class SeedField(QWidget):
     """Empty means random. The dice draws one; the lock keeps it for the next runs."""
 
-    changed = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = QLineEdit()
@@ -84,7 +82,6 @@ class SeedField(QWidget):
         self.field.setValidator(QIntValidator(0, SEED_MAX, self))
         self.field.setAccessibleName("Seed")
         self.field.setToolTip(f"Same seed + same request gives similar results (0 to {SEED_MAX}).")
-        self.field.textChanged.connect(lambda _: self.changed.emit())
         self.dice = QToolButton()
         self.dice.setText("Roll")
         self.dice.setAccessibleName("Random seed")
@@ -101,11 +98,3 @@ class SeedField(QWidget):
 
     def roll(self) -> None:
         self.field.setText(str(random.randint(0, SEED_MAX)))
-
-    def value(self) -> int | None:
-        text = self.field.text().strip()
-        return int(text) if text.isdigit() else None
-
-    def after_submit(self) -> None:
-        if not self.lock.isChecked():
-            self.field.clear()

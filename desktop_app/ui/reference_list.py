@@ -30,6 +30,7 @@ from desktop_app.domain.prompt import IMAGE, VIDEO, slot_names
 from desktop_app.domain.reference_check import ReferenceCheck
 from desktop_app.domain.references import is_image_link
 from desktop_app.domain.request import reference_url_problem
+from desktop_app.models.composer_state import Row
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
 from desktop_app.models.plain_text import plain_tooltip
 from desktop_app.ui.first_frame import FirstFrameSlot
@@ -182,13 +183,15 @@ class ReferenceList(QWidget):
         self._refresh_rows()
         return refusals
 
-    def set_references(self, videos: Sequence[str], images: Sequence[str] = ()) -> None:
-        """The rows of a request: its clips, then its stills (the kinds it gives them)."""
+    def rows(self) -> tuple[Row, ...]:
+        """(link, kind) of each row, in order."""
+        return tuple(zip(self.links(), self.kinds(), strict=True))
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """These rows, in this order (a loaded request: its clips, then its stills)."""
         self.list.clear()
-        for url in videos:
-            self._add_row(url, VIDEO)
-        for url in images:
-            self._add_row(url, IMAGE)
+        for url, kind in rows:
+            self._add_row(url, kind)
         self.message.clear()
         self._refresh_rows()
 

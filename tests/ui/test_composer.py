@@ -147,10 +147,10 @@ def test_the_request_carries_every_choice(windows: WindowFactory, sample_links: 
     assert composer.request().shot_type is None
     assert composer.request().enhance_prompt is False
     composer.seed.roll()
-    assert composer.seed.value() is not None
-    composer.seed.after_submit()
-    assert composer.seed.value() is None
+    assert composer.request().seed is not None
+    composer.sent()
+    assert composer.request().seed is None and composer.seed.field.text() == ""
     composer.seed.field.setText("77")
     composer.seed.lock.setChecked(True)
-    composer.seed.after_submit()
-    assert composer.seed.value() == 77
+    composer.sent()
+    assert composer.request().seed == 77

@@ -128,7 +128,7 @@ def test_a_finished_clip_leaves_as_a_file(
     job.file_path.unlink()
     window.copy_selected_clip()
     assert "not on this computer any more" in window.statusBar().currentMessage()
-    assert tile_facts(job).startswith("seed 4242 · ")
+    assert tile_facts(job).startswith("Wan 2.6 · seed 4242 · ")
 
 
 # -- nothing lost without undo -------------------------------------------------------------
