@@ -162,6 +162,10 @@ class JobPanel(QWidget):
         self.view.setViewMode(QListView.ViewMode.IconMode if grid else QListView.ViewMode.ListMode)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setMovement(QListView.Movement.Static)
+        # Static movement turns dragging off (QListView::setMovement): a finished job's row
+        # or tile drags out as its file again. Nothing drops in.
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setWrapping(grid)
         self.view.setSpacing(4 if grid else 0)
         self.view.scheduleDelayedItemsLayout()

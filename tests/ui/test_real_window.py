@@ -83,3 +83,25 @@ def test_the_first_frame_is_on_a_real_screen_with_the_draft_before_the_engine(
             )  # fmt: skip
             assert shown.returncode == 0, shown.stderr[-2000:]
             assert shown.stdout.strip() == "True character1 waits on a real screen []"
+
+
+def test_a_finished_clip_drags_out_of_the_list_and_the_grid(tmp_path: Path, sim: Simulator) -> None:
+    """Press on a finished job, move, release over another program's window: the clip's
+    file arrives there, five times of five from the list and from the grid."""
+    out = tmp_path / "drops.jsonl"
+    with desktop_session(tmp_path, window_manager=True) as session:
+        driven = subprocess.run(
+            [sys.executable, "-m", "tests.ui.real_drag_driver", str(tmp_path / "home"),
+             sim.base_url, f"{sim.base_url}/samples/sample-red-box.mp4", str(out)],
+            env=session.env | {"QT_LOGGING_RULES": "qt.multimedia.*=false"},
+            capture_output=True, text=True, timeout=150,
+        )  # fmt: skip
+    assert driven.returncode == 0, driven.stderr[-3000:]
+    seen = json.loads(driven.stdout.strip().splitlines()[-1])
+    assert seen["list"] == [True] * 5
+    assert seen["grid"] == [True] * 5
+    clip = Path(seen["file"]).as_uri()
+    for drop in seen["drops"]:
+        assert drop["urls"] == [clip] and drop["files_exist"] == [True]
+        assert "text/uri-list" in drop["formats"]
+        assert "x-special/gnome-copied-files" in drop["formats"]
