@@ -205,6 +205,9 @@ async def run(
     window: MainWindow, runtime: Runtime, tasks: TaskGroup, args: argparse.Namespace
 ) -> int:
     window.show()
+    # The keyring is asked once the window is up, never on its thread: a locked one makes
+    # the desktop prompt, and the window says what it waits for.
+    await runtime.keys.read_now(lambda text: say_waiting(window, text))
     window.start()
     try:
         if args.screenshot:
@@ -218,6 +221,12 @@ async def run(
         return 0
     finally:
         await shut_down(window, runtime, tasks)
+
+
+def say_waiting(window: MainWindow, text: str) -> None:
+    """What the start waits for, in the window's status bar and on the terminal."""
+    window.statusBar().showMessage(text, 120_000)
+    print(f"{APP_NAME}: {text}", file=sys.stderr, flush=True)
 
 
 async def shut_down(window: MainWindow, runtime: Runtime, tasks: TaskGroup) -> None:

@@ -8,6 +8,8 @@ very next request.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Mapping
 
 from desktop_app.api.secret import ApiKey, InvalidKeyError
@@ -19,6 +21,17 @@ from desktop_app.secrets.keystore import (
     KeySource,
     KeyStatus,
     KeyStore,
+)
+
+WAITING_FOR_KEYRING = (
+    "Waiting for the system keyring: your desktop may be asking for its password (look for "
+    "its dialog). Jobs and prices follow once it answers; the AIMLAPI_KEY environment "
+    "variable avoids the keyring."
+)
+KEYRING_SILENT = (
+    "The system keyring did not answer within {seconds:g} s (its password prompt may be "
+    "hidden or dismissed). Start Wan Studio again to be asked again, or set the AIMLAPI_KEY "
+    "environment variable to your key."
 )
 
 
@@ -48,6 +61,8 @@ class ActiveKey:
         self._key: ApiKey | None = self._from_env
         self._read = self._from_env is not None
         self._keyring_problem: str | None = None
+        self._reading = False
+        """The keyring is being asked on a thread of its own (`read_now`)."""
         self._listeners: list[Callable[[], None]] = []
         if self._from_env is not None:
             self._redact(self._from_env)
@@ -57,6 +72,8 @@ class ActiveKey:
         InvalidKeyError for a key that breaks the key rules."""
         if self._env_problem is not None and self._key is None:
             raise self._env_problem
+        if self._reading:
+            raise MissingKeyError(WAITING_FOR_KEYRING)
         if not self._read:
             # Read once: a keyring that fails is not asked again until a key is given.
             self._read = True
@@ -71,6 +88,57 @@ class ActiveKey:
         if self._key is None:
             raise MissingKeyError("No API key is set.")
         return self._key
+
+    @property
+    def unread(self) -> bool:
+        """The keyring has not been asked yet (the first request that needs a key would)."""
+        return not self._read and not self._reading
+
+    async def read_now(
+        self,
+        waiting: Callable[[str], None],
+        *,
+        notice_after_s: float = 1.0,
+        give_up_after_s: float = 120.0,
+    ) -> None:
+        """Ask the keyring once, on a thread of its own, so that the window is never held by
+        the desktop's password prompt. Past `notice_after_s`, `waiting` is told what is
+        waited on; past `give_up_after_s` the keyring counts as unavailable (the thread is a
+        daemon: a prompt never answered does not hold the exit)."""
+        if not self.unread:
+            return
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[tuple[ApiKey | None, str | None]] = loop.create_future()
+
+        def settle(result: tuple[ApiKey | None, str | None]) -> None:
+            if not answered.done():
+                answered.set_result(result)
+
+        def read() -> None:
+            try:
+                result: tuple[ApiKey | None, str | None] = (self._store.get(), None)
+            except (KeyringUnavailableError, InvalidKeyError) as error:
+                result = (None, str(error))
+            loop.call_soon_threadsafe(settle, result)
+
+        self._reading = True
+        threading.Thread(target=read, name="keyring", daemon=True).start()
+        try:
+            try:
+                key, problem = await asyncio.wait_for(asyncio.shield(answered), notice_after_s)
+            except TimeoutError:
+                waiting(WAITING_FOR_KEYRING)
+                try:
+                    key, problem = await asyncio.wait_for(
+                        answered, max(0.0, give_up_after_s - notice_after_s)
+                    )
+                except TimeoutError:
+                    key, problem = None, KEYRING_SILENT.format(seconds=give_up_after_s)
+        finally:
+            self._reading = False
+        self._read, self._key, self._keyring_problem = True, key, problem
+        if key is not None:
+            self._redact(key)
 
     def available(self) -> bool:
         try:

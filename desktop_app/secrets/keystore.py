@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from desktop_app.api.secret import ApiKey
 from desktop_app.domain.errors import InvalidInputError
 from desktop_app.meta import APP_ID
+from desktop_app.secrets.keyring_peek import peek
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -35,10 +36,34 @@ class KeySource(StrEnum):
     NONE = "none"
 
 
+KEYRING_LOCKED = (
+    "The system keyring is locked: Wan Studio reads the key once the window is up, and your "
+    "desktop asks for the keyring's password then."
+)
+
+
 class KeyringUnavailableError(InvalidInputError):
     def __init__(self, cause: str = "") -> None:
         self.cause = cause
-        super().__init__(NO_KEYRING_HELP + (f" ({cause})" if cause else ""))
+        super().__init__(f"{cause} {NO_KEYRING_HELP}" if cause else NO_KEYRING_HELP)
+
+
+def keyring_failure(error: Exception) -> KeyringUnavailableError:
+    """A keyring's exception as a sentence a creator understands (never its class name)."""
+    from keyring.errors import InitError, KeyringLocked, NoKeyringError
+
+    if isinstance(error, NoKeyringError):
+        return KeyringUnavailableError()
+    if isinstance(error, KeyringLocked):
+        cause = "The system keyring stayed locked (its password prompt was dismissed)."
+    elif isinstance(error, InitError):
+        cause = (
+            "The system keyring could not be opened (its prompt was dismissed, or it has "
+            "no collection and none could be made)."
+        )
+    else:
+        cause = "The system keyring did not answer as expected."
+    return KeyringUnavailableError(cause)
 
 
 @dataclass(frozen=True)
@@ -103,12 +128,27 @@ class KeyStore:
     # -- any secret of the app's, by account name -------------------------------------------
 
     def read_secret(self, account: str) -> str | None:
+        """The secret; None when none is stored. A keyring with no collection yet is not
+        made to create one (no prompt): it holds nothing."""
         try:
-            return self._keyring().get_password(APP_ID, account)
+            backend = self._keyring()
+            found = peek(backend, APP_ID, account)
+            if found is not None and not found.stored:
+                return None
+            return backend.get_password(APP_ID, account)
         except KeyringUnavailableError:
             raise
         except _keyring_errors() as error:
-            raise KeyringUnavailableError(type(error).__name__) from None
+            raise keyring_failure(error) from None
+
+    def would_prompt(self, account: str = ACCOUNT) -> bool:
+        """Reading the secret would make the desktop ask for the keyring's password (a
+        locked Secret Service collection that holds it)."""
+        try:
+            found = peek(self._keyring(), APP_ID, account)
+        except KeyringUnavailableError:
+            return False
+        return found is not None and found.stored and found.locked
 
     def write_secret(self, account: str, value: str) -> None:
         try:
@@ -116,7 +156,7 @@ class KeyStore:
         except KeyringUnavailableError:
             raise
         except _keyring_errors() as error:
-            raise KeyringUnavailableError(type(error).__name__) from None
+            raise keyring_failure(error) from None
 
     def delete_secret(self, account: str) -> bool:
         """Remove a stored secret; False when there was none."""
@@ -129,13 +169,16 @@ class KeyStore:
         except KeyringUnavailableError:
             raise
         except _keyring_errors() as error:
-            raise KeyringUnavailableError(type(error).__name__) from None
+            raise keyring_failure(error) from None
         return True
 
     def status(self) -> KeyStatus:
-        """Where the key comes from. With AIMLAPI_KEY set the keyring is not touched."""
+        """Where the key comes from. With AIMLAPI_KEY set the keyring is not touched, and a
+        locked keyring is not unlocked (nor one without a collection given one)."""
         if self._environ.get(ENV_VAR, "").strip():
             return KeyStatus(KeySource.ENVIRONMENT)
+        if self.would_prompt():
+            return KeyStatus(KeySource.KEYRING, KEYRING_LOCKED)
         try:
             stored = self._read_keyring()
         except KeyringUnavailableError as error:

@@ -5,7 +5,6 @@ of it when it refused a request. Checks warn and never block a submit."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +156,8 @@ class ReferenceChecks(QObject):
             return
         self._previews[url] = copy
         if url in self._images:
+            import asyncio  # the first frame imports no asyncio: it is here once checks run
+
             still = await asyncio.to_thread(read_still, copy)
             if still is None:
                 self._problems[url] = "not a picture Wan Studio can show"
