@@ -1,8 +1,9 @@
 """Arrivals: a result comes to the creator. A finished clip is loaded (paused on its first
-frame) when the player is idle, the window title counts finished jobs not yet seen, and a
-desktop notification tells of a finished or failed job while the window is in the
-background, with Play and Show that bring the window back on that job. Where the desktop
-has no notification service, it quietly does without."""
+frame) when the player is idle; a clip the creator is looking at stays, and the arrival is
+announced, one key away (Ctrl+Shift+P plays the newest clip). The window title counts
+finished jobs not yet seen, and a desktop notification tells of a finished or failed job
+while the window is in the background, with Play and Show that bring the window back on
+that job. Where the desktop has no notification service, it quietly does without."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from desktop_app.domain.job import Job, JobState
 from desktop_app.models.desktop_notices import DesktopNotices, Notice
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
+from desktop_app.ui.window_menus import PLAY_NEWEST_KEYS
 
 ARRIVED = frozenset({JobState.DONE, JobState.FAILED})
 
@@ -32,6 +34,8 @@ class Arrivals(QObject):
         self._jobs = jobs
         self._title = title
         self._unseen: list[str] = []
+        self._newest: Job | None = None
+        """The last clip that arrived while the creator was looking at another one."""
         self.notices = notices
         jobs.view.selectionModel().currentChanged.connect(self._on_selection_changed)
 
@@ -46,11 +50,29 @@ class Arrivals(QObject):
         if job.state is JobState.DONE and job.file_path is not None:
             if self._player.is_idle():
                 self._player.show_paused(str(job.file_path), f"New: {job.request.prompt[:60]}")
+            else:
+                self._newest = job
+                self._window.statusBar().showMessage(
+                    f"A new clip is ready ({job.request.prompt[:40]}): {PLAY_NEWEST_KEYS} plays "
+                    "it; the clip you are looking at stays until then.",
+                    15_000,
+                )
             if job.id != self._selected_id() or not self._window.isActiveWindow():
                 self._unseen.append(job.id)
                 self._show_title()
         if not self._window.isActiveWindow():
             self._tell(job)
+
+    def play_newest(self) -> None:
+        """Play the clip that arrived while another one was being looked at."""
+        job = self._newest
+        if job is None or job.file_path is None:
+            self._window.statusBar().showMessage("No new clip is waiting.", 4000)
+            return
+        self._newest = None
+        self._jobs.select(job.id)
+        self.seen(job.id)
+        self._player.play(str(job.file_path), job.request.prompt[:60])
 
     def seen(self, job_id: str) -> None:
         if job_id in self._unseen:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,15 @@ from desktop_app.domain.request import AspectRatio
 from desktop_app.domain.take_differences import TakeSide, Words, take_sides
 from desktop_app.models.media_calls import close_player, load_later, pause_later, play_later
 from desktop_app.models.media_objects import MediaObjects
-from desktop_app.ui.media_time import FRAME_MS
+from desktop_app.ui.media_time import (
+    FRAME_MS,
+    frame_at,
+    frame_rate,
+    middle_of,
+    stepped,
+    time_readout,
+)
+from desktop_app.ui.player import TimelineSlider
 
 DRIFT_MS = FRAME_MS // 2
 """While playing, the right side is put back in step when it drifts this far."""
@@ -104,9 +111,12 @@ class CompareWindow(QDialog):
         self.loop.toggled.connect(self._on_loop_toggled)
         self.swap_button = QPushButton("Swap sides")
         self.swap_button.clicked.connect(self.swap)
-        self.seek = QSlider(Qt.Orientation.Horizontal)
+        self.seek = TimelineSlider(Qt.Orientation.Horizontal)
         self.seek.setAccessibleName("Position of both clips")
         self.seek.sliderMoved.connect(self.seek_to)
+        self.seek.clicked_at.connect(self.seek_to)
+        self.position_label = QLabel("00:00.00 / 00:00.00")
+        self.position_label.setAccessibleName("Time of both clips")
         self._sync = QTimer(self)
         self._sync.setInterval(250)
         self._sync.timeout.connect(self._keep_in_step)
@@ -116,6 +126,7 @@ class CompareWindow(QDialog):
         for widget in (self.play_button, self.back_button, self.forward_button, self.loop):
             controls.addWidget(widget)
         controls.addWidget(self.seek, 1)
+        controls.addWidget(self.position_label)
         controls.addWidget(self.swap_button)
         layout = QVBoxLayout(self)
         layout.addLayout(self.sides, 1)
@@ -183,13 +194,19 @@ class CompareWindow(QDialog):
                 play_later(side.player)
 
     def seek_to(self, position: int) -> None:
+        """Both sides to the same frame: the middle of the frame at `position`."""
+        fps = frame_rate(self.left.player)
+        frame = middle_of(frame_at(position, fps), fps)
         for side in (self.left, self.right):
-            side.player.setPosition(position)
+            side.player.setPosition(frame)
 
     def step(self, frames: int) -> None:
+        """Exactly `frames` frames on (back when negative), both sides paused, in step."""
         for side in (self.left, self.right):
             side.player.pause()
-        self.seek_to(max(0, self.left.player.position() + frames * FRAME_MS))
+        player = self.left.player
+        fps = frame_rate(player)
+        self.seek_to(stepped(player.position(), frames, fps, player.duration()))
 
     def positions(self) -> tuple[int, int]:
         return self.left.player.position(), self.right.player.position()
@@ -202,6 +219,7 @@ class CompareWindow(QDialog):
     def _on_left_position_changed(self, position: int) -> None:
         if not self.seek.isSliderDown():
             self.seek.setValue(position)
+        self.position_label.setText(time_readout(self.left.player, position))
 
     def _on_left_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState

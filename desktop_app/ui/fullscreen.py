@@ -14,7 +14,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.meta import APP_NAME
-from desktop_app.ui.media_time import clock
+from desktop_app.ui.media_time import time_readout
 from desktop_app.ui.video_surface import FileOfClip, video_surface
 
 HIDE_CONTROLS_MS = 2500
@@ -104,7 +104,7 @@ class FullscreenView(QWidget):
         self._player.setPosition(min(end, max(0, self._player.position() + ms)))
 
     def _on_position_changed(self, position: int) -> None:
-        self.position.setText(f"{clock(position)} / {clock(self._player.duration())}")
+        self.position.setText(time_readout(self._player, position))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closed by the window manager: leave fullscreen as Esc does."""

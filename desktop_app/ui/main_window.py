@@ -238,6 +238,10 @@ class MainWindow(QMainWindow):
         window.show()
         return window
 
+    def play_newest_clip(self) -> None:
+        if self._services is not None:
+            self.arrivals.play_newest()
+
     def copy_selected_clip(self) -> None:
         job = self.state.selected_job.value
         if job is None or job.state is not JobState.DONE:

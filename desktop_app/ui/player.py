@@ -29,11 +29,11 @@ from desktop_app.models.media_calls import close_player, load_later, pause_later
 from desktop_app.models.media_objects import MediaObjects
 from desktop_app.ui.fullscreen import FullscreenView
 from desktop_app.ui.labels import InfoLabel
-from desktop_app.ui.media_time import FRAME_MS, clock
+from desktop_app.ui.media_time import frame_rate, last_frame, stepped, time_readout
 from desktop_app.ui.video_surface import video_surface
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
-__all__ = ["FRAME_MS", "PlayerWidget", "clock"]
+__all__ = ["PlayerWidget", "TimelineSlider"]
 
 
 class TimelineSlider(QSlider):
@@ -236,6 +236,7 @@ class PlayerWidget(QWidget):
         load_later(self.player, url)
 
     def toggle_play(self) -> None:
+        self._chosen = True  # touched: an arrival does not replace it
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
         elif not self.player.source().isEmpty():
@@ -247,11 +248,16 @@ class PlayerWidget(QWidget):
     def seek_to(self, position: int) -> None:
         # A Python method, not the player's slot: PySide cannot add a slot to a Qt-made
         # object (it has no wrapper), and the slider's int is not the slot's qint64.
+        self._chosen = True
         self.player.setPosition(position)
 
     def step(self, frames: int) -> None:
+        """Exactly `frames` frames on (back when negative), paused."""
+        self._chosen = True
         self.player.pause()
-        self.player.setPosition(max(0, self.player.position() + frames * FRAME_MS))
+        player = self.player
+        fps = frame_rate(player)
+        player.setPosition(stepped(player.position(), frames, fps, player.duration()))
 
     def current_frame(self) -> QImage | None:
         """The picture shown now, whole; None when there is none."""
@@ -282,6 +288,7 @@ class PlayerWidget(QWidget):
     def set_fullscreen(self, on: bool) -> None:
         if on == self.is_fullscreen():
             return
+        self._chosen = True
         if on:
             self.fullscreen.enter()
         else:
@@ -305,7 +312,7 @@ class PlayerWidget(QWidget):
     def _on_player_position_changed(self, position: int) -> None:
         if not self.seek.isSliderDown():
             self.seek.setValue(position)
-        self.position_label.setText(f"{clock(position)} / {clock(self.player.duration())}")
+        self.position_label.setText(time_readout(self.player, position))
 
     def _on_player_playback_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
@@ -318,7 +325,7 @@ class PlayerWidget(QWidget):
         """At the end the picture would go black: the last frame stays, paused on it."""
         if status is QMediaPlayer.MediaStatus.EndOfMedia and self.player.duration() > 0:
             self._ended = True
-            self.player.setPosition(max(0, self.player.duration() - FRAME_MS))
+            self.player.setPosition(last_frame(self.player.duration(), frame_rate(self.player)))
             self.player.pause()
 
     def _on_player_error_occurred(self, _error: QMediaPlayer.Error, message: str) -> None:

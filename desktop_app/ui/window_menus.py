@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
 
+PLAY_NEWEST_KEYS = "Ctrl+Shift+P"
+"""Plays the clip that arrived while the creator was looking at another."""
+
+
 def build_menus(window: MainWindow) -> None:
     basics, jobs, player = window.basics, window.jobs, window.player
     file_menu = window.menuBar().addMenu("&File")
@@ -46,6 +50,9 @@ def build_menus(window: MainWindow) -> None:
 
     view_menu = window.menuBar().addMenu("&View")
     view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), jobs.play_selected)
+    view_menu.addAction(
+        "Play the &newest clip", QKeySequence(PLAY_NEWEST_KEYS), window.play_newest_clip
+    )
     view_menu.addAction("Refresh &balance", window.refresh_balance)
     view_menu.addAction(
         "Focus &references", QKeySequence("Ctrl+1"), window.references.list.setFocus

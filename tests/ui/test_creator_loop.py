@@ -267,6 +267,28 @@ def test_a_dropped_sidecar_restores_its_settings(
     assert window.composer.request() == expected
 
 
+def test_a_clip_under_review_is_not_replaced_by_an_arrival(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    player = window.player
+    player.show_paused(str(SAMPLES[1]), "a clip")  # came in by itself: may be replaced
+    qtbot.waitUntil(lambda: player.player.duration() > 0)
+    player.seek_to(1000)  # now the creator looks at it
+    assert not player.is_idle()
+    compose_and_generate(window, sample_links[:1], "character1 bows")
+    job = wait_for_state(qtbot, window, JobState.DONE)
+    assert player.player.source().toLocalFile() == str(SAMPLES[1])
+    assert "A new clip is ready" in window.statusBar().currentMessage()
+    assert "Ctrl+Shift+P plays it" in window.statusBar().currentMessage()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    control_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_P, control_shift)
+    qtbot.waitUntil(lambda: player.player.source().toLocalFile() == str(job.file_path))
+    assert window.jobs.selected() is not None and window.jobs.selected().id == job.id
+
+
 def test_the_player_keys_work_from_the_job_list(qtbot: QtBot, windows: WindowFactory) -> None:
     window = windows()
     window.activateWindow()

@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.models.media_objects import MediaObjects
 from desktop_app.resources import resource
-from desktop_app.ui.player import PlayerWidget, clock
+from desktop_app.ui.media_time import frame_at, length, middle_of, stepped, timecode
+from desktop_app.ui.player import PlayerWidget
 from tests.media_threads import media_threads
 
 
@@ -44,14 +45,17 @@ def test_plays_pauses_steps_and_reports_time(qtbot: QtBot, player: PlayerWidget)
     player.play(str(resource("demo.mp4")), "Demo")
     frames_shown(qtbot, player.video.videoSink(), 10)
     assert player.seek.maximum() == pytest.approx(5000, abs=100)
-    assert player.position_label.text().endswith("/ 0:05")
+    assert player.position_label.text().endswith("/ 00:05.00")  # 120 frames at 24 fps
     player.toggle_play()
     assert player.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
-    before = player.player.position()
-    player.step(1)
-    assert player.player.position() == before + 40
-    player.step(-2)
-    assert player.player.position() == before - 40
+    before = frame_at(player.player.position(), 24)
+    for step, moved in ((1, 1), (-2, -1), *((1, n) for n in range(10))):
+        player.step(step)
+        expected = before + moved
+        # The picture shown is that frame: the sink's frame starts where the frame does.
+        qtbot.waitUntil(lambda expected=expected: shown_frame(player) == expected)
+        assert frame_at(player.player.position(), 24) == expected
+    assert player.position_label.text().startswith(timecode(middle_of(before + 9, 24), 24))
     player.speed.setCurrentIndex(player.speed.findText("2×"))
     assert player.player.playbackRate() == 2.0
     player.loop.setChecked(True)
@@ -75,6 +79,17 @@ def test_closing_the_player_ends_its_threads(qtbot: QtBot, player: PlayerWidget)
     player.close_media()  # twice is harmless (the fixture closes it again)
 
 
-def test_clock() -> None:
-    assert clock(0) == "0:00"
-    assert clock(65_400) == "1:05"
+def shown_frame(player: PlayerWidget) -> int:
+    """The frame the picture shows, from its start time (24 fps: the demo clip's)."""
+    frame = player.video.videoSink().videoFrame()
+    return round(frame.startTime() * 24 / 1_000_000) if frame.isValid() else -1
+
+
+def test_time_reads_in_frames() -> None:
+    assert timecode(0, 24) == "00:00.00"
+    assert timecode(3_520, 24) == "00:03.12"
+    assert timecode(65_400, 25) == "01:05.10"
+    assert length(5_005, 24) == "00:05.00"
+    assert middle_of(0, 24) == 21 and frame_at(middle_of(7, 24), 24) == 7
+    assert stepped(middle_of(118, 24), 5, 24, 5_000) == middle_of(119, 24)  # not past the end
+    assert stepped(10, -3, 24, 5_000) == middle_of(0, 24)

@@ -19,6 +19,7 @@ from desktop_app.settings import Settings
 from desktop_app.simulator import Simulator
 from desktop_app.ui.job_delegate import ROW_HEIGHT, tile_facts
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.media_time import frame_at, frame_rate
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.window_geometry import FIRST, FIRST_MAIN, FIRST_RIGHT, MINIMUM
 from tests.conftest import SAMPLES
@@ -61,8 +62,11 @@ def test_fullscreen_fills_the_screen_and_keeps_the_players_keys(
             lambda: player.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
         )
         at = player.player.position()
-        qtbot.keyClick(full, Qt.Key.Key_Period)
-        qtbot.waitUntil(lambda at=at: player.player.position() == at + 40)
+        fps = frame_rate(player.player)
+        qtbot.keyClick(full, Qt.Key.Key_Period)  # one frame on, exactly
+        qtbot.waitUntil(
+            lambda at=at, fps=fps: frame_at(player.player.position(), fps) == frame_at(at, fps) + 1
+        )
         qtbot.keyClick(full, Qt.Key.Key_Right)
         qtbot.waitUntil(lambda at=at: player.player.position() >= at + 1000)
         full.hide_controls()
