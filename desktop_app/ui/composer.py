@@ -37,7 +37,7 @@ from desktop_app.ui.bindings import (
     bind_text,
 )
 from desktop_app.ui.labels import InfoLabel
-from desktop_app.ui.money_text import cost_sentence, generate_label, over_limit
+from desktop_app.ui.money_text import cost_sentence, generate_label, over_limit, price_source
 from desktop_app.ui.parameters_form import ParametersForm
 from desktop_app.ui.prompt_editor import PromptEditor
 from desktop_app.ui.reference_list import ReferenceList, describe_link
@@ -263,15 +263,18 @@ class Composer(QWidget):
 
     def _label_generate(self, problems: list[str]) -> None:
         ready = self._quote is not None and not problems and not self._busy()
+        quote = self.quote() if ready else None
         text, tip = generate_label(
             self.state.variations.value,
             busy=self._busy(),
             starting=self._quote is None,
-            quote=self.quote() if ready else None,
-            left_today=self._left_today() if ready else None,
+            quote=quote,
+            left_today=self._left_today() if quote is not None else None,
         )
         self.generate_button.setText(text)
         self.generate_button.setToolTip(tip)
+        if quote is not None:
+            self.reason.setText(price_source(quote))  # where the price comes from, beside it
 
     def refresh_price(self) -> None:
         """The button's price and limit again (a job was sent, a setting changed)."""

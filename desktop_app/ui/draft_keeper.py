@@ -87,9 +87,16 @@ class DraftKeeper(QObject):
         self.replace("New request: the composer is empty.", empty)
 
     def use_settings(self, request: GenerationRequest) -> None:
-        self.replace(
-            "The job's settings are in the composer.", lambda: self._composer.load(request)
-        )
+        """A job's settings, for one take: a job of a batch of four is not four again
+        unless the creator asks (the message says when Variations went back to 1)."""
+        takes = self._composer.state.variations
+
+        def fill() -> None:
+            self._composer.load(request)
+            takes.set(1)
+
+        note = " Variations is back to 1." if takes.value > 1 else ""
+        self.replace(f"The job's settings are in the composer.{note}", fill)
 
     def switch_model(self, spec: ModelSpec) -> None:
         """Another model: what fits is kept, what does not is named, and Undo brings the

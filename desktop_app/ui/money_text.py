@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from desktop_app.domain.job import CostSource, Job
 from desktop_app.domain.money import format_credits, format_usd
-from desktop_app.domain.pricing import PriceSource, Quote
+from desktop_app.domain.pricing import SOURCE_WORDS, PriceSource, Quote
 
 
 def cost_text(job: Job) -> str:
@@ -81,6 +81,15 @@ def generate_label(
             f"It costs {quote.explain()}, and only {left} is left under your daily "
             "spending limit (Settings): it would be refused, and nothing would be sent."
         )
-    return f"{name} · {quote.short()}", (
+    near = left_today is not None and quote.usd is not None and left_today - quote.usd < quote.usd
+    left = f" · {format_usd(left_today or 0.0)} left today" if near else ""
+    return f"{name} · {quote.short()}{left}", (
         f"Send this request to the service (Ctrl+Enter). It costs {quote.explain()}."
     )
+
+
+def price_source(quote: Quote) -> str:
+    """Where the price on the button comes from, said beside it."""
+    if quote.usd is None:
+        return "No price is known for this request yet (no price list, no history like it)."
+    return f"Price: {SOURCE_WORDS[quote.source]}."

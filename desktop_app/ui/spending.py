@@ -3,6 +3,7 @@ before a Generate that costs more than the creator's threshold or than the balan
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -60,17 +61,34 @@ def spending_concerns(quote: Quote, balance: Balance | None, confirm_above: floa
     return concerns
 
 
-def confirm_run_again(parent: QWidget, quote: Quote) -> bool:
-    """Show what running a request again costs; True means run it."""
+class RunAgain(Enum):
+    SAME_SEED = "same seed"
+    NEW_SEED = "new seed"
+
+
+def confirm_run_again(parent: QWidget, quote: Quote, seed: int | None) -> RunAgain | None:
+    """Show what running a request again costs, and with which seed; None: not run."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Run again?")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(f"Run this request again as a new job? It costs {quote.explain()}.")
-    run = box.addButton(f"Run again · {quote.short()}", QMessageBox.ButtonRole.AcceptRole)
+    same = (
+        f"with the same seed ({seed}): a take much like the last"
+        if seed is not None
+        else "with a seed the service picks"
+    )
+    box.setText(f"Run this request again as a new job, {same}? It costs {quote.explain()}.")
+    run = box.addButton(
+        f"Run again · same seed · {quote.short()}" if seed is not None
+        else f"Run again · {quote.short()}",
+        QMessageBox.ButtonRole.AcceptRole,
+    )  # fmt: skip
+    fresh = box.addButton("New seed", QMessageBox.ButtonRole.AcceptRole)
+    fresh.setToolTip("Run it with a new random seed: a different take, at the same price")
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
-    return box.clickedButton() is run
+    clicked = box.clickedButton()
+    return RunAgain.SAME_SEED if clicked is run else RunAgain.NEW_SEED if clicked is fresh else None
 
 
 def confirm_spending(

@@ -16,7 +16,7 @@ from desktop_app.models.job_controller import JobController
 from desktop_app.settings import SettingsError, SettingsFile
 from desktop_app.ui.composer import Composer, QuoteRequests
 from desktop_app.ui.reference_list import ReferenceList
-from desktop_app.ui.spending import confirm_run_again, confirm_spending
+from desktop_app.ui.spending import RunAgain, confirm_run_again, confirm_spending
 from desktop_app.ui.view_state import ViewState
 
 
@@ -78,9 +78,10 @@ class Submitting:
 
     def run_again(self, job: Job) -> None:
         """Submit a job's request again as a new job, after showing what it costs."""
-        if confirm_run_again(self._parent, self._quote([job.request])):
+        choice = confirm_run_again(self._parent, self._quote([job.request]), job.request.seed)
+        if choice is not None:
             self._state.sending.set(True)
-            self._controller.resubmit(job)
+            self._controller.resubmit(job, new_seed=choice is RunAgain.NEW_SEED)
 
     def _on_finished(self, sent: bool) -> None:
         self._references.uploads_over()

@@ -56,3 +56,21 @@ def test_fields_the_model_lacks_stay_out_of_the_request(qapp: QApplication) -> N
     assert state.seed_problem() == "The seed must be a whole number from 0 to 2147483647."
     assert not state.restore({"request": "not a request"})
     assert state.prompt.value == "  character1 runs  "
+
+
+def test_the_generate_label_says_the_price_and_what_is_left_near_the_limit() -> None:
+    from desktop_app.domain.pricing import PriceSource, Quote
+    from desktop_app.ui.money_text import generate_label, price_source
+
+    quote = Quote(1.5, PriceSource.CATALOGUE, 1)
+    label = generate_label(1, busy=False, starting=False, quote=quote, left_today=None)
+    assert label[0] == "Generate · $1.50"
+    assert price_source(quote) == "Price: the provider's price list."
+    close = generate_label(1, busy=False, starting=False, quote=quote, left_today=2.5)
+    assert close[0] == "Generate · $1.50 · $2.50 left today"  # one more would not fit
+    far = generate_label(1, busy=False, starting=False, quote=quote, left_today=20.0)
+    assert far[0] == "Generate · $1.50"
+    over = generate_label(1, busy=False, starting=False, quote=quote, left_today=1.0)
+    assert over[0] == "Over today's limit · $1.00 left"
+    guess = Quote(1.6, PriceSource.HISTORY, 1)
+    assert price_source(guess) == "Price: estimate from your history."

@@ -236,15 +236,21 @@ def test_run_again_shows_the_price_then_sends_the_same_request(
     qtbot: QtBot, windows: WindowFactory, sim: Simulator, sample_links: list[str]
 ) -> None:
     window = windows()
+    window.composer.seed.field.setText("77")
     compose_and_generate(window, sample_links[:1], "character1 spins")
     job = wait_for_state(qtbot, window, JobState.DONE)
     seen: list[str] = []
-    answer_next_dialog("Run again", seen)
+    answer_next_dialog("Run again · same seed", seen)
     window.submitting.run_again(job)
-    assert seen and "$1.50" in seen[0]
+    assert seen and "$1.50" in seen[0] and "with the same seed (77)" in seen[0]
     qtbot.waitUntil(lambda: sim.count("POST", "/v2/") == 2)
+    qtbot.waitUntil(lambda: not window.state.sending.value)
+    answer_next_dialog("New seed", seen)
+    window.submitting.run_again(job)
+    qtbot.waitUntil(lambda: sim.count("POST", "/v2/") == 3)
     bodies = [json.loads(r.body) for r in sim.requests if r.method == "POST"]
-    assert bodies[0] == bodies[1]
+    assert bodies[0] == bodies[1] and bodies[0]["seed"] == 77
+    assert bodies[2]["seed"] != 77 and {**bodies[2], "seed": 77} == bodies[0]
 
 
 def test_a_dropped_sidecar_restores_its_settings(
@@ -426,3 +432,18 @@ def test_the_layout_stays_put_when_playback_starts_and_stops(
         lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
     )
     assert (window.main.sizes(), button.mapTo(window, button.rect().topLeft())) == before
+
+
+def test_use_these_settings_makes_one_take_and_says_so(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    window.composer.variations.setValue(4)
+    request = GenerationRequest(prompt="character1 waves", video_urls=tuple(sample_links[:1]))
+    window.drafts.use_settings(request)
+    assert window.composer.variations.value() == 1
+    assert "Variations is back to 1." in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "$" in window.composer.generate_button.text())
+    assert window.composer.generate_button.text().startswith("Generate · ")  # one take
+    window.drafts.undo()
+    assert window.composer.variations.value() == 4

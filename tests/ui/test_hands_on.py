@@ -68,7 +68,7 @@ def test_the_button_says_when_todays_limit_would_refuse(
     window.references.set_links(sample_links[:1])
     window.composer.prompt.setPlainText("character1 waves")
     button = window.composer.generate_button
-    qtbot.waitUntil(lambda: button.text() == "Generate · $1.50")  # $1.90 left: fits
+    qtbot.waitUntil(lambda: button.text() == "Generate · $1.50 · $1.90 left today")  # it fits
     button.click()
     qtbot.waitUntil(lambda: first_job(window) is not None)
     # $0.32 left while the job counts what the service reported ($1.575), $0.40 once the
