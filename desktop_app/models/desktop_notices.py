@@ -33,6 +33,8 @@ class Notice:
     body: str
     actions: tuple[tuple[str, Callable[[], None]], ...] = ()
     on_clicked: Callable[[], None] | None = None
+    about: tuple[str, ...] = ()
+    """The jobs it tells of: acting on any of them in the window withdraws it."""
 
 
 class DesktopNotices:
@@ -44,6 +46,8 @@ class DesktopNotices:
         self._usable: bool | None = None  # None: not tried yet
         self.told = 0
         """How many notices reached the desktop's service (for the status bar and tests)."""
+        self._shown: dict[str, str] = {}
+        """Job id -> the identifier of the notice on screen that tells of it."""
 
     @property
     def usable(self) -> bool | None:
@@ -61,7 +65,7 @@ class DesktopNotices:
             return
         from desktop_notifier import Button, Urgency
 
-        await notifier.send(
+        identifier = await notifier.send(
             title=notice.title[:TITLE_LIMIT],
             message=notice.body[:BODY_LIMIT],
             urgency=Urgency.Normal,
@@ -69,6 +73,17 @@ class DesktopNotices:
             on_clicked=notice.on_clicked,
         )
         self.told += 1
+        for job_id in notice.about:
+            self._shown[job_id] = identifier
+
+    def withdraw(self, job_id: str) -> None:
+        """The creator acted on this job (or on its notice): its notice leaves the screen."""
+        identifier = self._shown.pop(job_id, None)
+        if identifier is None or self._notifier is None:
+            return
+        for other in [k for k, v in self._shown.items() if v == identifier]:
+            del self._shown[other]  # a batch's notice tells of several jobs
+        self._tasks.spawn(self._notifier.clear(identifier))
 
     async def _connect(self) -> DesktopNotifier | None:
         if self._notifier is not None:

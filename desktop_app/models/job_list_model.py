@@ -131,6 +131,10 @@ class JobListModel(QAbstractListModel):
 
     # -- one job -----------------------------------------------------------------------------
 
+    def batch(self, batch_id: str) -> list[Job]:
+        """Every job of a batch, whatever is listed (a short read of the journal)."""
+        return self._history.all(JobFilter(batch_id=batch_id), JobSort.OLDEST)
+
     def job_at(self, row: int) -> Job:
         """The job in `row`, read with its page if need be. Raises JobGoneError."""
         job_id = self._ids[row]

@@ -7,6 +7,8 @@ that job. Where the desktop has no notification service, it quietly does without
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow
 
@@ -27,7 +29,9 @@ class Arrivals(QObject):
         jobs: JobPanel,
         title: str,
         notices: DesktopNotices,
+        batch_of: Callable[[str], Sequence[Job]],
     ) -> None:
+        """`batch_of`: every job of a batch (a Generate of several takes), by its id."""
         super().__init__(window)
         self._window = window
         self._player = player
@@ -37,6 +41,7 @@ class Arrivals(QObject):
         self._newest: Job | None = None
         """The last clip that arrived while the creator was looking at another one."""
         self.notices = notices
+        self._batch_of = batch_of
         jobs.view.selectionModel().currentChanged.connect(self._on_selection_changed)
 
     @property
@@ -75,6 +80,7 @@ class Arrivals(QObject):
         self._player.play(str(job.file_path), job.request.prompt[:60])
 
     def seen(self, job_id: str) -> None:
+        self.notices.withdraw(job_id)
         if job_id in self._unseen:
             self._unseen.remove(job_id)
             self._show_title()
@@ -94,16 +100,11 @@ class Arrivals(QObject):
         self._window.setWindowTitle(f"{self._title} — {count} new" if count else self._title)
 
     def _tell(self, job: Job) -> None:
+        if job.batch_id is not None:
+            self._tell_batch(job.batch_id)
+            return
         if job.state is JobState.DONE:
-            self.notices.tell(
-                Notice(
-                    "Your clip is ready",
-                    job.request.prompt,
-                    actions=(("Play", lambda: self.bring_back(job, play=True)),
-                             ("Show", lambda: self.bring_back(job))),
-                    on_clicked=lambda: self.bring_back(job),
-                )
-            )  # fmt: skip
+            self.notices.tell(self._ready([job], "Your clip is ready"))
             return
         reason = job.error.message if job.error else "The service gave no reason."
         self.notices.tell(
@@ -112,8 +113,42 @@ class Arrivals(QObject):
                 f"{job.request.prompt}\n{reason}",
                 actions=(("Show", lambda: self.bring_back(job)),),
                 on_clicked=lambda: self.bring_back(job),
+                about=(job.id,),
             )
         )
+
+    def _tell_batch(self, batch_id: str) -> None:
+        """One notice for a batch, once all its takes have ended (several notices with
+        the same words would be merged, or stack up, on the desktop)."""
+        takes = list(self._batch_of(batch_id))
+        if not takes or not all(take.state.is_terminal for take in takes):
+            return
+        done = [take for take in takes if take.state is JobState.DONE]
+        failed = len(takes) - len(done)
+        if not done:
+            self.notices.tell(
+                Notice(f"{failed} takes failed", takes[0].request.prompt,
+                       actions=(("Show", lambda: self.bring_back(takes[0])),),
+                       on_clicked=lambda: self.bring_back(takes[0]),
+                       about=tuple(take.id for take in takes))
+            )  # fmt: skip
+            return
+        title = f"{len(done)} clips ready" + (f" · {failed} failed" if failed else "")
+        self.notices.tell(self._ready(done, title, also=[t.id for t in takes]))
+
+    def _ready(self, done: list[Job], title: str, also: Sequence[str] = ()) -> Notice:
+        """Clips ready: the prompt and the seeds; Play plays the first, Show shows it."""
+        first = done[0]
+        seeds = [str(j.request.seed) if j.request.seed is not None else "random" for j in done]
+        label = "seed" if len(seeds) == 1 else "seeds"
+        return Notice(
+            title,
+            f"{first.request.prompt}\n{label} {', '.join(seeds)}",
+            actions=(("Play", lambda: self.bring_back(first, play=True)),
+                     ("Show", lambda: self.bring_back(first))),
+            on_clicked=lambda: self.bring_back(first),
+            about=tuple(dict.fromkeys([*(j.id for j in done), *also])),
+        )  # fmt: skip
 
     def bring_back(self, job: Job, *, play: bool = False) -> None:
         """The window in front, on `job` (and playing it, for Play)."""

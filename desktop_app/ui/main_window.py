@@ -101,8 +101,9 @@ class MainWindow(QMainWindow):
         self.jobs.attach(services.model)
         status = self.statusBar()
         self.arrivals: Arrivals = Arrivals(
-            self, self.player, self.jobs, self.windowTitle(), services.notices
-        )
+            self, self.player, self.jobs, self.windowTitle(), services.notices,
+            services.model.batch,
+        )  # fmt: skip
         self.settings_flow: SettingsFlow = SettingsFlow(
             self, status, services.keys, services.verify_key, services.settings_file,
             services.storage_keys, services.check_storage, services.tasks, services.library,

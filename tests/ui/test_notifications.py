@@ -58,6 +58,7 @@ def test_a_finished_job_reaches_the_notification_daemon_and_brings_the_window_ba
     assert "character1 rides a bicycle" in told
     assert '"Play"' in told and '"Show"' in told  # the actions the daemon offers
     assert '"Wan Studio"' in told  # the app's name
+    assert "seed random" in told or "seed " in told
     window.jobs.view.clearSelection()
     window.jobs.view.setCurrentIndex(window.services.model.index(-1))
     # The creator clicks the notice: the daemon invokes its default action.
@@ -65,6 +66,7 @@ def test_a_finished_job_reaches_the_notification_daemon_and_brings_the_window_ba
     qtbot.waitUntil(window.isActiveWindow)
     selected = window.jobs.selected()
     assert selected is not None and selected.id == job.id
+    qtbot.waitUntil(lambda: displayed(session) == 0, timeout=10_000)  # the popup left
 
 
 def test_without_a_notification_service_the_window_does_without(
@@ -81,3 +83,40 @@ def test_without_a_notification_service_the_window_does_without(
         qtbot.waitUntil(lambda: notices.usable is False, timeout=10_000)
         assert notices.told == 0
         assert window.windowTitle().endswith("— 1 new")  # the title still says it
+
+
+def test_a_batch_is_one_notice_with_its_seeds_and_it_leaves_when_acted_on(
+    qtbot: QtBot, windows: WindowFactory, session: DesktopSession, sample_links: list[str]
+) -> None:
+    window = windows()
+    in_the_background(qtbot, window)
+    window.composer.seed.field.setText("5")
+    window.composer.variations.setValue(4)
+    compose_and_generate(window, sample_links[:1], "character1 juggles")
+    model = window.services.model
+    qtbot.waitUntil(
+        lambda: (
+            model.rowCount() == 4 and all(model.job_at(r).state is JobState.DONE for r in range(4))
+        ),
+        timeout=30_000,
+    )
+    notices = window.services.notices
+    qtbot.waitUntil(lambda: notices.told == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "4 clips ready" in session.notifications())
+    told = session.notifications()
+    assert "seeds 5, 6, 7, 8" in told
+    assert told.count("member=Notify") == 1  # one notice for the batch, not four
+    assert "Your clip is ready" not in told
+    assert displayed(session) == 1
+    # The creator comes back by themselves and selects one of the takes: the notice,
+    # now said, leaves the screen.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.jobs.select(model.job_at(2).id)
+    qtbot.waitUntil(lambda: displayed(session) == 0, timeout=10_000)
+
+
+def displayed(session: DesktopSession) -> int:
+    counted = subprocess.run(["dunstctl", "count", "displayed"], env=session.env,
+                             capture_output=True, text=True, check=True, timeout=10)  # fmt: skip
+    return int(counted.stdout.strip())
