@@ -139,11 +139,14 @@ class Arrivals(QObject):
     def _ready(self, done: list[Job], title: str, also: Sequence[str] = ()) -> Notice:
         """Clips ready: the prompt and the seeds; Play plays the first, Show shows it."""
         first = done[0]
-        seeds = [str(j.request.seed) if j.request.seed is not None else "random" for j in done]
-        label = "seed" if len(seeds) == 1 else "seeds"
+        seeds = [str(j.request.seed) for j in done if j.request.seed is not None]
+        if not seeds:
+            line = "seed picked by the service"
+        else:
+            line = ("seed " if len(seeds) == 1 else "seeds ") + ", ".join(seeds)
         return Notice(
             title,
-            f"{first.request.prompt}\n{label} {', '.join(seeds)}",
+            f"{first.request.prompt}\n{line}",
             actions=(("Play", lambda: self.bring_back(first, play=True)),
                      ("Show", lambda: self.bring_back(first))),
             on_clicked=lambda: self.bring_back(first),
