@@ -74,11 +74,16 @@ DEMO_PORT = 47_820
 a restart; any free port when it is taken."""
 
 
-def demo_simulator() -> Simulator:
+def demo_simulator(paths: AppPaths) -> Simulator:
+    """The simulator of demo mode: clips drawn in the shape asked for, and an account (the
+    balance, the ledger) kept in the demo's own folders across restarts."""
     from desktop_app.simulator import Simulator, SimulatorConfig  # demo mode only
 
     config = SimulatorConfig(
-        api_key=DEMO_KEY, samples=tuple(sorted(resource_dir().glob("sample-*.mp4")))
+        api_key=DEMO_KEY,
+        samples=tuple(sorted(resource_dir().glob("sample-*.mp4"))),
+        render_folder=paths.cache / "demo-clips",
+        account_file=paths.data / "demo-account.jsonl",
     )
     try:
         simulator = Simulator(config, port=DEMO_PORT)
@@ -124,7 +129,7 @@ class Runtime:
             raise storage_error(error, base_paths.settings_file) from None
         self.settings_file = SettingsFile(base_paths.settings_file)
         self.settings: Settings = self.settings_file.load()
-        self.simulator: Simulator | None = demo_simulator() if options.demo else None
+        self.simulator: Simulator | None = demo_simulator(self.paths) if options.demo else None
         self.keys = ActiveKey(
             key_store,
             environ,

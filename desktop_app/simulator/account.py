@@ -15,10 +15,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.models import WAN_26, WAN_27, ModelSpec
-from desktop_app.simulator.ids import GenerationRecord
+from desktop_app.simulator.ids import GenerationRecord, decode_id
 from desktop_app.simulator.records import USD_PER_SECOND, charge_usd
 
 MODEL_ID = WAN_26.id
@@ -97,10 +98,30 @@ class Account:
     other_charges: int = 0
     """Charges of other generations, newer than every job's own (a busy account)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    kept_in: Path | None = None
+    """A file that keeps the accepted generations (one JSON line each) across restarts."""
 
     def accept(self, entry: Accepted) -> None:
         with self.lock:
             self.accepted.append(entry)
+            if self.kept_in is not None:
+                line = [entry.at, entry.generation_id, entry.client_request_id]
+                self.kept_in.parent.mkdir(parents=True, exist_ok=True)
+                with self.kept_in.open("a", encoding="utf-8") as kept:
+                    kept.write(json.dumps(line) + "\n")
+
+    def load(self) -> None:
+        """The generations accepted before a restart (lines that do not read are skipped)."""
+        if self.kept_in is None or not self.kept_in.is_file():
+            return
+        for line in self.kept_in.read_text(encoding="utf-8").splitlines():
+            try:
+                at, generation_id, client_request_id = json.loads(line)
+                record = decode_id(generation_id)
+            except (ValueError, TypeError):
+                continue
+            if record is not None:
+                self.accepted.append(Accepted(float(at), generation_id, client_request_id, record))
 
     def _charged(self, now: float) -> list[Accepted]:
         with self.lock:

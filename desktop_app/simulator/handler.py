@@ -158,6 +158,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             self._error(400, "Body validation error\n" + "\n".join(problems))
             return
         record = self.sim.new_generation(body)
+        self.sim.render_ahead(record)
         generation_id = encode_id(record)
         client_request_id = self.headers.get("X-Client-Request-Id")
         self.sim.account.accept(Accepted(time.time(), generation_id, client_request_id, record))
@@ -274,8 +275,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if not valid or int(expires_text) < time.time():
             self._send(403, b"<Error><Code>AccessDenied</Code></Error>", "application/xml")
             return
-        assert self.sim.config.clip is not None
-        self._serve_file(self.sim.config.clip, fault)
+        record = decode_id(generation_id)
+        assert record is not None
+        self._serve_file(self.sim.clip_for(record), fault)
 
     def _redirect(self, query: dict[str, list[str]]) -> None:
         """A host that sends its visitor elsewhere (`/redirect?to=URL`), with a cookie."""

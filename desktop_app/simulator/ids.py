@@ -26,6 +26,8 @@ class GenerationRecord:
     failure: str | None = None
     """A failure message: the generation ends in `error` with it."""
     model: str = WAN_26.id
+    aspect_ratio: str = "16:9"
+    """Last: ids made before it was recorded decode with the default."""
 
 
 def _sign(data: bytes) -> str:

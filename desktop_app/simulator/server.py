@@ -53,6 +53,11 @@ class SimulatorConfig:
     """How the request log names the model."""
     status_words: dict[str, str] = field(default_factory=dict)
     """Status words answered in place of the contract's (`{"completed": "Succeeded"}`)."""
+    render_folder: Path | None = None
+    """Demo mode: clips are drawn in the shape each request asks for, and kept here."""
+    account_file: Path | None = None
+    """Demo mode: the accepted generations, kept so the balance and the ledger (and a job
+    running across a restart) survive the app's restart."""
 
 
 @dataclass
@@ -90,7 +95,9 @@ class Simulator:
             log_delay=config.log_delay_seconds,
             deprecation=config.deprecation,
             log_model_name=config.log_model_name,
+            kept_in=config.account_file,
         )
+        self.account.load()
         handler = type("Handler", (SimulatorHandler,), {"sim": self})
         self._server = _Server((host, port), handler)
         self._thread: threading.Thread | None = None
@@ -230,7 +237,26 @@ class Simulator:
             resolution=str(body.get("resolution", "1080p")),
             failure=(failure.message or "The generation failed.") if failure else None,
             model=str(body.get("model", WAN_26.id)),
+            aspect_ratio=str(body.get("aspect_ratio", "16:9")),
         )
+
+    def clip_for(self, record: GenerationRecord) -> Path:
+        """The clip a finished generation delivers: one of the shape it asked for, in demo
+        mode (`render_folder`), else the configured clip."""
+        folder = self.config.render_folder
+        if folder is None:
+            assert self.config.clip is not None
+            return self.config.clip
+        from desktop_app.simulator.rendering import rendered_clip
+
+        return rendered_clip(folder, record.duration, record.resolution, record.aspect_ratio)
+
+    def render_ahead(self, record: GenerationRecord) -> None:
+        """Draw the clip while the generation "renders", so it is there when asked for."""
+        if self.config.render_folder is not None:
+            threading.Thread(
+                target=self.clip_for, args=(record,), name="demo-render", daemon=True
+            ).start()
 
     def describe(self, generation_id: str, record: GenerationRecord, host: str) -> dict[str, Any]:
         elapsed = time.time() - record.created

@@ -76,7 +76,11 @@ class SettingsFlow:
         self._settings_file.save(dialog.settings(settings))
         self._on_saved()
         self._status.showMessage(
-            "Settings saved. Base URL and check interval apply from the next start.", 8000
+            "Settings saved. Demo mode keeps talking to the simulator; the Base URL and the "
+            "check interval apply outside demo mode, from the next start."
+            if self._demo_address is not None
+            else "Settings saved. Base URL and check interval apply from the next start.",
+            8000,
         )
 
     def _storage_box(self, settings: Settings) -> StorageBox:
