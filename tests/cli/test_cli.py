@@ -360,8 +360,10 @@ def test_demo_mode_needs_no_key(tmp_path: Path, demo_clip: bytes) -> None:
     )
     assert result.returncode == 0, result.stderr
     job = json.loads(result.stdout)
-    assert Path(job["file"]).read_bytes() == demo_clip
     assert Path(job["file"]).is_relative_to(tmp_path / "demo")
+    # The simulator drew the clip in the shape asked for (10 s, 1080p, 16:9 by default).
+    assert job["delivered"] == {"seconds": 10.0, "width": 1920, "height": 1080}
+    assert job["delivery_note"] is None
 
 
 def test_forget_and_unfollow(tmp_path: Path, sim: Simulator) -> None:
