@@ -89,10 +89,13 @@ class ReferenceChecks(QObject):
         grabber.failed.connect(self._on_grabber_failed)
 
     def watch(self, url: str, *, image: bool = False) -> None:
-        """Check `url` once (when the means are attached), as a still or a clip."""
+        """Check `url` (when the means are attached), as a still or a clip."""
         if image:
             self._images.add(url)
-        if self._checking is not None and url not in self._checks:
+        # A file on this computer is looked at again each time (it may have moved or
+        # changed); a link once.
+        local = url.lower().startswith("file:")
+        if self._checking is not None and (url not in self._checks or local):
             self._checking.tasks.spawn(self._check(self._checking, url))
 
     # -- reading -----------------------------------------------------------------------------

@@ -11,11 +11,13 @@ checks warn and never block a submit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QListWidgetItem,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.models import WAN_26, ModelSpec
 from desktop_app.domain.prompt import IMAGE, VIDEO, slot_names
 from desktop_app.domain.reference_check import ReferenceCheck
-from desktop_app.domain.references import is_image_link
+from desktop_app.domain.references import is_image_link, local_path
 from desktop_app.domain.request import reference_url_problem
 from desktop_app.models.composer_state import Row
 from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
@@ -299,6 +301,9 @@ class ReferenceList(QWidget):
         if said is not None:
             badge = f"⚠ THE SERVICE SAID: {said} · "
         where = "this computer" if url.lower().startswith("file:") else host
+        if self._missing_file(url):
+            badge = "⚠ NOT FOUND · "
+            where = "moved or renamed? Double-click to locate it"
         lines = [f"{badge}{slot_name} · {name} · {where}"]
         if url in self._uploads:
             sent, total = self._uploads[url]
@@ -329,8 +334,35 @@ class ReferenceList(QWidget):
             details.append("checking…")
         return details
 
+    def locate(self, row: int) -> None:
+        """A file from this computer that is not where it was (moved, renamed): the
+        creator points at it, and the row takes its new place."""
+        item = self.list.item(row)
+        gone = local_path(str(item.data(URL_ROLE)))
+        if gone is None:
+            return
+        found, _ = QFileDialog.getOpenFileName(
+            self, f"Where is {gone.name} now?", str(gone.parent), f"{gone.name} (*)"
+        )
+        if found:
+            self.replace_row(row, Path(found).resolve().as_uri())
+
+    def replace_row(self, row: int, url: str) -> None:
+        item = self.list.item(row)
+        item.setData(URL_ROLE, url)
+        self.checks.watch(url, image=item.data(KIND_ROLE) == IMAGE)
+        self.message.clear()
+        self._refresh_rows()
+
+    def _missing_file(self, url: str) -> bool:
+        path = local_path(url) if url.lower().startswith("file:") else None
+        return path is not None and self.checks.failed(url) and not path.exists()
+
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
         url = str(item.data(URL_ROLE))
+        if self._missing_file(url):
+            self.locate(self.list.row(item))
+            return
         check, copy = self.checks.check_of(url), self.checks.preview_of(url)
         problem = self.checks.problem_of(url)
         if item.data(KIND_ROLE) == IMAGE:
