@@ -251,8 +251,14 @@ class Composer(QWidget):
         spec, prompt, negative = state.model.value, state.prompt.value, state.negative.value
         names = self.references.names()
         self.prompt.highlighter.set_names(tag_pattern(spec), names)
-        self.prompt_counter.setText(f"{len(prompt)} / {spec.prompt_limit}")
-        self.negative_counter.setText(f"{len(negative)} / {spec.negative_prompt_limit}")
+        # Counted as the validator counts: what is sent, without the edges' spaces.
+        for counter, text, limit in (
+            (self.prompt_counter, prompt, spec.prompt_limit),
+            (self.negative_counter, negative, spec.negative_prompt_limit),
+        ):
+            length = len(text.strip())
+            counter.setText(f"{length} / {limit}")
+            counter.setStyleSheet("color:#d62828;font-weight:bold" if length > limit else "")
         self.notes.setText("\n".join(prompt_notes(prompt, names, spec)))
         self.parameters.show_feedback(state)
         problems = self.problems()

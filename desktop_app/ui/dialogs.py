@@ -3,8 +3,8 @@ and Settings are in modules of their own, loaded with the engine)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
@@ -30,10 +30,17 @@ def show_error(parent: QWidget | None, title: str, sentence: str) -> None:
     box.open()
 
 
+def open_link(parent: QWidget | None, url: str, what: str) -> None:
+    """Open `url` in the browser; where none opens, show it as text to copy."""
+    if not QDesktopServices.openUrl(QUrl(url)):
+        show_error(parent, f"Open {what}", f"No browser could be opened. The address is {url}")
+
+
 def show_about(parent: QWidget | None) -> None:
     QMessageBox.about(
         parent,
         f"About {APP_NAME}",
         f"<b>{APP_NAME}</b> {VERSION}<br>{APP_ID}<br><br>"
-        "Short clips with Alibaba's Wan 2.6 reference-to-video model through AI/ML API.",
+        "Short clips with Alibaba's Wan 2.6 and 2.7 reference-to-video models through "
+        "AI/ML API.",
     )

@@ -218,8 +218,13 @@ class JobPanel(QWidget):
         if job is not None:
             if job.followed:
                 self.stop_following_requested.emit(job.id)
+                self.told.emit(
+                    f"Stopped following job {job.id}: the service still renders it. "
+                    "Follow again (the same button) picks it up."
+                )
             else:
                 self.follow_requested.emit(job.id)
+                self.told.emit(f"Following job {job.id} again.")
 
     def _emit_resubmit(self) -> None:
         job = self.selected()
@@ -233,7 +238,10 @@ class JobPanel(QWidget):
         box = QMessageBox(self)
         box.setWindowTitle("Forget this job?")
         box.setIcon(QMessageBox.Icon.Question)
-        text = "Wan Studio will no longer list this job."
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the prompt is the creator's text
+        prompt = " ".join(job.request.prompt.split())
+        shown = prompt if len(prompt) <= 80 else prompt[:79] + "…"
+        text = f"Wan Studio will no longer list job {job.id} (“{shown}”)."
         if job.state in (JobState.QUEUED, JobState.GENERATING):
             text += " The API has no cancel: the service still renders it and bills it."
         box.setText(text)

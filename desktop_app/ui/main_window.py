@@ -19,6 +19,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropE
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from desktop_app.domain.job import Job, JobState
+from desktop_app.domain.prompt import VIDEO
 from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
 from desktop_app.ui.composer import Composer
@@ -139,7 +140,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.demo_badge = QLabel(" DEMO: simulated service, nothing is billed ")
+        self.demo_badge = QLabel(" DEMO ")
+        self.demo_badge.setToolTip(
+            "Demo mode: a simulated service on this computer; nothing is billed"
+        )
         self.demo_badge.setStyleSheet(
             "background:#e9a100;color:black;font-weight:bold;border-radius:3px"
         )
@@ -207,11 +211,24 @@ class MainWindow(QMainWindow):
     # -- the draft ---------------------------------------------------------------------------
 
     def add_sample_references(self) -> None:
-        self.references.add_links(list(self.services.sample_links))
-        if not self.composer.prompt.toPlainText().strip():
-            self.composer.prompt.setPlainText(
-                "character1 and character2 meet on a sunny beach and wave at the camera"
-            )
+        """Demo: sample clips in the empty slots (never past them), and a prompt only when
+        there is none; with undo."""
+        state = self.composer.state
+        listed = [url for url, _kind in state.references.value]
+        room = self.composer.model_spec.value.max_videos - len(state.links(VIDEO))
+        samples = [url for url in self.services.sample_links if url not in listed][:room]
+        if not samples:
+            self.statusBar().showMessage("Every reference slot is taken: no sample added.", 6000)
+            return
+
+        def fill() -> None:
+            state.references.set((*state.references.value, *((u, VIDEO) for u in samples)))
+            if not state.prompt.value.strip():
+                state.prompt.set(
+                    "character1 and character2 meet on a sunny beach and wave at the camera"
+                )
+
+        self.drafts.replace(f"{len(samples)} sample clips are in the empty slots.", fill)
 
     def open_library(self) -> None:
         library = self._services.library if self._services else self.basics.library

@@ -12,14 +12,8 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QWidget
 
 from desktop_app.domain.references import direct_link, local_path
 
-LOCAL_CLIP_NOTE = (
-    "{name} is on this computer: it is uploaded to your storage when you press Generate, "
-    "and sent as a private link that expires."
-)
-DEMO_LOCAL_NOTE = (
-    "{name} is on this computer: in demo mode the simulator serves it from here. Real use "
-    "uploads it to your own storage (Settings › Storage)."
-)
+LOCAL_CLIP_NOTE = "{name}: from this computer, sent through your storage at Generate."
+DEMO_LOCAL_NOTE = "{name}: from this computer, served by the demo's simulator."
 
 
 def as_reference(text: str, *, demo: bool = False) -> tuple[str, str | None]:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.meta import APP_NAME
-from desktop_app.ui.dialogs import KEYS_PAGE, show_about
+from desktop_app.ui.dialogs import KEYS_PAGE, open_link, show_about
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -63,7 +63,9 @@ def build_menus(window: MainWindow) -> None:
     view_menu.addAction("&Fullscreen player", QKeySequence("F11"), player.toggle_fullscreen)
 
     help_menu = window.menuBar().addMenu("&Help")
-    help_menu.addAction("Get an API &key", lambda: QDesktopServices.openUrl(QUrl(KEYS_PAGE)))
+    help_menu.addAction(
+        "Get an API &key", lambda: open_link(window, KEYS_PAGE, "the page of API keys")
+    )
     help_menu.addAction(
         "Open &log folder",
         lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(basics.logs))),

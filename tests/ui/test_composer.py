@@ -90,8 +90,10 @@ def test_fourth_duplicate_local_and_non_links_are_refused(
     not_link = refs.add_links(["a cat on a sofa"])
     assert "not a link to a clip" in not_link[0]
     drop(refs.list, mime)  # a clip from a file manager: uploaded to the creator's storage
-    assert "cat.mp4 is on this computer" in refs.message.text()
-    assert "uploaded to your storage" in refs.message.text()
+    # One short line per local clip.
+    assert (
+        refs.message.text() == "cat.mp4: from this computer, sent through your storage at Generate."
+    )
     assert refs.links() == [*sample_links[1:], "file:///home/me/cat.mp4"]
 
 
@@ -154,3 +156,16 @@ def test_the_request_carries_every_choice(windows: WindowFactory, sample_links: 
     composer.seed.lock.setChecked(True)
     composer.sent()
     assert composer.request().seed == 77
+
+
+def test_the_prompt_counter_counts_what_is_checked_and_turns_red_past_the_limit(
+    windows: WindowFactory,
+) -> None:
+    composer = windows().composer
+    composer.prompt.setPlainText("  " + "a" * 1500 + "\n")
+    assert composer.prompt_counter.text() == "1500 / 1500"  # the edges' spaces are not sent
+    assert composer.prompt_counter.styleSheet() == ""
+    composer.prompt.setPlainText("a" * 1501)
+    assert composer.prompt_counter.text() == "1501 / 1500"
+    assert "color:#d62828" in composer.prompt_counter.styleSheet()
+    assert "(it has 1501)" in composer.reason.text()  # the same number as the counter
