@@ -275,6 +275,16 @@ class Job:
             return None
         return reported
 
+    def highest_figure_usd(self) -> float:
+        """The most any figure of this job says it cost (charged, quoted or reported; 0
+        with none): the daily limit's "highest price seen" for a request like it."""
+        figures = (
+            self.charged_usd,
+            self.estimate_usd,
+            credits_to_usd(self.credits_used) if self.credits_used is not None else None,
+        )
+        return max(0.0 if figure is None else figure for figure in figures)  # fmt: skip
+
     def spending_usd(self) -> float:
         """What it counts towards today's spending (the daily limit): the ledger's charge
         where known; nothing for a job that ended without a clip and with no charge; else

@@ -27,7 +27,10 @@ SPENDING_USD = (
 )
 """`Job.spending_usd` in SQL."""
 
-_SEEN_PRICE = f"MAX(COALESCE({_CHARGED}, 0), COALESCE(estimate_usd, 0), COALESCE({_REPORTED}, 0))"
+SEEN_PRICE_USD = (
+    f"MAX(COALESCE({_CHARGED}, 0), COALESCE(estimate_usd, 0), COALESCE({_REPORTED}, 0))"
+)
+"""`Job.highest_figure_usd` in SQL: the most any figure of a job says it cost."""
 
 
 def spent_since(db: sqlite3.Connection, since: float) -> float:
@@ -55,7 +58,8 @@ def highest_price_usd(
     """The most one clip of this model, resolution and duration has been seen to cost
     (charged, quoted or reported); None when no job like it has a figure."""
     row = db.execute(
-        f"SELECT MAX({_SEEN_PRICE}) FROM jobs WHERE model = ? AND resolution = ? AND duration = ?",
+        f"SELECT MAX({SEEN_PRICE_USD}) FROM jobs"
+        " WHERE model = ? AND resolution = ? AND duration = ?",
         (model, resolution, duration),
     ).fetchone()
     return float(row[0]) if row[0] is not None and row[0] > 0 else None

@@ -5,7 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 from desktop_app.domain.errors import StorageError
-from desktop_app.store.money import COST_USD
+
+COST_USD_AT_MIGRATION_4 = (
+    "(CASE WHEN charged_credits IS NOT NULL THEN charged_credits / 2000000.0"
+    " ELSE COALESCE(estimate_usd, credits_used / 2000000.0) END)"
+)
+"""The cost rule as migration 4 indexed it, frozen: a later change to the rule
+(`money.COST_USD`) is a new migration, never an edit of this one."""
 
 APPLICATION_ID = 0x57414E53
 """SQLite's application_id of a Wan Studio journal ("WANS"): another program's database
@@ -141,7 +147,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs ADD COLUMN followed_since REAL;
     ALTER TABLE jobs ADD COLUMN local_refs_json TEXT;
     DROP INDEX jobs_cost;
-    CREATE INDEX jobs_cost_usd ON jobs {COST_USD};
+    CREATE INDEX jobs_cost_usd ON jobs {COST_USD_AT_MIGRATION_4};
     DROP TRIGGER job_changes_update;
     CREATE TRIGGER job_changes_update AFTER UPDATE OF
         state, generation_id, status_detail, error_json, credits_used, charged_credits,

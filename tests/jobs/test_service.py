@@ -214,9 +214,7 @@ def test_the_thread_writing_a_clip_gives_way_to_the_window_but_is_not_starved(
         for thread in threading.enumerate():
             if thread.name.startswith("wan-studio-download") and thread.native_id:
                 tid = thread.native_id
-                writers.append(
-                    (os.sched_getscheduler(tid), os.getpriority(os.PRIO_PROCESS, tid))
-                )
+                writers.append((os.sched_getscheduler(tid), os.getpriority(os.PRIO_PROCESS, tid)))
 
     async def scenario() -> Path:
         async with service_on(tmp_path, sim.base_url) as service:

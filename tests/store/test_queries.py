@@ -3,6 +3,7 @@ feed of changes another process made."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.domain.pricing import PriceSource, Quote
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
 from desktop_app.store.journal import JobJournal
+from desktop_app.store.money import COST_USD, highest_price_usd
 from desktop_app.store.queries import HistoryQueries
+from desktop_app.store.schema import COST_USD_AT_MIGRATION_4, MIGRATIONS
 
 
 class Clock:
@@ -140,6 +143,9 @@ def test_the_sql_sums_and_sorts_follow_the_one_rule_of_a_jobs_cost(tmp_path: Pat
     jobs = queries.all()
     assert len(jobs) == n
     assert queries.spent_usd() == pytest.approx(sum(job.spending_usd() for job in jobs))
+    with sqlite3.connect(tmp_path / "journal.sqlite3") as db:
+        seen = highest_price_usd(db, request("x").model, "1080p", 10)
+    assert seen == max(job.highest_figure_usd() for job in jobs)  # `SEEN_PRICE_USD`'s twin
     costs = [job.cost() for job in queries.all(sort=JobSort.COST_HIGH)]
     known = [cost.usd for cost in costs if cost is not None]
     assert known == sorted(known, reverse=True)
@@ -162,3 +168,10 @@ def test_the_feed_brings_what_another_process_changed(history, tmp_path: Path) -
         (made["mountain"], None),
     ]
     assert queries.changes_since(seen) == ([], seen)
+
+
+def test_migration_4_is_frozen_and_the_cost_rule_has_not_moved_without_a_new_one() -> None:
+    """Migration 4 indexed the cost rule as it was; today's rule is still that one. Change
+    `COST_USD` and this fails: the change needs a migration of its own (a new index)."""
+    assert COST_USD_AT_MIGRATION_4 in MIGRATIONS[3]
+    assert COST_USD == COST_USD_AT_MIGRATION_4
