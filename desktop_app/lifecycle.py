@@ -52,9 +52,21 @@ class JobLifecycle:
         become `unknown` first), unknown submissions, followed jobs nobody follows, and
         ended jobs whose charge is not known yet."""
         self._service.recover_interrupted()
-        unknown = self._history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
-        found = [*unknown, *self._service.followable(), *self._charges.recent()]
+        found = [*self.unsettled(), *self._service.followable(), *self._charges.recent()]
         return [job for job in {j.id: j for j in found}.values() if self.needs(job)]
+
+    def unsettled(self) -> list[Job]:
+        """Submissions whose arrival is unknown (the request log settles them)."""
+        return self._history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
+
+    def to_resume(self) -> list[Job]:
+        """What `resume` takes on: unknown submissions and followed jobs not yet ended."""
+        return [*self.unsettled(), *self._service.followable()]
+
+    def to_reconcile(self) -> list[Job]:
+        """What `reconcile` takes on: unknown submissions and ended jobs whose charge is
+        not known yet."""
+        return [*self.unsettled(), *self._charges.recent()]
 
     def unfollowed(self) -> list[Job]:
         """Followed jobs no process follows now (a command line that stopped, say)."""

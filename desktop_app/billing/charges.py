@@ -62,7 +62,7 @@ class ChargeFinder:
         and its charge is not known yet."""
         given_up = job.error is not None and job.error.kind is ErrorKind.NO_END
         return (
-            (job.state in (JobState.DONE, JobState.FAILED, JobState.LOST) or given_up)
+            (job.state.ended_at_the_service or given_up)
             and job.generation_id is not None
             and job.charged_credits is None
             and time.time() - self._ended(job) < self._settings.look_for

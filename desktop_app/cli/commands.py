@@ -311,8 +311,7 @@ async def resume(args: argparse.Namespace, runtime: Runtime) -> int:
             return exit_code(job)
         targets = [job]
     else:
-        unknown = runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
-        targets = [*unknown, *service.followable()]
+        targets = runtime.lifecycle.to_resume()
     if not targets:
         elsewhere = service.followed_elsewhere()
         if elsewhere:

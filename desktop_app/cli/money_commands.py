@@ -18,7 +18,6 @@ from desktop_app.cli.commands import (
 )
 from desktop_app.cli.output import ProgressPrinter, cost, print_json, summary_line
 from desktop_app.domain.job import JobState
-from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.money import format_usd, usd_to_credits
 from desktop_app.jobs.errors import FollowInterruptedError
 from desktop_app.lifecycle import Pace
@@ -67,11 +66,8 @@ async def reconcile(args: argparse.Namespace, runtime: Runtime) -> int:
     up the charges of recently finished jobs in the ledger, once each."""
     service = runtime.service
     service.subscribe(ProgressPrinter())
-    if args.job:
-        targets = [runtime.history.find(args.job)]
-    else:
-        unknown = runtime.history.all(JobFilter(states=frozenset({JobState.UNKNOWN})))
-        targets = [*unknown, *runtime.charges.recent()]
+    lifecycle = runtime.lifecycle
+    targets = [runtime.history.find(args.job)] if args.job else lifecycle.to_reconcile()
     if not targets:
         print("Nothing to reconcile: no unknown job, no charge to look up.", file=sys.stderr)
         return EXIT_OK

@@ -48,6 +48,12 @@ class JobState(StrEnum):
         return self in TERMINAL_STATES
 
     @property
+    def ended_at_the_service(self) -> bool:
+        """It ended after the service accepted it (done, failed or lost): a charge may be
+        in the ledger."""
+        return self in ENDED_AT_THE_SERVICE
+
+    @property
     def is_followable(self) -> bool:
         """The service can take this job further without a person deciding."""
         return self in FOLLOWABLE_STATES
@@ -56,6 +62,7 @@ class JobState(StrEnum):
 TERMINAL_STATES = frozenset({JobState.REJECTED, JobState.DONE, JobState.FAILED, JobState.LOST})
 FOLLOWABLE_STATES = frozenset({JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING})
 UNFINISHED_STATES = FOLLOWABLE_STATES | {JobState.SUBMITTING}
+ENDED_AT_THE_SERVICE = frozenset({JobState.DONE, JobState.FAILED, JobState.LOST})
 
 _S = JobState
 TRANSITIONS: Mapping[JobState, frozenset[JobState]] = {

@@ -26,7 +26,6 @@ from desktop_app.tasks import TaskGroup
 log = logging.getLogger(__name__)
 
 KeyReady = Callable[[], bool]
-ENDED = frozenset({JobState.DONE, JobState.FAILED, JobState.LOST})
 
 
 class JobController(QObject):
@@ -117,7 +116,8 @@ class JobController(QObject):
             self._tell(event.job)
             if event.change is not None and event.change.charged_credits:
                 self.charge_recorded.emit(event.job)
-            if event.change is not None and event.change.state in ENDED:
+            state = event.change.state if event.change is not None else None
+            if state is not None and state.ended_at_the_service:
                 self.job_ended.emit(event.job)
             self._see_through(event.job)
         elif isinstance(event, JobForgotten):

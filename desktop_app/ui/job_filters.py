@@ -8,7 +8,7 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
-from desktop_app.domain.job import JobState
+from desktop_app.domain.job import UNCHARGED_UNLESS_LEDGER, UNFINISHED_STATES, JobState
 from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.domain.models import MODELS
 from desktop_app.domain.request import AspectRatio, Resolution
@@ -17,9 +17,8 @@ DURATIONS = sorted({seconds for model in MODELS for seconds in model.durations})
 STATE_CHOICES: tuple[tuple[str, frozenset[JobState]], ...] = (
     ("All states", frozenset()),
     ("Done", frozenset({JobState.DONE})),
-    ("Running", frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING,
-                           JobState.DOWNLOADING})),
-    ("Failed or lost", frozenset({JobState.FAILED, JobState.LOST, JobState.REJECTED})),
+    ("Running", UNFINISHED_STATES),
+    ("Failed or lost", UNCHARGED_UNLESS_LEDGER),  # ended without a clip
     ("Unknown", frozenset({JobState.UNKNOWN})),
 )  # fmt: skip
 DATE_CHOICES: tuple[tuple[str, float | None], ...] = (
