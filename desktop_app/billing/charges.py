@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from desktop_app.api.account import LedgerEntry
@@ -50,7 +51,11 @@ class ChargeFinder:
         service: JobService,
         history: HistoryQueries,
         settings: ChargeSettings | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock`: the wall clock (injected: tests drive it)."""
+        self._clock = clock
         self._client = client
         self._service = service
         self._history = history
@@ -65,7 +70,7 @@ class ChargeFinder:
             (job.state.ended_at_the_service or given_up)
             and job.generation_id is not None
             and job.charged_credits is None
-            and time.time() - self._ended(job) < self._settings.look_for
+            and self._clock() - self._ended(job) < self._settings.look_for
         )
 
     @staticmethod
@@ -84,7 +89,7 @@ class ChargeFinder:
             credits = await self._look(job)
             if credits is not None:
                 return self._service.record_charge(job.id, credits)
-            waited = time.time() - self._ended(job)
+            waited = self._clock() - self._ended(job)
             if job.state is JobState.FAILED and waited >= settings.failed_confirm_after:
                 return self._service.record_charge(job.id, 0)
             if not wait:
@@ -98,7 +103,7 @@ class ChargeFinder:
     def recent(self) -> list[Job]:
         """Jobs that ended recently enough for their charge to be looked up (the window at
         start and `reconcile` use this one window)."""
-        since = time.time() - self._settings.look_for - MAX_RUN
+        since = self._clock() - self._settings.look_for - MAX_RUN
         return [job for job in self._history.all(JobFilter(since=since)) if self.wanted(job)]
 
     async def _look(self, job: Job) -> int | None:

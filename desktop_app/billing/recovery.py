@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop_app.api.account import LogRow
@@ -59,7 +60,11 @@ class SubmissionRecovery:
         service: JobService,
         history: HistoryQueries,
         settings: RecoverySettings | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock`: the wall clock (injected: tests drive it)."""
+        self._clock = clock
         self._client = client
         self._service = service
         self._history = history
@@ -86,12 +91,12 @@ class SubmissionRecovery:
                     return self._service.settle_not_accepted(job.id, REFUSED)
                 if row is not None and row.inference_id:
                     return self._service.settle_found(job.id, row.inference_id)
-                if time.time() >= self.deadline(job):
+                if self._clock() >= self.deadline(job):
                     return self._service.settle_not_accepted(job.id, NEVER_RECEIVED)
                 job = self._service.note_not_in_log_yet(job.id, NOT_IN_LOG_YET)
             if not wait:
                 return job
-            left = self.deadline(job) - time.time()
+            left = self.deadline(job) - self._clock()
             await asyncio.sleep(min(pause, left) if left > 0.2 else pause)
             pause = min(pause * 2, self._settings.max_wait)
 
@@ -107,7 +112,7 @@ class SubmissionRecovery:
 
     async def _look_in(self, job: Job, model: str | None) -> LogRow | None:
         start = job.created_at - 120
-        end = max(time.time(), job.created_at) + 120
+        end = max(self._clock(), job.created_at) + 120
         for page in range(MAX_PAGES):
             rows = await self._client.request_log(
                 model=model, start=start, end=end, offset=page * 100, limit=100
