@@ -213,15 +213,23 @@ class ProgressPrinter:
         print(text, file=self._out, flush=True)
 
 
+UPLOADED_AS = {
+    "video_urls": "clip {slot}",
+    "image_urls": "still {slot}",
+    "first_frame_image": "first frame",
+}
+
+
 class UploadPrinter:
     """Upload progress of clips from this computer, on standard error, in tenths."""
 
     def __init__(self) -> None:
-        self._shown: dict[int, int] = {}
+        self._shown: dict[tuple[str, int], int] = {}
 
-    def __call__(self, slot: int, sent: int, total: int) -> None:
+    def __call__(self, field: str, slot: int, sent: int, total: int) -> None:
         tenth = sent * 10 // total if total else 10
-        if self._shown.get(slot) != tenth:
-            self._shown[slot] = tenth
-            print(f"[character{slot}] uploading to your storage: {tenth * 10}% of {total:,} bytes",
+        if self._shown.get((field, slot)) != tenth:
+            self._shown[(field, slot)] = tenth
+            what = UPLOADED_AS.get(field, "file {slot}").format(slot=slot)
+            print(f"[{what}] uploading to your storage: {tenth * 10}% of {total:,} bytes",
                   file=sys.stderr, flush=True)  # fmt: skip

@@ -33,7 +33,7 @@ from desktop_app.jobs.following import JobFollower
 from desktop_app.jobs.library import delete_clip_files
 from desktop_app.jobs.poll_outcome import STATE_FOR_STATUS
 from desktop_app.jobs.updates import JobUpdates
-from desktop_app.storage.publish import PreparedRequest, ReferencePreparer, SlotProgress
+from desktop_app.storage.publish import FileProgress, PreparedRequest, ReferencePreparer
 from desktop_app.store.journal import Clock, JobJournal
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ INTERRUPTED = (
 )
 
 
-def _quiet(slot: int, sent: int, total: int) -> None:
+def _quiet(field: str, slot: int, sent: int, total: int) -> None:
     """No one to tell of upload progress."""
 
 
@@ -94,14 +94,14 @@ class JobService:
         source = max((q.source for q in quotes), key=list(PriceSource).index)
         return Quote(sum(q.usd or 0.0 for q in quotes), source, len(requests))
 
-    async def submit(self, request: GenerationRequest, progress: SlotProgress = _quiet) -> Job:
+    async def submit(self, request: GenerationRequest, progress: FileProgress = _quiet) -> Job:
         """Journal the job, then POST it once. Returns it in queued, rejected or unknown."""
         return (await self.submit_batch([request], progress))[0]
 
     async def submit_batch(
         self,
         requests: Sequence[GenerationRequest],
-        progress: SlotProgress = _quiet,
+        progress: FileProgress = _quiet,
         *,
         continues: str | None = None,
     ) -> list[Job]:

@@ -51,7 +51,7 @@ class JobController(QObject):
     """Nothing was sent: the settings cannot be trusted (the SettingsError)."""
     storage_needed = Signal(str)
     """Nothing was sent: a clip from this computer needs storage set up (the sentence)."""
-    upload_progressed = Signal(int, int, int)
+    upload_progressed = Signal(str, int, int, int)
     """(slot, bytes sent, bytes in all) while a clip from this computer uploads."""
 
     def __init__(
@@ -148,9 +148,9 @@ class JobController(QObject):
             self._stopped = True
             task.cancel()
 
-    def _on_upload_progress(self, slot: int, sent: int, total: int) -> None:
+    def _on_upload_progress(self, field: str, slot: int, sent: int, total: int) -> None:
         self._uploading = sent < total
-        self.upload_progressed.emit(slot, sent, total)
+        self.upload_progressed.emit(field, slot, sent, total)
 
     def resubmit(self, job: Job, *, new_seed: bool = False) -> None:
         """Send a job's request again, knowingly, as a new job (the engine's `again`): the

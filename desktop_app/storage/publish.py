@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from desktop_app.storage.bucket import ClipBucket  # obstore: only once a clip goes up
 
 SlotProgress = Callable[[int, int, int], None]
+"""(slot, bytes sent, bytes in all) of one file's upload, as a host reports it."""
+FileProgress = Callable[[str, int, int, int], None]
+"""(field, slot, bytes sent, bytes in all): which file of the request, by its field
+(`video_urls`, `image_urls`, `first_frame_image`) and its place there."""
 """(slot, bytes sent, bytes in all) while a local clip uploads."""
 
 NOT_SET_UP = (
@@ -133,7 +137,7 @@ class ReferencePreparer:
         return found
 
     async def prepare(
-        self, request: GenerationRequest, progress: SlotProgress = lambda *_: None
+        self, request: GenerationRequest, progress: FileProgress = lambda *_: None
     ) -> PreparedRequest:
         """`request` with each file from this computer uploaded and linked; nothing else
         changes."""
@@ -143,7 +147,9 @@ class ReferencePreparer:
         assert self._host is not None
         local = []
         for file in checked:
-            url, remembered = await self._host.publish(file.path, file.size, file.slot, progress)
+            url, remembered = await self._host.publish(
+                file.path, file.size, file.slot, _of_field(progress, file.field)
+            )
             request = request.with_link(file.field, file.slot, url)
             local.append(replace(remembered, field=file.field))
         return PreparedRequest(request, tuple(local))
@@ -190,6 +196,15 @@ def _slots(request: GenerationRequest) -> list[tuple[str, int, str]]:
     if request.first_frame_image is not None:
         found.append(("first_frame_image", 1, request.first_frame_image))
     return found
+
+
+def _of_field(progress: FileProgress, field: str) -> SlotProgress:
+    """A host's per-file progress, told with the field the file is in."""
+
+    def told(slot: int, sent: int, total: int) -> None:
+        progress(field, slot, sent, total)
+
+    return told
 
 
 def _size_of(field: str, path: Path) -> int:

@@ -209,11 +209,13 @@ class ReferenceList(QWidget):
         self.list.addItem(item)
         self.checks.watch(url, image=kind == IMAGE)
 
-    def show_upload(self, slot: int, sent: int, total: int) -> None:
-        """How far the file in `slot` has gone up to the creator's storage."""
-        links = self.links()
-        if 1 <= slot <= len(links):
-            self._uploads[links[slot - 1]] = (sent, total)
+    def show_upload(self, field: str, slot: int, sent: int, total: int) -> None:
+        """How far a file of the request (its field, and its place there) has gone up to
+        the creator's storage."""
+        files = {"video_urls": self.videos(), "image_urls": self.images(),
+                 "first_frame_image": [self.first_frame.link() or ""]}.get(field, [])  # fmt: skip
+        if 1 <= slot <= len(files):
+            self._uploads[files[slot - 1]] = (sent, total)
             self._refresh_rows()
 
     def uploads_over(self) -> None:

@@ -39,13 +39,13 @@ def test_a_dropped_clip_is_uploaded_then_sent_as_a_private_link(
     assert not window.references.check_failed(local_clip.as_uri())
     window.composer.prompt.setPlainText("character1 waves")
     qtbot.waitUntil(window.composer.generate_button.isEnabled)
-    progressed: list[tuple[int, int, int]] = []
+    progressed: list[tuple[str, int, int, int]] = []
     window.controller.upload_progressed.connect(lambda *args: progressed.append(args))
     window.composer.generate_button.click()
     qtbot.waitUntil(lambda: sim.count("POST", GENERATIONS_PATH) == 1, timeout=20_000)
     [url] = json.loads(next(r.body for r in sim.requests if r.method == "POST"))["video_urls"]
     assert url.startswith(f"{s3.url}/{s3.bucket}/window/") and "X-Amz-Signature=" in url
-    assert progressed[-1] == (1, len(demo_clip), len(demo_clip))
+    assert progressed[-1] == ("video_urls", 1, len(demo_clip), len(demo_clip))
     [key] = s3.object_keys("window/")
     assert s3.client().get_object(Bucket=s3.bucket, Key=key)["Body"].read() == demo_clip
 

@@ -110,6 +110,8 @@ def test_a_wan_27_job_with_two_stills_a_clip_and_a_first_frame_is_priced_and_sen
     refs.first_frame.take(str(png(tmp_path / "opening.png", 1280, 720, (10, 200, 30))))
     qtbot.waitUntil(composer.generate_button.isEnabled)
     assert composer.generate_button.text() == "Generate · $1.95"  # 2.7: 10 s × $0.195
+    told: list[tuple[str, int]] = []
+    window.controller.upload_progressed.connect(lambda f, n, *_: told.append((f, n)))
     composer.generate_button.click()
     qtbot.waitUntil(lambda: sim.count("POST", GENERATIONS_PATH) == 1, timeout=20_000)
     body = json.loads(next(r.body for r in sim.requests if r.method == "POST"))
@@ -120,6 +122,9 @@ def test_a_wan_27_job_with_two_stills_a_clip_and_a_first_frame_is_priced_and_sen
     assert body["image_urls"][0].split("?")[0].endswith(".png")
     assert "shot_type" not in body
     assert len(s3.object_keys("w/")) == 4
+    # Each upload is told with its field: the window shows it on that file's own row.
+    assert set(told) == {("video_urls", 1), ("image_urls", 1), ("image_urls", 2),
+                         ("first_frame_image", 1)}  # fmt: skip
 
 
 def test_history_says_which_model_made_each_job_and_filters_by_model(
