@@ -50,10 +50,12 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         "--ref",
         action="append",
         default=[],
-        metavar="URL|PATH",
+        metavar="URL|PATH[@START-END]",
         dest="refs",
         help="a reference clip, in character order: a public URL, or a clip on this "
         "computer (uploaded to your storage first: `wan-studio storage set`); "
+        "PATH@START-END (seconds, e.g. clip.mp4@12.5-18) sends only that part, cut "
+        "frame-exactly into the app's cache; "
         + "; ".join(f"{m.short_name}: up to {m.max_videos}" for m in MODELS),
     )
     parser.add_argument(

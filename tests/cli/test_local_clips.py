@@ -255,3 +255,34 @@ def test_sending_again_a_clip_that_changed_uploads_it_under_its_new_name_and_say
     digest = hashlib.sha256(local_clip.read_bytes()).hexdigest()
     assert new_key == f"changed/{digest}.mp4" != old_key
     assert sorted(s3.object_keys("changed/")) == sorted([old_key, new_key])
+
+
+def test_a_part_of_a_long_clip_is_cut_and_sent(
+    tmp_path: Path, sim: Simulator, s3: S3Server
+) -> None:
+    """`--ref PATH@12.5-18`: a 60 s phone video, which the service would refuse whole, sent
+    as its 5.5 s part; the same part again is cut (and uploaded) once; a part the service
+    would refuse is said, and nothing is sent."""
+    from tests.clips import clip_length, make_clip
+
+    set_storage(tmp_path, sim, s3)
+    source = make_clip(tmp_path / "phone video.mp4", 60)
+    whole = generate(tmp_path, sim, str(source), **keys_of(s3))
+    assert whole.returncode == 2 and "60" in whole.stderr  # too long, whole
+    done = generate(tmp_path, sim, f"{source}@12.5-18", **keys_of(s3))
+    assert done.returncode == 0, done.stderr
+    assert "phone video.mp4 12.5-18 s: encoded again" in done.stderr
+    [[url]] = sent_urls(sim)
+    [key] = s3.object_keys()
+    assert key in url
+    got = tmp_path / "got.mp4"
+    got.write_bytes(s3.client().get_object(Bucket=s3.bucket, Key=key)["Body"].read())
+    seconds, frames = clip_length(got)
+    assert abs(seconds - 5.5) <= 1 / 24 and frames == 132
+    again = generate(tmp_path, sim, f"{source}@12.5-18", **keys_of(s3))
+    assert again.returncode == 0 and "already cut" in again.stderr
+    assert s3.object_keys() == [key]  # the same cut, uploaded once
+    refused = generate(tmp_path, sim, f"{source}@0-45", **keys_of(s3))
+    assert refused.returncode == 2
+    assert "the part 0-45 s lasts 45 s; a reference clip lasts 2 to 30 s" in refused.stderr
+    assert len(sent_urls(sim)) == 2
