@@ -65,7 +65,7 @@ def test_a_cancelled_cut_leaves_no_file(long_clip: Path, tmp_path: Path) -> None
 
 
 def test_a_part_that_is_not_in_the_clip_is_a_sentence(long_clip: Path, tmp_path: Path) -> None:
-    with pytest.raises(ClipFileError, match="lasts 60.0 s: the part 58-65 s is not in it"):
+    with pytest.raises(ClipFileError, match=r"lasts 60\.0 s: the part 58-65 s is not in it"):
         cut_clip(long_clip, Span(58, 65), tmp_path / "cuts")
 
 
