@@ -26,3 +26,6 @@ class ReferenceCheck:
     warnings: tuple[str, ...] = field(default=())
     final_url: str | None = None
     """Where the link leads after the redirects that may be followed (None: nowhere safe)."""
+    too_long_s: float | None = None
+    """A clip on this computer that lasts this long, more than the service takes: a part of
+    it can be cut (the trimmer)."""

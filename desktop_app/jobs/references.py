@@ -24,7 +24,7 @@ from desktop_app.domain.reference_check import ReferenceCheck, serves_kind
 from desktop_app.domain.references import is_image_link, local_path
 from desktop_app.domain.request import is_local_url
 from desktop_app.jobs.addresses import Classify, classify_host, may_follow
-from desktop_app.storage.clip_file import ClipFileError, inspect_clip
+from desktop_app.storage.clip_file import ClipFileError, ClipTooLongError, inspect_clip
 from desktop_app.storage.image_file import inspect_image
 
 LARGE_BYTES = 100 * 1024 * 1024
@@ -52,6 +52,10 @@ async def check_local_clip(url: str) -> ReferenceCheck:
             kind = f"image/{image.format.lower()}"
             return ReferenceCheck(url, reachable=True, content_type=kind, size=image.size)
         facts = await asyncio.to_thread(inspect_clip, path)
+    except ClipTooLongError as error:
+        return ReferenceCheck(
+            url, reachable=False, warnings=(error.explain(),), too_long_s=error.seconds
+        )
     except ClipFileError as error:
         return ReferenceCheck(url, reachable=False, warnings=(error.explain(),))
     kind = "video/quicktime" if facts.container == "MOV" else "video/mp4"

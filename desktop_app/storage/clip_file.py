@@ -40,6 +40,14 @@ class ClipFileError(InvalidInputError):
     """The file cannot be a reference clip; the sentence says why and gives the limits."""
 
 
+class ClipTooLongError(ClipFileError):
+    """A clip longer than the service takes: a part of it can be cut and sent."""
+
+    def __init__(self, sentence: str, seconds: float) -> None:
+        super().__init__(sentence)
+        self.seconds = seconds
+
+
 def inspect_clip(path: Path) -> ClipFacts:
     """The facts of a local clip, or ClipFileError with the sentence for its first fault."""
     name = path.name or str(path)
@@ -64,7 +72,13 @@ def inspect_clip(path: Path) -> ClipFacts:
     if facts is None:
         raise ClipFileError(f"{name} is not an MP4 or MOV clip (judged by its bytes). {LIMITS}.")
     container, seconds, width, height = facts
-    if seconds is not None and not MIN_SECONDS <= seconds <= MAX_SECONDS:
+    if seconds is not None and seconds > MAX_SECONDS:
+        raise ClipTooLongError(
+            f"{name} lasts {seconds:.1f} s. {LIMITS}: send a part of it "
+            "(the trimmer, or PATH@START-END).",
+            seconds,
+        )
+    if seconds is not None and seconds < MIN_SECONDS:
         raise ClipFileError(f"{name} lasts {seconds:.1f} s. {LIMITS}.")
     return ClipFacts(path, info.st_size, container, seconds, width, height)
 

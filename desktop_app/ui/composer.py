@@ -42,6 +42,15 @@ from desktop_app.ui.parameters_form import ParametersForm
 from desktop_app.ui.prompt_editor import PromptEditor
 from desktop_app.ui.reference_list import ReferenceList, describe_link
 
+
+def _takes(spec: ModelSpec) -> str:
+    """What a model takes, for the picker's tip: "Wan 2.7: 1 to 5 clips or stills, and a
+    first frame"."""
+    kinds = "clips or stills" if spec.takes_images else "clips"
+    first = ", and a first frame" if spec.first_frame else ""
+    return f"{spec.short_name}: 1 to {spec.max_references} {kinds}{first}"
+
+
 QuoteRequests = Callable[[Sequence[GenerationRequest]], Quote]
 LeftToday = Callable[[], float | None]
 """Dollars left under today's spending limit; None: no limit."""
@@ -92,10 +101,7 @@ class Composer(QWidget):
         self.model.setAccessibleName("Model")
         for spec in MODELS:
             self.model.addItem(spec.short_name, spec.id)
-        self.model.setToolTip(
-            "Wan 2.6 takes 1 to 3 clips. Wan 2.7 also takes stills as characters (up to 5 "
-            "references together) and a first frame."
-        )
+        self.model.setToolTip("\n".join(_takes(spec) for spec in MODELS))
         self.prompt = PromptEditor("", "Prompt")
         self.chips = QHBoxLayout()
         self.chip_buttons: list[QPushButton] = []

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.prompt import VIDEO
+from desktop_app.domain.references import local_path
 from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
 from desktop_app.ui.composer import Composer
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.settings_flow import SettingsFlow
     from desktop_app.ui.submitting import Submitting
     from desktop_app.ui.thumbnails import JobThumbnails
+    from desktop_app.ui.trimmer import Trimmer
     from desktop_app.ui.window_services import WindowServices
 
 
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         services, controller, jobs = self.services, self.controller, self.jobs
         self.references.play_requested.connect(self.player.play)
+        self.references.trim_requested.connect(self.trim)
         jobs.play_requested.connect(self.player.play)
         jobs.stop_following_requested.connect(controller.stop_following)
         jobs.follow_requested.connect(controller.follow)
@@ -245,6 +248,32 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     # -- jobs --------------------------------------------------------------------------------
+
+    def trim(self, url: str, seconds: float) -> Trimmer | None:
+        """The trimmer on a clip that is longer than the service takes: the part cut
+        takes the clip's row (the source file stays as it is)."""
+        from desktop_app.ui.trimmer import Trimmer
+
+        source = local_path(url)
+        if source is None or self._services is None or self.findChildren(Trimmer):
+            return None
+        trimmer = Trimmer(source, seconds, self.composer.model_spec.value, self.basics.media,
+                          self.basics.cuts, self.services.tasks, self)  # fmt: skip
+        trimmer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        trimmer.accepted.connect(lambda: self._take_cut(url, trimmer))
+        trimmer.open()  # not exec(): no loop inside another
+        return trimmer
+
+    def _take_cut(self, url: str, trimmer: Trimmer) -> None:
+        cut = trimmer.cut
+        if cut is None or url not in self.references.links():
+            return
+        self.references.replace_row(self.references.links().index(url), cut.path.as_uri())
+        self.statusBar().showMessage(
+            f"The part {trimmer.span().text()} of {trimmer.source.name} is sent in its place "
+            "(a new file in the app's cache; yours is unchanged).",
+            10_000,
+        )
 
     def compare(self, first: Job, second: Job) -> CompareWindow:
         """Play two finished takes side by side, in step."""

@@ -55,6 +55,8 @@ def read_still(path: Path) -> StillFacts | None:
 class ReferenceChecks(QObject):
     changed = Signal()
     """Something new is known about a link."""
+    too_long = Signal(str, float)
+    """(link, seconds): a clip on this computer longer than the service takes."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +152,8 @@ class ReferenceChecks(QObject):
         check = await checking.check_reference(url)
         self._checks[url] = check
         self.changed.emit()
+        if check.too_long_s is not None and self._wanted(url):
+            self.too_long.emit(url, check.too_long_s)
         # The preview is a local copy, fetched only where the check found it safe to go.
         copy = await checking.fetch_preview(check)
         if copy is None:

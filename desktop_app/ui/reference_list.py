@@ -53,6 +53,8 @@ class ReferenceList(QWidget):
     """The links, in list order (the first frame is not among them)."""
     play_requested = Signal(str, str)
     """(link, title)."""
+    trim_requested = Signal(str, float)
+    """(link, seconds) of a clip on this computer to cut a part of (the trimmer)."""
 
     def __init__(self, parent: QWidget | None = None, *, demo: bool = False) -> None:
         """The list, shown at once; its links are checked once `attach` brings the means."""
@@ -62,6 +64,8 @@ class ReferenceList(QWidget):
         self._uploads: dict[str, tuple[int, int]] = {}
         self.checks = ReferenceChecks(self)
         self.checks.changed.connect(self._refresh_rows)
+        # Queued: the trimmer opens after the check's task step, never inside it.
+        self.checks.too_long.connect(self.trim_requested, Qt.ConnectionType.QueuedConnection)
 
         self.list = LinkList()
         self.list.setAccessibleName("References")
@@ -306,6 +310,10 @@ class ReferenceList(QWidget):
         if self._missing_file(url):
             badge = "⚠ NOT FOUND · "
             where = "moved or renamed? Double-click to locate it"
+        check = self.checks.check_of(url)
+        if check is not None and check.too_long_s is not None:
+            badge = f"⚠ {check.too_long_s:.0f} s, TOO LONG · "
+            where = "double-click to send a part of it"
         lines = [f"{badge}{slot_name} · {name} · {where}"]
         if url in self._uploads:
             sent, total = self._uploads[url]
@@ -364,6 +372,10 @@ class ReferenceList(QWidget):
         url = str(item.data(URL_ROLE))
         if self._missing_file(url):
             self.locate(self.list.row(item))
+            return
+        check = self.checks.check_of(url)
+        if check is not None and check.too_long_s is not None:
+            self.trim_requested.emit(url, check.too_long_s)
             return
         check, copy = self.checks.check_of(url), self.checks.preview_of(url)
         problem = self.checks.problem_of(url)

@@ -25,6 +25,8 @@ class WindowBasics:
     logs: Path
     frames: Path
     """Where frames taken from clips are kept as PNG files (content-addressed)."""
+    cuts: Path
+    """Where parts cut out of long clips are kept (content-addressed)."""
     media: MediaObjects
     demo: bool = False
 
@@ -38,6 +40,7 @@ class WindowBasics:
             thumbnails=paths.data / "thumbnails",
             logs=paths.logs,
             frames=paths.cache / "frames",
+            cuts=paths.cache / "cuts",
             media=MediaObjects(),
             demo=demo,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.window_engine import build_window, shut_down
 from tests.conftest import SAMPLES, TEST_KEY
+from tests.s3_server import S3Server
 
 
 @pytest.fixture(autouse=True)
@@ -203,3 +205,12 @@ def look_at_next_settings(seen: list[SettingsDialog]) -> None:
         dialog.reject()
 
     QTimer.singleShot(20, look)
+
+
+def with_storage(windows: WindowFactory, s3: S3Server, prefix: str) -> None:
+    """The windows' home set up with the creator's storage (moto), its keys in the
+    environment."""
+    windows.environ.update(AWS_ACCESS_KEY_ID=s3.key_id, AWS_SECRET_ACCESS_KEY=s3.secret)
+    windows.home.mkdir(parents=True, exist_ok=True)
+    storage = {"storage_endpoint": s3.url, "storage_bucket": s3.bucket, "storage_prefix": prefix}
+    (windows.home / "settings.json").write_text(json.dumps(storage))

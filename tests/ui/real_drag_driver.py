@@ -20,13 +20,9 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.job import JobState
 from desktop_app.models.event_loop import new_event_loop
-from desktop_app.runtime import Runtime, RuntimeOptions
-from desktop_app.secrets.keystore import KeyStore
-from desktop_app.tasks import TaskGroup
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.window_engine import build_window, shut_down
-from tests.conftest import TEST_KEY
-from tests.ui.real_window_driver import until, xdotool
+from desktop_app.window_engine import shut_down
+from tests.ui.real_window_driver import open_window, until, xdotool
 
 TRIES = 5
 TARGET = (960, 120)
@@ -105,12 +101,7 @@ async def work(window: MainWindow, sample: str, out: Path) -> dict[str, Any]:
 
 
 async def main(home: str, base_url: str, sample: str, out: Path) -> dict[str, Any]:
-    environ = {**os.environ, "AIMLAPI_KEY": TEST_KEY}
-    options = RuntimeOptions(home=home, base_url=base_url, poll_interval=0.2, keep_trying=True)
-    runtime = Runtime(options, environ, KeyStore(environ=environ))
-    runtime.settings_file.save(runtime.settings_file.load().with_changes(confirm_above_usd=100))
-    tasks = TaskGroup()
-    window = build_window(runtime, tasks)
+    window, runtime, tasks = open_window(home, base_url)
     window.setGeometry(0, 0, 900, 720)
     window.show()
     window.start()

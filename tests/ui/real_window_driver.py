@@ -153,13 +153,19 @@ async def work(window: MainWindow, shots: Path) -> dict[str, Any]:
     return seen
 
 
-async def main(home: str, base_url: str, shots: Path) -> dict[str, Any]:
+def open_window(home: str, base_url: str) -> tuple[MainWindow, Runtime, TaskGroup]:
+    """The window as `wan-studio` builds it, on the test's simulator, asking before no
+    price; not shown yet."""
     environ = {**os.environ, "AIMLAPI_KEY": TEST_KEY}
     options = RuntimeOptions(home=home, base_url=base_url, poll_interval=0.2, keep_trying=True)
     runtime = Runtime(options, environ, KeyStore(environ=environ))
     runtime.settings_file.save(runtime.settings_file.load().with_changes(confirm_above_usd=100))
     tasks = TaskGroup()
-    window = build_window(runtime, tasks)
+    return build_window(runtime, tasks), runtime, tasks
+
+
+async def main(home: str, base_url: str, shots: Path) -> dict[str, Any]:
+    window, runtime, tasks = open_window(home, base_url)
     window.resize(1280, 760)
     window.show()
     window.start()

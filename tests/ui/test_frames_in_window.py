@@ -22,8 +22,7 @@ from desktop_app.domain.models import WAN_27
 from desktop_app.simulator import Simulator
 from desktop_app.ui.main_window import MainWindow
 from tests.s3_server import S3Server
-from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
-from tests.ui.test_models_in_window import with_storage
+from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state, with_storage
 
 SIDE = 32, 18
 """Pictures are compared at this size: a mean difference, not exact bytes."""
@@ -121,7 +120,7 @@ def test_continue_from_last_frame_sends_a_job_that_starts_from_the_clips_last_fr
     qtbot: QtBot, windows: WindowFactory, sim: Simulator, s3: S3Server, sample_links: list[str],
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    with_storage(windows, s3)
+    with_storage(windows, s3, "w/")
     window = windows()
     compose_and_generate(window, sample_links[:2], "character1 chases character2", qtbot)
     done = wait_for_state(qtbot, window, JobState.DONE, timeout=60_000)

@@ -14,7 +14,7 @@ from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.simulator import Simulator
 from desktop_app.ui.settings_dialog import SettingsDialog
 from tests.s3_server import S3Server
-from tests.ui.conftest import WindowFactory, look_at_next_settings
+from tests.ui.conftest import WindowFactory, look_at_next_settings, with_storage
 from tests.ui.test_composer import drop
 
 
@@ -28,10 +28,7 @@ def test_a_dropped_clip_is_uploaded_then_sent_as_a_private_link(
     qtbot: QtBot, windows: WindowFactory, sim: Simulator, s3: S3Server, local_clip: Path,
     demo_clip: bytes,
 ) -> None:  # fmt: skip
-    windows.environ.update(AWS_ACCESS_KEY_ID=s3.key_id, AWS_SECRET_ACCESS_KEY=s3.secret)
-    windows.home.mkdir(parents=True, exist_ok=True)
-    storage = {"storage_endpoint": s3.url, "storage_bucket": s3.bucket, "storage_prefix": "window/"}
-    (windows.home / "settings.json").write_text(json.dumps(storage))
+    with_storage(windows, s3, "window/")
     window = windows()
     drop_file(window, local_clip)
     assert window.references.links() == [local_clip.as_uri()]
@@ -78,10 +75,7 @@ def test_after_a_restart_a_job_gives_back_the_creators_files(
     from desktop_app.ui.sidecars import read_sidecar_request
     from tests.ui.conftest import answer_next_dialog, wait_for_state
 
-    windows.environ.update(AWS_ACCESS_KEY_ID=s3.key_id, AWS_SECRET_ACCESS_KEY=s3.secret)
-    windows.home.mkdir(parents=True, exist_ok=True)
-    storage = {"storage_endpoint": s3.url, "storage_bucket": s3.bucket, "storage_prefix": "r/"}
-    (windows.home / "settings.json").write_text(json.dumps(storage))
+    with_storage(windows, s3, "r/")
     first = windows()
     drop_file(first, local_clip)
     first.composer.prompt.setPlainText("character1 waves")

@@ -20,7 +20,7 @@ from desktop_app.ui.job_delegate import tile_facts
 from desktop_app.ui.main_window import MainWindow
 from tests.s3_server import S3Server
 from tests.stills import png
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import WindowFactory, with_storage
 from tests.ui.test_composer import drop
 
 
@@ -34,13 +34,6 @@ def pick_model(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
     """Down or Up on the model picker, as a creator's keyboard does."""
     window.composer.model.setFocus()
     qtbot.keyClick(window.composer.model, key)
-
-
-def with_storage(windows: WindowFactory, s3: S3Server) -> None:
-    windows.environ.update(AWS_ACCESS_KEY_ID=s3.key_id, AWS_SECRET_ACCESS_KEY=s3.secret)
-    windows.home.mkdir(parents=True, exist_ok=True)
-    storage = {"storage_endpoint": s3.url, "storage_bucket": s3.bucket, "storage_prefix": "w/"}
-    (windows.home / "settings.json").write_text(json.dumps(storage))
 
 
 def test_switch_26_to_27_and_back_keeps_what_fits_and_undo_brings_the_rest(
@@ -98,7 +91,7 @@ def test_a_wan_27_job_with_two_stills_a_clip_and_a_first_frame_is_priced_and_sen
     qtbot: QtBot, windows: WindowFactory, sim: Simulator, s3: S3Server, local_clip: Path,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    with_storage(windows, s3)
+    with_storage(windows, s3, "w/")
     window = windows()
     composer, refs = window.composer, window.references
     composer.prompt.setPlainText("Image 1 and Image 2 dance around Video 1")
