@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
     QDialog,
@@ -67,6 +68,11 @@ class Trimmer(QDialog):
         self.timeline.setRange(0, round(seconds * 1000))
         self.timeline.clicked_at.connect(self._seek)
         self.timeline.sliderMoved.connect(self._seek)
+        self.player.positionChanged.connect(self._on_player_position_changed)
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play or pause the clip (Space)")
+        self.play_button.clicked.connect(self.toggle_play)
+        QShortcut(QKeySequence("Space"), self).activated.connect(self.toggle_play)
         longest = spec.video_seconds[1]
         self.start = self._spin("In (seconds)", 0.0)
         self.end = self._spin("Out (seconds)", min(seconds, longest))
@@ -100,7 +106,10 @@ class Trimmer(QDialog):
         buttons.addWidget(self.cut_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.video, 1)
-        layout.addWidget(self.timeline)
+        playing = QHBoxLayout()
+        playing.addWidget(self.play_button)
+        playing.addWidget(self.timeline, 1)
+        layout.addLayout(playing)
         layout.addLayout(form)
         layout.addWidget(self.facts)
         layout.addLayout(buttons)
@@ -147,6 +156,18 @@ class Trimmer(QDialog):
     def _seek(self, position: int) -> None:
         fps = frame_rate(self.player)
         self.player.setPosition(middle_of(frame_at(position, fps), fps))
+
+    def toggle_play(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+            self.play_button.setText("Play")
+        else:
+            self.player.play()
+            self.play_button.setText("Pause")
+
+    def _on_player_position_changed(self, position: int) -> None:
+        if not self.timeline.isSliderDown():
+            self.timeline.setValue(position)
 
     def _mark(self, spin: QDoubleSpinBox) -> None:
         """In or Out at the frame shown."""

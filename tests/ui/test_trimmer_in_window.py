@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
 
 from desktop_app.storage.clip_file import file_sha256
@@ -34,6 +35,11 @@ def test_a_long_clip_opens_the_trimmer_and_its_part_takes_the_row(
     [trimmer] = window.findChildren(Trimmer)
     assert "TOO LONG" in window.references.list.item(0).text()
     assert trimmer.end.value() == 30.0  # the longest part the model takes, to start with
+    playing = QMediaPlayer.PlaybackState.PlayingState
+    trimmer.play_button.click()  # the clip plays, to find the part
+    qtbot.waitUntil(lambda: trimmer.player.playbackState() == playing)
+    trimmer.play_button.click()
+    qtbot.waitUntil(lambda: trimmer.player.playbackState() != playing)
     type_seconds(qtbot, trimmer.start, "12.5")
     type_seconds(qtbot, trimmer.end, "50")
     assert "lasts 37.5 s; a reference clip lasts 2 to 30 s" in trimmer.facts.text()
