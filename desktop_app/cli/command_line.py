@@ -12,7 +12,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from desktop_app.cli import commands, money_commands, setup_commands, storage_commands
+from desktop_app.cli import (
+    character_commands,
+    commands,
+    money_commands,
+    setup_commands,
+    storage_commands,
+)
 from desktop_app.cli.output import OutputFailedError, TerminalSafe
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.logs import SecretRedactor, configure_logging
@@ -78,6 +84,7 @@ async def dispatch(args: argparse.Namespace, runtime: Runtime) -> int:
         "reconcile": money_commands.reconcile,
         "key": lambda _args, rt: money_commands.check_key(rt),
         "storage": storage_commands.storage,
+        "characters": character_commands.characters,
         "jobs": commands.list_jobs,
         "show": commands.show,
         "resume": commands.resume,

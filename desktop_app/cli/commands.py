@@ -158,6 +158,20 @@ def valid_request(args: argparse.Namespace) -> GenerationRequest | None:
     return request
 
 
+def expand_characters(args: argparse.Namespace, runtime: Runtime) -> bool:
+    """`--character NAME` (in the order given, after `--ref` and `--image`): each one's
+    clips become references and its stills images. False (said why) for a name not kept."""
+    for name in args.characters:
+        character = runtime.journal.character(name)
+        if character is None:
+            print(f"Nothing was sent: there is no character {name[:60]!r} "
+                  "(`wan-studio characters` lists them).", file=sys.stderr)  # fmt: skip
+            return False
+        args.refs = [*args.refs, *character.clips()]
+        args.images = [*args.images, *character.stills()]
+    return True
+
+
 async def cut_parts(refs: list[str], spec: ModelSpec, cache: Path) -> list[str] | None:
     """Each `PATH@START-END` reference cut to that part (a new file in the app's cache, the
     source only read); None (the reason said) when a part cannot be cut."""
@@ -186,6 +200,8 @@ async def cut_parts(refs: list[str], spec: ModelSpec, cache: Path) -> list[str] 
 
 
 async def generate(args: argparse.Namespace, runtime: Runtime) -> int:
+    if not expand_characters(args, runtime):
+        return EXIT_INVALID
     spec = model_named(args.model)
     if spec is not None and any(split_span(ref)[1] is not None for ref in args.refs):
         refs = await cut_parts(args.refs, spec, runtime.paths.cache / "cuts")

@@ -13,6 +13,7 @@ from desktop_app.cli.commands import (
     EXIT_OK,
     error_code,
     exit_code,
+    expand_characters,
     refresh_account_facts,
     valid_request,
 )
@@ -25,6 +26,8 @@ from desktop_app.runtime import Runtime
 
 
 async def estimate(args: argparse.Namespace, runtime: Runtime) -> int:
+    if not expand_characters(args, runtime):
+        return EXIT_INVALID
     request = valid_request(args)
     if request is None:
         return EXIT_INVALID

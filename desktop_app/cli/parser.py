@@ -70,6 +70,15 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         + f"; clips and stills together up to {max(m.max_references for m in MODELS)})",
     )
     parser.add_argument(
+        "--character",
+        action="append",
+        default=[],
+        dest="characters",
+        metavar="NAME",
+        help="a character you keep (`wan-studio characters`): its clips and stills join "
+        "the references, after --ref and --image, in the order given (repeatable)",
+    )
+    parser.add_argument(
         "--first-frame",
         metavar="URL|PATH",
         help="the clip's first frame, an image (a link or a file, as --image; "
@@ -225,6 +234,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="also ask the service (the balance, free) if it works"
     )
     key_commands.add_parser("clear", help="remove the stored key")
+
+    kept = commands.add_parser("characters", help="the characters you keep, to use again")
+    kept_commands = kept.add_subparsers(dest="characters_command", metavar="ACTION")
+    kept.add_argument("--json", action="store_true")
+    listed = kept_commands.add_parser("list", help="every character (the default)")
+    listed.add_argument("--json", action="store_true")
+    keep = kept_commands.add_parser("add", help="keep a character (or replace one of that name)")
+    keep.add_argument("name", metavar="NAME")
+    keep.add_argument("--ref", action="append", default=[], dest="refs", metavar="URL|PATH",
+                      help="a clip of it (repeatable)")  # fmt: skip
+    keep.add_argument("--image", action="append", default=[], dest="images",
+                      metavar="URL|PATH", help="a still of it (repeatable; Wan 2.7)")  # fmt: skip
+    keep.add_argument("--note", metavar="TEXT", help="how to describe it in a prompt")
+    forget = kept_commands.add_parser("rm", help="forget a character (jobs are unchanged)")
+    forget.add_argument("name", metavar="NAME")
 
     storage = commands.add_parser(
         "storage", help="your S3-compatible storage, for reference clips from this computer"

@@ -187,6 +187,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE jobs ADD COLUMN continues TEXT;
     """,
+    # 9: the characters a creator keeps (a name, its takes, a note): in the journal, so
+    # they are in its backups and survive a reinstall.
+    """
+    CREATE TABLE characters (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        note TEXT NOT NULL DEFAULT '',
+        takes_json TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 
 

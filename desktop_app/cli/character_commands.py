@@ -1,0 +1,59 @@
+"""`wan-studio characters [list|add|rm]`: the characters a creator keeps, and how
+`generate --character NAME` finds their takes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desktop_app.cli.commands import EXIT_INVALID, EXIT_OK, reference_urls
+from desktop_app.cli.output import print_json
+from desktop_app.cli.output import terminal_text as safe
+from desktop_app.domain.character import Character, Take
+from desktop_app.domain.errors import InvalidInputError
+from desktop_app.domain.prompt import IMAGE, VIDEO
+from desktop_app.runtime import Runtime
+
+
+def characters(args: argparse.Namespace, runtime: Runtime) -> int:
+    action = args.characters_command or "list"
+    if action == "add":
+        return add(args, runtime)
+    if action == "rm":
+        return remove(args, runtime)
+    return list_them(args, runtime)
+
+
+def list_them(args: argparse.Namespace, runtime: Runtime) -> int:
+    kept = runtime.journal.characters()
+    if args.json:
+        print_json([c.to_json() for c in kept])
+    elif not kept:
+        print("No characters yet. `wan-studio characters add NAME --ref PATH` keeps one.")
+    else:
+        for character in kept:
+            takes = f"{len(character.clips())} clip(s), {len(character.stills())} still(s)"
+            note = f" · {safe(character.note[:80])}" if character.note else ""
+            print(f"{safe(character.name)} · {takes}{note}")
+    return EXIT_OK
+
+
+def add(args: argparse.Namespace, runtime: Runtime) -> int:
+    takes = [Take(VIDEO, url) for url in reference_urls(args.refs)]
+    takes += [Take(IMAGE, url) for url in reference_urls(args.images)]
+    character = Character(args.name, tuple(takes), args.note or "")
+    try:
+        runtime.journal.keep_character(character)
+    except InvalidInputError as error:
+        print(f"The character was not kept: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Kept {safe(character.name)}: {len(takes)} take(s).")
+    return EXIT_OK
+
+
+def remove(args: argparse.Namespace, runtime: Runtime) -> int:
+    if not runtime.journal.forget_character(args.name):
+        print(f"There is no character {safe(args.name[:60])!r}.", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Forgot {safe(args.name)}; the jobs that used it are unchanged.")
+    return EXIT_OK
