@@ -286,3 +286,31 @@ def test_a_part_of_a_long_clip_is_cut_and_sent(
     assert refused.returncode == 2
     assert "the part 0-45 s lasts 45 s; a reference clip lasts 2 to 30 s" in refused.stderr
     assert len(sent_urls(sim)) == 2
+
+
+def test_a_kept_character_is_used_in_two_jobs_with_one_upload(
+    tmp_path: Path, sim: Simulator, s3: S3Server, local_clip: Path
+) -> None:
+    """`characters add Mia --ref PATH`, then two `generate --character Mia`: one object in
+    the bucket, two signed links; `characters --json` round trip; forgetting Mia leaves
+    the jobs as they were."""
+    set_storage(tmp_path, sim, s3)
+    kept = run(tmp_path, sim, "characters", "add", "Mia", "--ref", str(local_clip),
+               "--note", "a presenter in a red coat")  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    listed = json.loads(run(tmp_path, sim, "characters", "--json").stdout)
+    assert listed == [{"name": "Mia", "note": "a presenter in a red coat",
+                       "takes": [{"kind": "video", "ref": local_clip.as_uri()}]}]  # fmt: skip
+    for _ in range(2):
+        done = run(tmp_path, sim, "generate", "--prompt", PROMPT, "--character", "Mia",
+                   "--json", **keys_of(s3))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    first, second = sent_urls(sim)
+    assert len(s3.object_keys()) == 1  # uploaded once
+    assert first[0].split("?")[0] == second[0].split("?")[0]  # the same object, signed twice
+    unknown = run(tmp_path, sim, "generate", "--prompt", PROMPT, "--character", "Zed")
+    assert unknown.returncode == 2 and "no character 'Zed'" in unknown.stderr
+    jobs_before = json.loads(run(tmp_path, sim, "jobs", "--json").stdout)
+    assert run(tmp_path, sim, "characters", "rm", "Mia").returncode == 0
+    assert json.loads(run(tmp_path, sim, "characters", "--json").stdout) == []
+    assert json.loads(run(tmp_path, sim, "jobs", "--json").stdout) == jobs_before

@@ -127,3 +127,9 @@ def test_a_release_0_3_journal_keeps_every_job_now_wan_26(tmp_path: Path) -> Non
     assert history.spent_usd() == 1.5 * len(counted)
     assert history.average_cost_usd("alibaba/wan-2-6-r2v", "1080p", 10) == 1.5
     assert history.average_cost_usd("alibaba/wan-2-7-r2v", "1080p", 10) is None
+    journal = JobJournal(path)
+    try:
+        assert journal.characters() == []  # the table of kept characters, empty
+        assert all(j.continues is None for j in history.all())
+    finally:
+        journal.close()
