@@ -96,6 +96,7 @@ def window_services(runtime: Runtime, tasks: TaskGroup, media: MediaObjects) -> 
         check_storage=check_storage_later,
         notices=DesktopNotices(APP_NAME, app_icon(), tasks),
         library=runtime.library,
+        characters=runtime.journal,
         demo_address=demo_address,
         sample_links=samples,
     )

@@ -12,17 +12,20 @@ It only composes: view state lives in `ViewState` (bound by the parts), submitti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QSplitter
 
+from desktop_app.domain.character import Character, Take
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.prompt import VIDEO
 from desktop_app.domain.references import local_path
 from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
+from desktop_app.ui.character_panel import CharacterPanel
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.draft_keeper import DraftKeeper
@@ -60,6 +63,16 @@ class MainWindow(QMainWindow):
         self.composer = Composer(self.references, sending=self.state.sending)
         self.player = PlayerWidget(basics.media)
         self.jobs = JobPanel(basics.thumbnails, self.state)
+        self.characters = CharacterPanel()
+        self.characters_dock = QDockWidget("Characters", self)
+        self.characters_dock.setObjectName("characters")
+        self.characters_dock.setWidget(self.characters)
+        self.characters_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.characters_dock)
+        self.references.names_of = self.characters.named
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
         self.right.addWidget(self.jobs)
@@ -102,6 +115,9 @@ class MainWindow(QMainWindow):
         )
         self.composer.attach(services.quote, services.account.spending.left_today)
         self.jobs.attach(services.model)
+        self.characters.attach(services.characters)
+        self.characters.use_requested.connect(self.use_character)
+        self.characters.keep_button.clicked.connect(lambda: self.keep_selected_reference())
         status = self.statusBar()
         self.arrivals: Arrivals = Arrivals(
             self, self.player, self.jobs, self.windowTitle(), services.notices,
@@ -232,6 +248,22 @@ class MainWindow(QMainWindow):
                 )
 
         self.drafts.replace(f"{len(samples)} sample clips are in the empty slots.", fill)
+
+    def use_character(self, character: Character) -> None:
+        """A character's takes into the reference list (what a drag of it does)."""
+        self.references.add_links([take.ref for take in character.takes])
+
+    def keep_selected_reference(self, ask: Callable[[], str | None] | None = None) -> None:
+        """The selected reference rows kept as a character, named by the creator."""
+        rows = sorted(self.references.list.row(i) for i in self.references.list.selectedItems())
+        kinds = self.references.kinds()
+        links = self.references.links()
+        takes = [Take(kinds[row], links[row]) for row in rows]
+        self.characters.ask_and_keep(takes, ask or self._ask_character_name)
+
+    def _ask_character_name(self) -> str | None:
+        name, ok = QInputDialog.getText(self, "Keep as a character", "Name")
+        return name if ok else None
 
     def open_library(self) -> None:
         library = self._services.library if self._services else self.basics.library

@@ -10,7 +10,7 @@ checks warn and never block a submit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +61,8 @@ class ReferenceList(QWidget):
         super().__init__(parent)
         self.demo = demo
         self.spec: ModelSpec = WAN_26
+        self.names_of: Callable[[str], str | None] = lambda _url: None
+        """The kept character a link is a take of (the window sets it)."""
         self._uploads: dict[str, tuple[int, int]] = {}
         self.checks = ReferenceChecks(self)
         self.checks.changed.connect(self._refresh_rows)
@@ -314,7 +316,9 @@ class ReferenceList(QWidget):
         if check is not None and check.too_long_s is not None:
             badge = f"⚠ {check.too_long_s:.0f} s, TOO LONG · "
             where = "double-click to send a part of it"
-        lines = [f"{badge}{slot_name} · {name} · {where}"]
+        character = self.names_of(url)
+        whose = f"{character} · " if character else ""
+        lines = [f"{badge}{slot_name} · {whose}{name} · {where}"]
         if url in self._uploads:
             sent, total = self._uploads[url]
             lines.append(f"uploading to your storage: {sent * 100 // max(total, 1)}%")

@@ -54,6 +54,7 @@ def build_menus(window: MainWindow) -> None:
         "Play the &newest clip", QKeySequence(PLAY_NEWEST_KEYS), window.play_newest_clip
     )
     view_menu.addAction("Refresh &balance", window.refresh_balance)
+    view_menu.addAction(window.characters_dock.toggleViewAction())
     view_menu.addAction(
         "Focus &references", QKeySequence("Ctrl+1"), window.references.list.setFocus
     )

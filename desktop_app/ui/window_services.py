@@ -14,6 +14,7 @@ from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import SettingsFile
 from desktop_app.tasks import TaskGroup
+from desktop_app.ui.character_panel import CharacterBook
 from desktop_app.ui.composer import QuoteRequests
 from desktop_app.ui.key_dialog import VerifyKey
 from desktop_app.ui.reference_list import CheckReference, FetchPreview
@@ -39,6 +40,8 @@ class WindowServices:
     check_storage: CheckStorage
     notices: DesktopNotices
     library: Path
+    characters: CharacterBook
+    """The characters the creator keeps (the journal)."""
     demo_address: str | None = None
     """The simulator's address in demo mode; None with the real service."""
     sample_links: tuple[str, ...] = ()

@@ -1,0 +1,190 @@
+"""CharacterPanel: the characters a creator keeps (the journal's), beside the composer.
+Drag one onto the reference list (or press Enter on it) to add its takes; keep the
+selected reference as a character; rename and forget, with undo. Forgetting a character
+never touches the jobs that used it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.character import Character, Take
+from desktop_app.domain.errors import InvalidInputError
+from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.ui.labels import InfoLabel
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+CHARACTER_MIME = "application/x-wan-studio-character"
+
+
+class CharacterBook(Protocol):
+    """Where characters are kept (the journal)."""
+
+    def characters(self) -> list[Character]: ...
+    def keep_character(self, character: Character) -> None: ...
+    def rename_character(self, old: str, new: str) -> bool: ...
+    def forget_character(self, name: str) -> bool: ...
+
+
+class _CharacterList(QListWidget):
+    def __init__(self, panel: CharacterPanel) -> None:
+        super().__init__(panel)
+        self._panel = panel
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
+        """A character dragged out: its takes as links (the reference list takes them)."""
+        mime = QMimeData()
+        names = [str(item.data(NAME_ROLE)) for item in items]
+        takes = [t.ref for name in names if (c := self._panel.character(name)) for t in c.takes]
+        mime.setUrls([QUrl(ref) for ref in takes])
+        mime.setData(CHARACTER_MIME, "\n".join(names).encode())
+        return mime
+
+
+class CharacterPanel(QWidget):
+    use_requested = Signal(object)
+    """A Character whose takes go to the reference list."""
+    said = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._book: CharacterBook | None = None
+        self._kept: dict[str, Character] = {}
+        self._forgotten: Character | None = None
+        self.list = _CharacterList(self)
+        self.list.setAccessibleName("Characters")
+        self.list.setToolTip(
+            "Your characters: drag one onto the references (or press Enter) to use it"
+        )
+        self.list.itemActivated.connect(self._on_item_activated)
+        self.keep_button = QPushButton("Keep reference…")
+        self.keep_button.setToolTip("Keep the selected reference as a character, to use again")
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.clicked.connect(self.rename_selected)
+        self.forget_button = QPushButton("Forget")
+        self.forget_button.setToolTip("Forget this character (the jobs that used it stay)")
+        self.forget_button.clicked.connect(self.forget_selected)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setVisible(False)
+        self.undo_button.clicked.connect(self.undo_forget)
+        self.message = InfoLabel("Characters message")
+        buttons = QHBoxLayout()
+        for button in (self.keep_button, self.rename_button, self.forget_button,
+                       self.undo_button):  # fmt: skip
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.forget_selected)
+        self.said.connect(self.message.setText)
+
+    def attach(self, book: CharacterBook) -> None:
+        self._book = book
+        self.reload()
+
+    def character(self, name: str) -> Character | None:
+        return self._kept.get(name.lower())
+
+    def named(self, ref: str) -> str | None:
+        """The name of the character one of whose takes is `ref`."""
+        return next((c.name for c in self._kept.values() if ref in (t.ref for t in c.takes)),
+                    None)  # fmt: skip
+
+    def reload(self) -> None:
+        if self._book is None:
+            return
+        kept = self._book.characters()
+        self._kept = {c.name.lower(): c for c in kept}
+        self.list.clear()
+        for character in kept:
+            clips, stills = len(character.clips()), len(character.stills())
+            item = QListWidgetItem(f"{character.name} · {clips} clip(s), {stills} still(s)")
+            item.setData(NAME_ROLE, character.name)
+            item.setToolTip(plain_tooltip(character.note or character.name))
+            self.list.addItem(item)
+
+    def keep(self, name: str, takes: Sequence[Take], note: str = "") -> bool:
+        """Keep a character; False (said why) when it breaks a rule."""
+        if self._book is None:
+            return False
+        try:
+            self._book.keep_character(Character(name.strip(), tuple(takes), note))
+        except InvalidInputError as error:
+            self.said.emit(f"Not kept: {error}")
+            return False
+        self.reload()
+        self.said.emit(f"{name.strip()} is kept: drag it onto the references to use it.")
+        return True
+
+    def ask_and_keep(self, takes: Sequence[Take], ask: Callable[[], str | None]) -> None:
+        if not takes:
+            self.said.emit("Select a reference first: it becomes the character's take.")
+            return
+        name = ask()
+        if name:
+            self.keep(name, takes)
+
+    def selected(self) -> Character | None:
+        item = self.list.currentItem()
+        return self.character(str(item.data(NAME_ROLE))) if item is not None else None
+
+    def rename_selected(self) -> None:
+        character = self.selected()
+        if character is None or self._book is None:
+            return
+        new, ok = QInputDialog.getText(self, "Rename", "New name", text=character.name)
+        if ok and new.strip():
+            self.rename(character.name, new.strip())
+
+    def rename(self, old: str, new: str) -> None:
+        assert self._book is not None
+        try:
+            self._book.rename_character(old, new)
+        except InvalidInputError as error:
+            self.said.emit(f"Not renamed: {error}")
+            return
+        self.reload()
+        self.said.emit(f"{old} is now {new}.")
+
+    def forget_selected(self) -> None:
+        character = self.selected()
+        if character is None or self._book is None:
+            return
+        self._book.forget_character(character.name)
+        self._forgotten = character
+        self.undo_button.setVisible(True)
+        self.reload()
+        self.said.emit(f"{character.name} is forgotten; the jobs that used it are unchanged.")
+
+    def undo_forget(self) -> None:
+        character, self._forgotten = self._forgotten, None
+        self.undo_button.setVisible(False)
+        if character is not None and self._book is not None:
+            self._book.keep_character(character)
+            self.reload()
+            self.said.emit(f"{character.name} is back.")
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        character = self.character(str(item.data(NAME_ROLE)))
+        if character is not None:
+            self.use_requested.emit(character)

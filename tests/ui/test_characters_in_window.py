@@ -1,0 +1,46 @@
+"""The characters panel: a character dragged onto the reference list brings its takes
+(and the row says whose they are); a reference is kept as a character; rename, and forget
+with undo; the journal holds them across a restart."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from desktop_app.domain.character import Take
+from desktop_app.domain.prompt import VIDEO
+from desktop_app.ui.character_panel import NAME_ROLE
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_composer import drop
+
+
+def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    panel = window.characters
+    assert panel.keep("Mia", [Take(VIDEO, sample_links[0])], "a fractal presenter")
+    assert panel.list.count() == 1 and panel.list.item(0).text().startswith("Mia · 1 clip(s)")
+
+    dragged = panel.list.mimeData([panel.list.item(0)])
+    drop(window.references.list, dragged)
+    assert window.references.links() == [sample_links[0]]
+    qtbot.waitUntil(lambda: "character1 · Mia · " in window.references.list.item(0).text())
+
+    window.references.add_links([sample_links[1]])
+    window.references.list.setCurrentRow(1)
+    window.keep_selected_reference(ask=lambda: "Rex")
+    assert [panel.list.item(n).data(NAME_ROLE) for n in range(2)] == ["Mia", "Rex"]
+
+    panel.list.setCurrentRow(0)
+    panel.rename("Mia", "Mia Rossi")
+    assert panel.character("Mia Rossi") is not None and panel.character("Mia") is None
+    panel.list.setCurrentRow(0)
+    panel.forget_selected()
+    assert panel.character("Mia Rossi") is None
+    assert "the jobs that used it are unchanged" in panel.message.text()
+    panel.undo_button.click()
+    assert panel.character("Mia Rossi") is not None
+    windows.close(window)
+
+    again = windows()  # kept in the journal: there after a restart
+    assert again.characters.character("Rex") is not None
