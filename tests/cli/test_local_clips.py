@@ -265,7 +265,7 @@ def test_a_part_of_a_long_clip_is_cut_and_sent(
     would refuse is said, and nothing is sent."""
     from tests.clips import clip_length, make_clip
 
-    set_storage(tmp_path, sim, s3)
+    set_storage(tmp_path, sim, s3, "--prefix", "cut/")
     source = make_clip(tmp_path / "phone video.mp4", 60)
     whole = generate(tmp_path, sim, str(source), **keys_of(s3))
     assert whole.returncode == 2 and "60" in whole.stderr  # too long, whole
@@ -273,7 +273,7 @@ def test_a_part_of_a_long_clip_is_cut_and_sent(
     assert done.returncode == 0, done.stderr
     assert "phone video.mp4 12.5-18 s: encoded again" in done.stderr
     [[url]] = sent_urls(sim)
-    [key] = s3.object_keys()
+    [key] = s3.object_keys("cut/")
     assert key in url
     got = tmp_path / "got.mp4"
     got.write_bytes(s3.client().get_object(Bucket=s3.bucket, Key=key)["Body"].read())
@@ -281,7 +281,7 @@ def test_a_part_of_a_long_clip_is_cut_and_sent(
     assert abs(seconds - 5.5) <= 1 / 24 and frames == 132
     again = generate(tmp_path, sim, f"{source}@12.5-18", **keys_of(s3))
     assert again.returncode == 0 and "already cut" in again.stderr
-    assert s3.object_keys() == [key]  # the same cut, uploaded once
+    assert s3.object_keys("cut/") == [key]  # the same cut, uploaded once
     refused = generate(tmp_path, sim, f"{source}@0-45", **keys_of(s3))
     assert refused.returncode == 2
     assert "the part 0-45 s lasts 45 s; a reference clip lasts 2 to 30 s" in refused.stderr
@@ -294,7 +294,7 @@ def test_a_kept_character_is_used_in_two_jobs_with_one_upload(
     """`characters add Mia --ref PATH`, then two `generate --character Mia`: one object in
     the bucket, two signed links; `characters --json` round trip; forgetting Mia leaves
     the jobs as they were."""
-    set_storage(tmp_path, sim, s3)
+    set_storage(tmp_path, sim, s3, "--prefix", "mia/")
     kept = run(tmp_path, sim, "characters", "add", "Mia", "--ref", str(local_clip),
                "--note", "a presenter in a red coat")  # fmt: skip
     assert kept.returncode == 0, kept.stderr
@@ -306,7 +306,7 @@ def test_a_kept_character_is_used_in_two_jobs_with_one_upload(
                    "--json", **keys_of(s3))  # fmt: skip
         assert done.returncode == 0, done.stderr
     first, second = sent_urls(sim)
-    assert len(s3.object_keys()) == 1  # uploaded once
+    assert len(s3.object_keys("mia/")) == 1  # uploaded once
     assert first[0].split("?")[0] == second[0].split("?")[0]  # the same object, signed twice
     unknown = run(tmp_path, sim, "generate", "--prompt", PROMPT, "--character", "Zed")
     assert unknown.returncode == 2 and "no character 'Zed'" in unknown.stderr
