@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -73,36 +75,43 @@ def _clip_link(base_url: str) -> str:
         return str(answer.json()["video"]["url"])
 
 
-def download_speed(settings: Settings) -> list[Line]:
-    size_mb = 64 if settings.quick else 1024
-    curl = shutil.which("curl")
-    app_mbs, curl_mbs, grown, disk_mbs = [], [], [], []
+@contextmanager
+def _served_clip(size_mb: int) -> Iterator[tuple[Path, str]]:
+    """A scratch folder, and the result link of a clip of `size_mb` served by the simulator
+    in a process of its own."""
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         clip = make_clip(work / "source.mp4", size_mb)
         with simulator(clip=clip) as base_url:
-            url = _clip_link(base_url)
-            for run in range(settings.runs):
-                target = work / f"app-{run}" / "clip.mp4"
-                found = json.loads(
-                    subprocess.run(
-                        [PYTHON, "-m", "tests.benchmarks.download", url, str(target)],
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                        timeout=600,
-                    ).stdout
-                )
-                app_mbs.append(size_mb / found["seconds"])
-                grown.append(found["grew_mib"])
-                target.unlink()
-                if curl is not None:
-                    copy = work / f"curl-{run}.mp4"
-                    started = time.perf_counter()
-                    subprocess.run([curl, "-sS", "-o", str(copy), url], check=True, timeout=600)
-                    curl_mbs.append(size_mb / (time.perf_counter() - started))
-                    copy.unlink()
-                disk_mbs.append(_disk_mbs(work / "plain.bin", size_mb))
+            yield work, _clip_link(base_url)
+
+
+def download_speed(settings: Settings) -> list[Line]:
+    size_mb = 64 if settings.quick else 1024
+    curl = shutil.which("curl")
+    app_mbs, curl_mbs, grown, disk_mbs = [], [], [], []
+    with _served_clip(size_mb) as (work, url):
+        for run in range(settings.runs):
+            target = work / f"app-{run}" / "clip.mp4"
+            found = json.loads(
+                subprocess.run(
+                    [PYTHON, "-m", "tests.benchmarks.download", url, str(target)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=600,
+                ).stdout
+            )
+            app_mbs.append(size_mb / found["seconds"])
+            grown.append(found["grew_mib"])
+            target.unlink()
+            if curl is not None:
+                copy = work / f"curl-{run}.mp4"
+                started = time.perf_counter()
+                subprocess.run([curl, "-sS", "-o", str(copy), url], check=True, timeout=600)
+                curl_mbs.append(size_mb / (time.perf_counter() - started))
+                copy.unlink()
+            disk_mbs.append(_disk_mbs(work / "plain.bin", size_mb))
     app = figure(app_mbs, "MB/s")
     baseline = figure(curl_mbs, "MB/s") if curl_mbs else None
     loaded = _loaded_row(settings, size_mb, app_mbs)
@@ -136,29 +145,25 @@ def _loaded_row(settings: Settings, size_mb: int, idle_mbs: list[float]) -> Line
     editor rendering): it must be saved, within 2x its idle time, never failed as "too
     slow" by the speed floor."""
     seconds, failed = [], 0
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        clip = make_clip(work / "source.mp4", size_mb)
-        with simulator(clip=clip) as base_url:
-            url = _clip_link(base_url)
-            for run in range(settings.runs):
-                busy = [subprocess.Popen([PYTHON, "-c", BUSY_LOOP])
-                        for _ in range(os.cpu_count() or 2)]  # fmt: skip
-                try:
-                    target = work / f"loaded-{run}" / "clip.mp4"
-                    done = subprocess.run(
-                        [PYTHON, "-m", "tests.benchmarks.download", url, str(target)],
-                        capture_output=True, text=True, timeout=900,
-                    )  # fmt: skip
-                finally:
-                    for process in busy:
-                        process.kill()
-                        process.wait()
-                if done.returncode != 0:
-                    failed += 1
-                    continue
-                seconds.append(json.loads(done.stdout)["seconds"])
-                target.unlink()
+    with _served_clip(size_mb) as (work, url):
+        for run in range(settings.runs):
+            busy = [subprocess.Popen([PYTHON, "-c", BUSY_LOOP])
+                    for _ in range(os.cpu_count() or 2)]  # fmt: skip
+            try:
+                target = work / f"loaded-{run}" / "clip.mp4"
+                done = subprocess.run(
+                    [PYTHON, "-m", "tests.benchmarks.download", url, str(target)],
+                    capture_output=True, text=True, timeout=900,
+                )  # fmt: skip
+            finally:
+                for process in busy:
+                    process.kill()
+                    process.wait()
+            if done.returncode != 0:
+                failed += 1
+                continue
+            seconds.append(json.loads(done.stdout)["seconds"])
+            target.unlink()
     idle = figure([size_mb / mbs for mbs in idle_mbs], "s")
     app = figure(seconds or [float("inf")], "s")  # inf: not saved at all
     slower = ratio_of(app, idle)
