@@ -26,17 +26,29 @@ class LocalReference:
     """When the link that was sent stops working."""
     field: str = "video_urls"
     """Where in the request: a clip (video_urls), a still (image_urls), the first frame."""
+    cut_from: str | None = None
+    """For a part cut out of a longer clip: the creator's file it was cut from."""
+    cut_span: tuple[float, float] | None = None
+    """…and the part, in seconds of that file."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"slot": self.slot, "path": self.path, "key": self.key, "size": self.size,
-                "expires_at": self.expires_at, "field": self.field}  # fmt: skip
+        found: dict[str, Any] = {
+            "slot": self.slot, "path": self.path, "key": self.key, "size": self.size,
+            "expires_at": self.expires_at, "field": self.field,
+        }  # fmt: skip
+        if self.cut_from is not None and self.cut_span is not None:
+            found |= {"cut_from": self.cut_from, "cut_span": list(self.cut_span)}
+        return found
 
     @classmethod
     def from_json(cls, data: Any) -> LocalReference | None:
         try:
+            span = data.get("cut_span")
             return cls(int(data["slot"]), str(data["path"]), str(data["key"]),
                        int(data["size"]), float(data["expires_at"]),
-                       str(data.get("field", "video_urls")))  # fmt: skip
+                       str(data.get("field", "video_urls")),
+                       str(data["cut_from"]) if data.get("cut_from") else None,
+                       (float(span[0]), float(span[1])) if span else None)  # fmt: skip
         except (KeyError, TypeError, ValueError):
             return None
 

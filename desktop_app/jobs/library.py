@@ -30,6 +30,11 @@ def write_sidecar(job: Job) -> Path:
         "continues": job.continues,
         "request": job.request.to_json(),
         "request_as_made": job.request_as_made().to_json() if job.local_refs else None,
+        "cuts": [
+            {"field": ref.field, "slot": ref.slot, "from": ref.cut_from, "part": ref.cut_span}
+            for ref in job.local_refs
+            if ref.cut_from is not None
+        ],
         "seed": job.request.seed,
         "credits_used": job.credits_used,
         "created_at": job.created_at,

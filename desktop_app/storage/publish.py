@@ -151,7 +151,7 @@ class ReferencePreparer:
                 file.path, file.size, file.slot, _of_field(progress, file.field)
             )
             request = request.with_link(file.field, file.slot, url)
-            local.append(replace(remembered, field=file.field))
+            local.append(_with_origin(replace(remembered, field=file.field)))
         return PreparedRequest(request, tuple(local))
 
     async def refresh(
@@ -196,6 +196,17 @@ def _slots(request: GenerationRequest) -> list[tuple[str, int, str]]:
     if request.first_frame_image is not None:
         found.append(("first_frame_image", 1, request.first_frame_image))
     return found
+
+
+def _with_origin(local: LocalReference) -> LocalReference:
+    """A part cut out of a longer clip remembers the creator's file and the part."""
+    from desktop_app.storage.trim import cut_origin  # no PyAV: it reads a small JSON
+
+    found = cut_origin(Path(local.path))
+    if found is None:
+        return local
+    source, span = found
+    return replace(local, cut_from=source, cut_span=(span.start, span.end))
 
 
 def _of_field(progress: FileProgress, field: str) -> SlotProgress:

@@ -14,6 +14,7 @@ a cut that fails or is cancelled leaves no file."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.trim import Span
+from desktop_app.files import write_atomically
 from desktop_app.storage.clip_file import ClipFileError, file_sha256
 
 Progress = Callable[[float], None]
@@ -59,11 +61,31 @@ def cut_clip(
     part = target.with_name(target.name + ".part")
     try:
         copied = _cut(source, span, part, progress, cancelled)
+        write_atomically(
+            origin_of(target),
+            json.dumps({"source": str(source), "start": span.start, "end": span.end}).encode(),
+        )
         part.replace(target)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
     return Cut(target, copied=copied, reused=False)
+
+
+def origin_of(cut: Path) -> Path:
+    """Where a cut says what it was cut from (a small JSON beside it)."""
+    return cut.with_suffix(".origin.json")
+
+
+def cut_origin(path: Path) -> tuple[str, Span] | None:
+    """The file and the part a cut in the cache was made from; None for any other file."""
+    if not path.name.startswith("cut-"):
+        return None
+    try:
+        found = json.loads(origin_of(path).read_text(encoding="utf-8"))
+        return str(found["source"]), Span(float(found["start"]), float(found["end"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _cut(source: Path, span: Span, part: Path, progress: Progress, cancelled: Cancelled) -> bool:

@@ -272,6 +272,8 @@ def test_a_part_of_a_long_clip_is_cut_and_sent(
     done = generate(tmp_path, sim, f"{source}@12.5-18", **keys_of(s3))
     assert done.returncode == 0, done.stderr
     assert "phone video.mp4 12.5-18 s: encoded again" in done.stderr
+    [local] = json.loads(done.stdout)["local_references"]
+    assert local["cut_from"] == str(source) and local["cut_span"] == [12.5, 18.0]
     [[url]] = sent_urls(sim)
     [key] = s3.object_keys("cut/")
     assert key in url

@@ -11,7 +11,7 @@ import pytest
 
 from desktop_app.domain.trim import Span, split_span
 from desktop_app.storage.clip_file import ClipFileError, file_sha256, inspect_clip
-from desktop_app.storage.trim import CutCancelledError, cut_clip
+from desktop_app.storage.trim import CutCancelledError, cut_clip, cut_origin, origin_of
 from tests.clips import FPS, clip_length, make_clip
 
 FRAME = 1 / FPS
@@ -45,7 +45,11 @@ def test_a_cut_across_key_frames_is_encoded_frame_exact_and_made_once(
     assert file_sha256(long_clip) == before  # the source is only read
     again = cut_clip(long_clip, Span(12.5, 18.0), tmp_path / "cuts")
     assert again.reused and again.path == cut.path
-    assert [p.name for p in (tmp_path / "cuts").iterdir()] == [cut.path.name]
+    # The cut, and what it was cut from beside it (the job and the sidecar say it).
+    assert sorted(p.name for p in (tmp_path / "cuts").iterdir()) == sorted(
+        [cut.path.name, origin_of(cut.path).name]
+    )
+    assert cut_origin(cut.path) == (str(long_clip), Span(12.5, 18.0))
 
 
 def test_a_cut_on_key_frames_is_copied(long_clip: Path, tmp_path: Path) -> None:
