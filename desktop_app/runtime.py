@@ -27,6 +27,8 @@ from desktop_app.billing.health import ModelHealth
 from desktop_app.billing.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
 from desktop_app.billing.spending import Spending
 from desktop_app.domain.base_url import BaseUrl, parse_base_url
+from desktop_app.domain.character import Character, Take
+from desktop_app.domain.prompt import VIDEO
 from desktop_app.files import private_dir
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_socket_chunks
@@ -92,6 +94,23 @@ def demo_simulator(paths: AppPaths) -> Simulator:
     return simulator.start()
 
 
+DEMO_CHARACTERS = (
+    ("Fractal", "sample-fractal.mp4", "a swirling fractal"),
+    ("Red box", "sample-red-box.mp4", "a red box that bounces"),
+)
+
+
+def keep_demo_characters(journal: JobJournal, marker: Path) -> None:
+    """Demo mode's two sample characters, kept once per demo home (forgotten ones do not
+    come back): clips on this computer, which the simulator serves."""
+    if marker.exists():
+        return
+    for name, clip, note in DEMO_CHARACTERS:
+        take = Take(VIDEO, (resource_dir() / clip).resolve().as_uri())
+        journal.keep_character(Character(name, (take,), note))
+    marker.write_text("the sample characters were kept once\n")
+
+
 def resolve_base_url(flag: str | None, environ: Mapping[str, str], settings: Settings) -> BaseUrl:
     """The API's base URL: the flag, else the environment, else the setting, else the
     real service. An empty value is "not set"."""
@@ -140,6 +159,8 @@ class Runtime:
             self.paths.journal, redact=redactor.redact if redactor is not None else unsigned
         )
         self.history = HistoryQueries(self.paths.journal)
+        if options.demo:
+            keep_demo_characters(self.journal, self.paths.data / "demo-characters-kept")
         self._http_clients: list[httpx.AsyncClient] = []
         self._started = time.time()
 

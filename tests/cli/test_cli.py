@@ -426,3 +426,22 @@ def test_download_saves_a_deleted_clip_again(
     assert again.returncode == 0, again.stderr
     assert Path(job["file"]).read_bytes() == demo_clip
     assert sim.count("POST", GENERATIONS_PATH) == 1
+
+
+def test_demo_mode_has_two_sample_characters_kept_once(tmp_path: Path) -> None:
+    def characters() -> list[str]:
+        listed = subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--demo",
+             "characters", "--json"],
+            env=cli_env(), capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        return [c["name"] for c in json.loads(listed.stdout)]
+
+    assert characters() == ["Fractal", "Red box"]
+    forgot = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--demo",
+         "characters", "rm", "Fractal"],
+        env=cli_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert forgot.returncode == 0, forgot.stderr
+    assert characters() == ["Red box"]  # a forgotten sample does not come back
