@@ -59,6 +59,8 @@ class _CharacterList(QListWidget):
 class CharacterPanel(QWidget):
     use_requested = Signal(object)
     """A Character whose takes go to the reference list."""
+    changed = Signal()
+    """The kept characters changed (names shown elsewhere follow)."""
     said = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -122,6 +124,7 @@ class CharacterPanel(QWidget):
             item.setData(NAME_ROLE, character.name)
             item.setToolTip(plain_tooltip(character.note or character.name))
             self.list.addItem(item)
+        self.changed.emit()
 
     def keep(self, name: str, takes: Sequence[Take], note: str = "") -> bool:
         """Keep a character; False (said why) when it breaks a rule."""

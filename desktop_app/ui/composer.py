@@ -326,13 +326,19 @@ class Composer(QWidget):
         self.chip_buttons = []
         for link, tag in zip(links, self.references.names(), strict=True):
             name = describe_link(link)[1]
-            # The tag alone: a long file name never widens the composer (it is in the tip).
-            chip = QPushButton(tag)
+            # The tag, and whose take it is: a long file name never widens the composer
+            # (it is in the tip).
+            character = self.references.names_of(link)
+            chip = QPushButton(f"{tag} · {character[:20]}" if character else tag)
             chip.setToolTip(plain_tooltip(f"Insert {tag} ({name}) into the prompt"))
             chip.setAccessibleName(f"Insert {tag}")
             chip.clicked.connect(lambda _=False, t=tag: self.prompt.insert_tag(t))
             self.chips.addWidget(chip)
             self.chip_buttons.append(chip)
+
+    def show_names(self) -> None:
+        """The kept characters changed: the chips say whose takes they are again."""
+        self._rebuild_chips()
 
     def _show_model(self, spec: ModelSpec) -> None:
         """Offer what `spec` takes: its references, limits, fields and prompt names."""

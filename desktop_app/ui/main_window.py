@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self.jobs.attach(services.model)
         self.characters.attach(services.characters)
         self.characters.use_requested.connect(self.use_character)
+        self.characters.changed.connect(self.composer.show_names)
+        self.characters.changed.connect(self.references.refresh_names)
         self.characters.keep_button.clicked.connect(lambda: self.keep_selected_reference())
         status = self.statusBar()
         self.arrivals: Arrivals = Arrivals(

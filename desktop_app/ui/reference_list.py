@@ -283,6 +283,10 @@ class ReferenceList(QWidget):
             item.setForeground(QColor("#d62828") if broken else self.palette().text().color())
         self.references_changed.emit(self.links())
 
+    def refresh_names(self) -> None:
+        """The kept characters changed: each row says whose take it is again."""
+        self._refresh_rows()
+
     def mark_refused(self, notes: dict[int, str]) -> None:
         """Show, on each reference the service named when it refused the request, what it
         said (slot -> its words)."""

@@ -25,6 +25,7 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     drop(window.references.list, dragged)
     assert window.references.links() == [sample_links[0]]
     qtbot.waitUntil(lambda: "character1 · Mia · " in window.references.list.item(0).text())
+    assert [chip.text() for chip in window.composer.chip_buttons] == ["character1 · Mia"]
 
     window.references.add_links([sample_links[1]])
     window.references.list.setCurrentRow(1)
@@ -34,6 +35,7 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     panel.list.setCurrentRow(0)
     panel.rename("Mia", "Mia Rossi")
     assert panel.character("Mia Rossi") is not None and panel.character("Mia") is None
+    assert window.composer.chip_buttons[0].text() == "character1 · Mia Rossi"  # follows
     panel.list.setCurrentRow(0)
     panel.forget_selected()
     assert panel.character("Mia Rossi") is None
