@@ -43,3 +43,26 @@ def clip_length(path: Path) -> tuple[float, int]:
     """(seconds, video frames) as the container says."""
     with av.open(str(path)) as clip:
         return float(clip.duration or 0) / 1_000_000, clip.streams.video[0].frames
+
+
+def make_heavy_clip(path: Path, megabytes: int, width: int = 640, height: int = 480) -> Path:
+    """An MP4 of at least `megabytes` (MPEG-4 Part 2 at its finest quantiser, noise in
+    every frame: nothing compresses), a few seconds long, without sound."""
+    import os
+
+    with av.open(str(path), "w", format="mp4") as out:
+        video = out.add_stream("mpeg4", rate=FPS)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"qscale": "1", "g": str(FPS)}
+        n = 0
+        while True:
+            frame = av.VideoFrame(width, height, "rgb24")
+            line = frame.planes[0].line_size
+            frame.planes[0].update(os.urandom(line * height))
+            frame.pts, frame.time_base = n, Fraction(1, FPS)
+            out.mux(video.encode(frame))
+            n += 1
+            if n % FPS == 0 and path.stat().st_size >= megabytes * 1_000_000:
+                break
+        out.mux(video.encode())
+    return path

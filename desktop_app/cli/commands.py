@@ -39,6 +39,7 @@ from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.service import JobService
 from desktop_app.lifecycle import Pace
 from desktop_app.runtime import Runtime
+from desktop_app.storage.clip_file import MAX_BYTES as MAX_CLIP_BYTES
 from desktop_app.storage.clip_file import ClipFileError
 
 EXIT_OK = 0
@@ -189,7 +190,9 @@ async def cut_parts(refs: list[str], spec: ModelSpec, cache: Path) -> list[str] 
             print(f"Nothing was sent: {path.name}: {problem}.", file=sys.stderr)
             return None
         try:
-            cut = await asyncio.to_thread(cut_clip, path.expanduser(), span, cache)
+            cut = await asyncio.to_thread(
+                cut_clip, path.expanduser(), span, cache, fit_bytes=MAX_CLIP_BYTES
+            )
         except (ClipFileError, OSError) as error:
             print(f"Nothing was sent: {error}", file=sys.stderr)
             return None

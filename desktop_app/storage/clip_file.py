@@ -41,7 +41,9 @@ class ClipFileError(InvalidInputError):
 
 
 class ClipTooLongError(ClipFileError):
-    """A clip longer than the service takes: a part of it can be cut and sent."""
+    """A clip longer or larger than the service takes: a part of it can be cut, or it can
+    be encoded to fit, and sent (`seconds`: its length, 0 when its container does not
+    say)."""
 
     def __init__(self, sentence: str, seconds: float) -> None:
         super().__init__(sentence)
@@ -60,9 +62,12 @@ def inspect_clip(path: Path) -> ClipFacts:
     if not stat.S_ISREG(info.st_mode):
         raise ClipFileError(f"{name} is not a regular file (a folder or a device). {LIMITS}.")
     if info.st_size > MAX_BYTES:
-        raise ClipFileError(
+        seconds = clip_shape(path)[0]
+        raise ClipTooLongError(
             f"{name} is {info.st_size / 1e6:.0f} MB; a reference may be at most "
-            f"{MAX_BYTES // (1024 * 1024)} MB. {LIMITS}."
+            f"{MAX_BYTES // (1024 * 1024)} MB. {LIMITS}: send it encoded to fit, or a part "
+            "of it (the trimmer, or PATH@START-END).",
+            seconds or 0.0,
         )
     try:
         with path.open("rb") as file:

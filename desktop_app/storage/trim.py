@@ -30,6 +30,10 @@ Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]
 
 
+SENT_AS_IS = ("h264",)
+"""The codec a cut to fit keeps as it is (the one every host of the model takes)."""
+
+
 class CutCancelledError(Exception):
     """The creator stopped the cut; no file was left."""
 
@@ -50,17 +54,22 @@ def cut_clip(
     *,
     progress: Progress = lambda _done: None,
     cancelled: Cancelled = lambda: False,
+    fit_bytes: int | None = None,
 ) -> Cut:
     """The part `span` of `source` as an MP4 in `cache` (ClipFileError with a sentence when
-    the source cannot be cut; CutCancelledError when `cancelled` said so)."""
-    key = hashlib.sha256(f"{file_sha256(source)}:{span.start:.3f}-{span.end:.3f}".encode())
+    the source cannot be cut; CutCancelledError when `cancelled` said so). With
+    `fit_bytes`, a part that would be larger (or a source the service cannot take: another
+    codec) is encoded again to H.264 and AAC at a bitrate that fits under it."""
+    fit = f":fit{fit_bytes}" if fit_bytes else ""
+    name = f"{file_sha256(source)}:{span.start:.3f}-{span.end:.3f}{fit}"
+    key = hashlib.sha256(name.encode())
     target = cache / f"cut-{key.hexdigest()[:32]}.mp4"
     if target.is_file():
         return Cut(target, copied=False, reused=True)
     cache.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
     try:
-        copied = _cut(source, span, part, progress, cancelled)
+        copied = _cut(source, span, part, progress, cancelled, fit_bytes)
         write_atomically(
             origin_of(target),
             json.dumps({"source": str(source), "start": span.start, "end": span.end}).encode(),
@@ -88,7 +97,14 @@ def cut_origin(path: Path) -> tuple[str, Span] | None:
         return None
 
 
-def _cut(source: Path, span: Span, part: Path, progress: Progress, cancelled: Cancelled) -> bool:
+def _cut(
+    source: Path,
+    span: Span,
+    part: Path,
+    progress: Progress,
+    cancelled: Cancelled,
+    fit_bytes: int | None,
+) -> bool:
     import av
 
     try:
@@ -108,12 +124,19 @@ def _cut(source: Path, span: Span, part: Path, progress: Progress, cancelled: Ca
         on_keys = _near(span.start, keys) and (
             _near(span.end, keys) or (length is not None and abs(span.end - length) < 0.05)
         )
+        bitrate = None
+        if fit_bytes is not None:
+            expected = source.stat().st_size * span.seconds / (length or span.seconds)
+            if expected > fit_bytes or video.codec_context.name not in SENT_AS_IS:
+                # 90% of the room, less the sound's 128 kb/s: the container's share fits.
+                bitrate = max(100_000, int(fit_bytes * 8 * 0.9 / span.seconds) - 128_000)
+        copy = on_keys and bitrate is None
         with av.open(str(part), "w", format="mp4") as out:
-            if on_keys:
+            if copy:
                 _copy(src, span, out, progress, cancelled)
             else:
-                _encode(src, span, out, progress, cancelled)
-        return on_keys
+                _encode(src, span, out, progress, cancelled, bitrate)
+        return copy
 
 
 def _key_times(src: Any, video: Any) -> list[float]:
@@ -151,7 +174,14 @@ def _copy(src: Any, span: Span, out: Any, progress: Progress, cancelled: Cancell
     progress(1.0)
 
 
-def _encode(src: Any, span: Span, out: Any, progress: Progress, cancelled: Cancelled) -> None:
+def _encode(
+    src: Any,
+    span: Span,
+    out: Any,
+    progress: Progress,
+    cancelled: Cancelled,
+    bitrate: int | None = None,
+) -> None:
     import av
 
     video = src.streams.video[0]
@@ -159,7 +189,12 @@ def _encode(src: Any, span: Span, out: Any, progress: Progress, cancelled: Cance
     encoder = out.add_stream("libx264", rate=rate)
     encoder.width, encoder.height = video.codec_context.width, video.codec_context.height
     encoder.pix_fmt = "yuv420p"
-    encoder.options = {"crf": "18", "preset": "veryfast"}  # close to the source, smaller
+    if bitrate is None:
+        encoder.options = {"crf": "18", "preset": "veryfast"}  # close to the source
+    else:  # capped to fit a size
+        encoder.options = {"preset": "veryfast", "maxrate": str(bitrate),
+                           "bufsize": str(bitrate), "b": str(bitrate)}  # fmt: skip
+        encoder.bit_rate = bitrate
     audio = src.streams.audio[0] if src.streams.audio else None
     sound = out.add_stream("aac", rate=audio.rate) if audio is not None else None
     resampler = (

@@ -30,12 +30,11 @@ from desktop_app.domain.models import ModelSpec
 from desktop_app.domain.trim import Span
 from desktop_app.models.media_calls import close_player, load_later, pause_later
 from desktop_app.models.media_objects import MediaObjects
+from desktop_app.storage.clip_file import MAX_BYTES
 from desktop_app.storage.trim import Cut, CutCancelledError, cut_clip
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.media_time import frame_at, frame_rate, middle_of
 from desktop_app.ui.player import TimelineSlider
-
-MAX_BYTES = 100 * 1024 * 1024
 
 
 class Trimmer(QDialog):
@@ -134,10 +133,7 @@ class Trimmer(QDialog):
         return Span(round(self.start.value(), 3), round(self.end.value(), 3))
 
     def problem(self) -> str | None:
-        problem = self.span().problem(*self.spec.video_seconds)
-        if problem is None and self.estimated_bytes() > MAX_BYTES:
-            return "the part would be larger than 100 MB: make it shorter"
-        return problem
+        return self.span().problem(*self.spec.video_seconds)
 
     def estimated_bytes(self) -> int:
         return round(self.span().seconds * self._bytes_per_s)
@@ -145,8 +141,13 @@ class Trimmer(QDialog):
     def _show(self) -> None:
         span, problem = self.span(), self.problem()
         shortest, longest = self.spec.video_seconds
+        fits = (
+            " It is encoded again to fit under 100 MB."
+            if self.estimated_bytes() > MAX_BYTES
+            else ""
+        )
         self.facts.setText(
-            f"The part: {span.seconds:.2f} s, about {self.estimated_bytes() / 1e6:.1f} MB. "
+            f"The part: {span.seconds:.2f} s, about {self.estimated_bytes() / 1e6:.1f} MB.{fits} "
             f"{self.spec.short_name} takes clips of {shortest:g} to {longest:g} s, up to "
             "100 MB." + (f" ⚠ {problem[0].upper()}{problem[1:]}." if problem else "")
         )
@@ -193,7 +194,7 @@ class Trimmer(QDialog):
         try:
             self.cut = await asyncio.to_thread(
                 cut_clip, self.source, span, self._cache, progress=told,
-                cancelled=self._stop.is_set,
+                cancelled=self._stop.is_set, fit_bytes=MAX_BYTES,
             )  # fmt: skip
         except CutCancelledError:
             self.reject()

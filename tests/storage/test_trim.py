@@ -12,7 +12,7 @@ import pytest
 from desktop_app.domain.trim import Span, split_span
 from desktop_app.storage.clip_file import ClipFileError, file_sha256, inspect_clip
 from desktop_app.storage.trim import CutCancelledError, cut_clip, cut_origin, origin_of
-from tests.clips import FPS, clip_length, make_clip
+from tests.clips import FPS, clip_length, make_clip, make_heavy_clip
 
 FRAME = 1 / FPS
 
@@ -81,3 +81,22 @@ def test_path_at_a_span_reads_as_the_path_and_its_part() -> None:
     assert Span(0, 45).problem(2, 30) == (
         "the part 0-45 s lasts 45 s; a reference clip lasts 2 to 30 s"
     )
+
+
+@pytest.mark.timeout(240)
+def test_a_clip_over_100_mb_in_another_codec_is_made_to_fit(tmp_path: Path) -> None:
+    """150 MB of MPEG-4 Part 2 (noise: nothing compresses): encoded again to H.264 at a
+    bitrate that fits under 100 MB, the whole length kept."""
+    heavy = make_heavy_clip(tmp_path / "heavy.mp4", 150, 1920, 1080)
+    assert heavy.stat().st_size >= 150_000_000
+    seconds, _ = clip_length(heavy)
+    assert seconds <= 30  # too large, not too long
+    fitted = cut_clip(heavy, Span(0, round(seconds, 3)), tmp_path / "cuts",
+                      fit_bytes=100 * 1024 * 1024)  # fmt: skip
+    assert not fitted.copied
+    assert fitted.path.stat().st_size < 100 * 1024 * 1024
+    got_seconds, _ = clip_length(fitted.path)
+    assert abs(got_seconds - seconds) <= FRAME
+    with av.open(str(fitted.path)) as opened:
+        assert opened.streams.video[0].codec_context.name == "h264"
+    inspect_clip(fitted.path)  # the upload's own check takes it
