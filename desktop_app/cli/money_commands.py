@@ -13,10 +13,10 @@ from desktop_app.cli.commands import (
     EXIT_OK,
     error_code,
     exit_code,
-    expand_characters,
     refresh_account_facts,
     valid_request,
 )
+from desktop_app.cli.material import expand_characters
 from desktop_app.cli.output import ProgressPrinter, cost, print_json, summary_line
 from desktop_app.domain.job import JobState
 from desktop_app.domain.money import format_usd, usd_to_credits

@@ -25,14 +25,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.character import Character
-from desktop_app.domain.errors import InvalidInputError
 from desktop_app.domain.job import UNFINISHED_STATES, Job, JobState, check_transition
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.references import LocalReference
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
+from desktop_app.store.characters import CharacterShelf
 from desktop_app.store.checkpoints import SETTLE_SECONDS, Checkpoints
 from desktop_app.store.errors import ForeignDatabaseError, JobNotFoundError, storage_error
 from desktop_app.store.money import SpendingSnapshot, keep_spending_of
@@ -67,7 +66,7 @@ def _owner_is_dead(token: str) -> bool:
     return False
 
 
-class JobJournal:
+class JobJournal(CharacterShelf):
     def __init__(
         self,
         path: Path,
@@ -112,59 +111,6 @@ class JobJournal:
     def close(self) -> None:
         self._checkpoints.stop()
         self._db.close()
-
-    # -- the characters a creator keeps -----------------------------------------------------
-
-    def characters(self) -> list[Character]:
-        rows = self._db.execute(
-            "SELECT name, note, takes_json FROM characters ORDER BY name COLLATE NOCASE"
-        ).fetchall()
-        return [Character.from_row(r["name"], r["note"], r["takes_json"]) for r in rows]
-
-    def character(self, name: str) -> Character | None:
-        row = self._db.execute(
-            "SELECT name, note, takes_json FROM characters WHERE name = ?", (name,)
-        ).fetchone()
-        return Character.from_row(row["name"], row["note"], row["takes_json"]) if row else None
-
-    def keep_character(self, character: Character) -> None:
-        """Add it, or replace the one of that name (InvalidInputError when it breaks a
-        rule: nothing is written)."""
-        problems = character.problems()
-        if problems:
-            raise InvalidInputError("; ".join(problems))
-        now = self._clock()
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO characters (name, note, takes_json, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                " name = excluded.name, note = excluded.note,"
-                " takes_json = excluded.takes_json, updated_at = excluded.updated_at",
-                (character.name, character.note, character.takes_json(), now, now),
-            )
-
-    def rename_character(self, old: str, new: str) -> bool:
-        """False when there is no `old`; InvalidInputError when `new` is taken or breaks
-        the name's rule."""
-        found = self.character(old)
-        if found is None:
-            return False
-        renamed = replace(found, name=new)
-        problems = renamed.problems()
-        taken = self.character(new)
-        if taken is not None and taken.name.lower() != old.lower():
-            problems.append(f"name: {new!r} is taken by another character")
-        if problems:
-            raise InvalidInputError("; ".join(problems))
-        with self._transaction() as db:
-            db.execute("UPDATE characters SET name = ?, updated_at = ? WHERE name = ?",
-                       (new, self._clock(), old))  # fmt: skip
-        return True
-
-    def forget_character(self, name: str) -> bool:
-        """False when there was none. Jobs that used it keep their requests."""
-        with self._transaction() as db:
-            return db.execute("DELETE FROM characters WHERE name = ?", (name,)).rowcount > 0
 
     @contextmanager
     def _transaction(self, *, synced: bool = True) -> Iterator[sqlite3.Connection]:

@@ -1,0 +1,76 @@
+"""The characters a creator keeps, in the journal's `characters` table (migration 9): a
+part of `JobJournal`, which writes them in its own transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
+
+from desktop_app.domain.character import Character
+from desktop_app.domain.errors import InvalidInputError
+
+
+class CharacterShelf(ABC):
+    """Kept, found (whatever the case of the name), renamed and forgotten characters. The
+    journal gives it its connection, its clock and its write transactions."""
+
+    _db: sqlite3.Connection
+    _clock: Callable[[], float]
+
+    @abstractmethod
+    def _transaction(self, *, synced: bool = True) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction (the journal's)."""
+
+    def characters(self) -> list[Character]:
+        rows = self._db.execute(
+            "SELECT name, note, takes_json FROM characters ORDER BY name COLLATE NOCASE"
+        ).fetchall()
+        return [Character.from_row(r["name"], r["note"], r["takes_json"]) for r in rows]
+
+    def character(self, name: str) -> Character | None:
+        row = self._db.execute(
+            "SELECT name, note, takes_json FROM characters WHERE name = ?", (name,)
+        ).fetchone()
+        return Character.from_row(row["name"], row["note"], row["takes_json"]) if row else None
+
+    def keep_character(self, character: Character) -> None:
+        """Add it, or replace the one of that name (InvalidInputError when it breaks a
+        rule: nothing is written)."""
+        problems = character.problems()
+        if problems:
+            raise InvalidInputError("; ".join(problems))
+        now = self._clock()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO characters (name, note, takes_json, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " name = excluded.name, note = excluded.note,"
+                " takes_json = excluded.takes_json, updated_at = excluded.updated_at",
+                (character.name, character.note, character.takes_json(), now, now),
+            )
+
+    def rename_character(self, old: str, new: str) -> bool:
+        """False when there is no `old`; InvalidInputError when `new` is taken or breaks
+        the name's rule."""
+        found = self.character(old)
+        if found is None:
+            return False
+        renamed = replace(found, name=new)
+        problems = renamed.problems()
+        taken = self.character(new)
+        if taken is not None and taken.name.lower() != old.lower():
+            problems.append(f"name: {new!r} is taken by another character")
+        if problems:
+            raise InvalidInputError("; ".join(problems))
+        with self._transaction() as db:
+            db.execute("UPDATE characters SET name = ?, updated_at = ? WHERE name = ?",
+                       (new, self._clock(), old))  # fmt: skip
+        return True
+
+    def forget_character(self, name: str) -> bool:
+        """False when there was none. Jobs that used it keep their requests."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM characters WHERE name = ?", (name,)).rowcount > 0
