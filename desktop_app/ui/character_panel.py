@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QGridLayout,
     QInputDialog,
     QListWidget,
     QListWidgetItem,
@@ -74,7 +74,7 @@ class CharacterPanel(QWidget):
             "Your characters: drag one onto the references (or press Enter) to use it"
         )
         self.list.itemActivated.connect(self._on_item_activated)
-        self.keep_button = QPushButton("Keep reference…")
+        self.keep_button = QPushButton("Keep…")
         self.keep_button.setToolTip("Keep the selected reference as a character, to use again")
         self.rename_button = QPushButton("Rename…")
         self.rename_button.clicked.connect(self.rename_selected)
@@ -85,11 +85,10 @@ class CharacterPanel(QWidget):
         self.undo_button.setVisible(False)
         self.undo_button.clicked.connect(self.undo_forget)
         self.message = InfoLabel("Characters message")
-        buttons = QHBoxLayout()
-        for button in (self.keep_button, self.rename_button, self.forget_button,
-                       self.undo_button):  # fmt: skip
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two by two: the panel stays narrow
+        for n, button in enumerate((self.keep_button, self.rename_button, self.forget_button,
+                                    self.undo_button)):  # fmt: skip
+            buttons.addWidget(button, n // 2, n % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)

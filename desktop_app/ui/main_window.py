@@ -72,6 +72,9 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.characters_dock)
+        # Shown once there are characters (or asked for: View › Characters), so that a
+        # creator who keeps none has the composer's whole width.
+        self.characters_dock.setVisible(False)
         self.references.names_of = self.characters.named
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.player)
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.composer.attach(services.quote, services.account.spending.left_today)
         self.jobs.attach(services.model)
         self.characters.attach(services.characters)
+        self.characters_dock.setVisible(self.characters.list.count() > 0)
         self.characters.use_requested.connect(self.use_character)
         self.characters.changed.connect(self.composer.show_names)
         self.characters.changed.connect(self.references.refresh_names)
@@ -262,6 +266,8 @@ class MainWindow(QMainWindow):
         links = self.references.links()
         takes = [Take(kinds[row], links[row]) for row in rows]
         self.characters.ask_and_keep(takes, ask or self._ask_character_name)
+        if self.characters.list.count():
+            self.characters_dock.setVisible(True)
 
     def _ask_character_name(self) -> str | None:
         name, ok = QInputDialog.getText(self, "Keep as a character", "Name")

@@ -47,6 +47,9 @@ def build_menus(window: MainWindow) -> None:
         "&Generate", QKeySequence("Ctrl+Return"), window.composer.generate_button.click
     )
     edit_menu.addAction("&Copy clip", QKeySequence("Ctrl+Shift+C"), window.copy_selected_clip)
+    edit_menu.addAction(
+        "&Keep selected reference as a character…", lambda: window.keep_selected_reference()
+    )
 
     view_menu = window.menuBar().addMenu("&View")
     view_menu.addAction("Play selected &job", QKeySequence("Ctrl+P"), jobs.play_selected)

@@ -18,6 +18,7 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
 ) -> None:
     window = windows()
     panel = window.characters
+    assert not window.characters_dock.isVisible()  # none kept: the composer's whole width
     assert panel.keep("Mia", [Take(VIDEO, sample_links[0])], "a fractal presenter")
     assert panel.list.count() == 1 and panel.list.item(0).text().startswith("Mia · 1 clip(s)")
 
@@ -30,6 +31,7 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     window.references.add_links([sample_links[1]])
     window.references.list.setCurrentRow(1)
     window.keep_selected_reference(ask=lambda: "Rex")
+    assert window.characters_dock.isVisible()
     assert [panel.list.item(n).data(NAME_ROLE) for n in range(2)] == ["Mia", "Rex"]
 
     panel.list.setCurrentRow(0)
@@ -46,3 +48,4 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
 
     again = windows()  # kept in the journal: there after a restart
     assert again.characters.character("Rex") is not None
+    assert again.characters_dock.isVisible()  # kept characters: the panel shows
