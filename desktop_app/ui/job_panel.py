@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPoint,
     Qt,
     QUrl,
@@ -84,9 +86,13 @@ class JobPanel(QWidget):
         self.empty.setAccessibleName("No jobs shown")
         self.clear_filters = QPushButton("Clear search and filters")
         self.clear_filters.clicked.connect(self.filters.clear)
-        empty_row = QHBoxLayout()
+        # Said inside the empty list, over it: the list never moves when a search finds
+        # nothing, nor when it finds something again.
+        self.empty_note = QWidget(self.view.viewport())
+        empty_row = QHBoxLayout(self.empty_note)
         empty_row.addWidget(self.empty, 1)
         empty_row.addWidget(self.clear_filters)
+        self.view.viewport().installEventFilter(self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.activated.connect(self._on_view_activated)
@@ -123,7 +129,6 @@ class JobPanel(QWidget):
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
-        layout.addLayout(empty_row)
         layout.addWidget(self.view, 1)
         # A long story scrolls in a few lines: the list keeps its rows.
         details_area = QScrollArea()
@@ -345,6 +350,8 @@ class JobPanel(QWidget):
         )  # fmt: skip
         self.empty.setVisible(empty)
         self.clear_filters.setVisible(empty and narrowed)
+        self.empty_note.setVisible(empty)
+        self._place_empty_note()
         self._on_selection_current_changed()
 
     def _on_state_selected_job_changed(self, job: Job | None) -> None:
@@ -357,6 +364,16 @@ class JobPanel(QWidget):
         current = self.view.currentIndex()
         if current.isValid() and top.row() <= current.row() <= bottom.row():
             self._on_selection_current_changed()
+
+    def _place_empty_note(self) -> None:
+        viewport = self.view.viewport()
+        height = self.empty_note.sizeHint().height()
+        self.empty_note.setGeometry(0, 0, viewport.width(), height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._place_empty_note()
+        return super().eventFilter(watched, event)
 
     def _show_details(self, job: Job | None) -> None:
         actions = job.actions() if job is not None else frozenset()

@@ -186,14 +186,17 @@ def test_an_empty_search_says_so_and_clears(
 ) -> None:
     window = finished_job_window(qtbot, windows, sample_links)
     jobs = window.jobs
+    listed_at = jobs.view.geometry().top()
     jobs.filters.search.setText("submarine")
     qtbot.waitUntil(lambda: window.services.model.rowCount() == 0)
     assert jobs.empty.isVisible() and "No job matches" in jobs.empty.text()
     assert jobs.clear_filters.isVisible()
+    assert jobs.view.geometry().top() == listed_at  # the list does not jump down
     jobs.clear_filters.click()
     qtbot.waitUntil(lambda: window.services.model.rowCount() == 1)
     assert jobs.filters.search.text() == ""
     assert not jobs.empty.isVisible() and not jobs.clear_filters.isVisible()
+    assert jobs.view.geometry().top() == listed_at
 
 
 def test_settings_in_demo_mode_show_the_simulator_and_no_key_actions(
