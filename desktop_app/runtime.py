@@ -24,8 +24,9 @@ from desktop_app.billing.balance import BalanceWatch
 from desktop_app.billing.catalogue import PriceCatalogue
 from desktop_app.billing.charges import ChargeFinder
 from desktop_app.billing.health import ModelHealth
-from desktop_app.billing.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
 from desktop_app.billing.spending import Spending
+from desktop_app.course.lifecycle import JobLifecycle
+from desktop_app.course.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
 from desktop_app.domain.base_url import BaseUrl, parse_base_url
 from desktop_app.domain.character import Character, Take
 from desktop_app.domain.prompt import VIDEO
@@ -34,7 +35,9 @@ from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_socket_chunks
 from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.jobs.service import JobService
-from desktop_app.lifecycle import JobLifecycle
+from desktop_app.journal.errors import storage_error
+from desktop_app.journal.job_journal import JobJournal
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.logs import SecretRedactor, unsigned
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource_dir
@@ -42,11 +45,8 @@ from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsFile
-from desktop_app.storage.config import StorageConfig
-from desktop_app.storage.publish import BucketHost, ClipHost, DemoHost, ReferencePreparer
-from desktop_app.store.errors import storage_error
-from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.uploads.config import StorageConfig
+from desktop_app.uploads.publish import BucketHost, ClipHost, DemoHost, ReferencePreparer
 
 if TYPE_CHECKING:
     from desktop_app.simulator import Simulator
@@ -269,7 +269,7 @@ class Runtime:
             return None
         if self._redactor is not None:
             self._redactor.add(credentials.secret)
-        from desktop_app.storage.bucket import ClipBucket  # the S3 client: storage users only
+        from desktop_app.uploads.bucket import ClipBucket  # the S3 client: storage users only
 
         return BucketHost(ClipBucket(config, credentials.key_id, credentials.secret))
 

@@ -21,30 +21,30 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.journal.errors import storage_error
 from desktop_app.logs import configure_logging
 from desktop_app.meta import APP_NAME
-from desktop_app.models.account_watch import AccountWatch
-from desktop_app.models.desktop_notices import DesktopNotices
-from desktop_app.models.event_loop import new_event_loop
-from desktop_app.models.frame_grabber import FrameGrabber
-from desktop_app.models.gui_watchdog import GuiWatchdog
-from desktop_app.models.job_controller import JobController
-from desktop_app.models.job_list_model import JobListModel
-from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
-from desktop_app.models.media_objects import MediaObjects
-from desktop_app.models.network_watch import NetworkWatch
 from desktop_app.paths import AppPaths
+from desktop_app.qt.account_watch import AccountWatch
+from desktop_app.qt.desktop_notices import DesktopNotices
+from desktop_app.qt.event_loop import new_event_loop
+from desktop_app.qt.frame_grabber import FrameGrabber
+from desktop_app.qt.gui_watchdog import GuiWatchdog
+from desktop_app.qt.job_controller import JobController
+from desktop_app.qt.job_list_model import JobListModel
+from desktop_app.qt.main_thread_gc import MainThreadGarbageCollector
+from desktop_app.qt.media_objects import MediaObjects
+from desktop_app.qt.network_watch import NetworkWatch
 from desktop_app.resources import app_icon, resource
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
-from desktop_app.storage.config import StorageConfig
-from desktop_app.store.errors import storage_error
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.startup import open_or_explain
 from desktop_app.ui.window_basics import WindowBasics
 from desktop_app.ui.window_services import WindowServices
+from desktop_app.uploads.config import StorageConfig
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,7 +56,7 @@ SMOKE_TIMEOUT_SECONDS = 30.0
 
 async def check_storage_later(config: StorageConfig, key_id: str, secret: str) -> None:
     """Settings › Storage › Test; the S3 client is loaded only when it is pressed."""
-    from desktop_app.storage.bucket import check_storage
+    from desktop_app.uploads.bucket import check_storage
 
     await check_storage(config, key_id, secret)
 

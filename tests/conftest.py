@@ -33,9 +33,9 @@ from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.events import JobChanged, JobEvent
 from desktop_app.jobs.service import JobService
+from desktop_app.journal.job_journal import JobJournal
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
-from desktop_app.store.journal import JobJournal
 from tests.null_sink import null_sink
 from tests.s3_server import S3Server, s3_server
 

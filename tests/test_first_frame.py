@@ -11,7 +11,8 @@ import sys
 
 FIRST_FRAME = ("desktop_app.cli.main", "desktop_app.app", "desktop_app.ui.main_window")
 ENGINE = (
-    "httpx", "keyring", "sqlite3", "asyncio", "qasync", "desktop_app.runtime", "desktop_app.store",
+    "httpx", "keyring", "sqlite3", "asyncio", "qasync", "desktop_app.runtime",
+    "desktop_app.journal",
     "importlib.metadata",
 )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""No thread of Qt Multimedia's can wait on Python (issue #25, models/media_objects.py): no
+"""No thread of Qt Multimedia's can wait on Python (issue #25, qt/media_objects.py): no
 module of the app subclasses a Qt Multimedia class, and none constructs a Qt Multimedia
 object (a player, an audio output, a sink) from Python; Qt's QML engine makes them. A
 structural test: the stress test (tests/ui/test_media_stress.py) shows the behaviour."""

@@ -18,7 +18,7 @@ from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.models import DEFAULT_MODEL, MODELS, ModelSpec
 from desktop_app.domain.pricing import PriceSource, PriceTable, Quote
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.journal.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 

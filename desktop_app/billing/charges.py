@@ -23,7 +23,7 @@ from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.money import usd_to_credits
 from desktop_app.jobs.service import JobService
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.journal.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 

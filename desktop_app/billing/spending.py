@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from desktop_app.domain.money import format_usd
 from desktop_app.domain.pricing import Quote, SpendingLimitError, check_daily_limit
 from desktop_app.domain.request import GenerationRequest
+from desktop_app.journal.job_journal import Admission
+from desktop_app.journal.money import SpendingSnapshot
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.settings import SettingsFile
-from desktop_app.store.journal import Admission
-from desktop_app.store.money import SpendingSnapshot
-from desktop_app.store.queries import HistoryQueries
 
 
 def start_of_today(now: float | None = None) -> float:

@@ -21,12 +21,12 @@ from desktop_app.cli import (
 )
 from desktop_app.cli.output import OutputFailedError, TerminalSafe
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
+from desktop_app.journal.errors import BrokenJournalError, storage_error
 from desktop_app.logs import SecretRedactor, configure_logging
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.active_key import MissingKeyError
 from desktop_app.secrets.keystore import KeyStore
-from desktop_app.store.errors import BrokenJournalError, storage_error
 
 EXIT_INTERRUPTED = 130
 

@@ -21,6 +21,7 @@ from desktop_app.cli.output import (
     print_json,
     summary_line,
 )
+from desktop_app.course.lifecycle import Pace
 from desktop_app.domain.errors import ErrorCategory, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
@@ -38,7 +39,6 @@ from desktop_app.domain.request import (
 from desktop_app.domain.trim import split_span
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.service import JobService
-from desktop_app.lifecycle import Pace
 from desktop_app.runtime import Runtime
 
 EXIT_OK = 0

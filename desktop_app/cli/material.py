@@ -13,8 +13,8 @@ from desktop_app.domain.models import ModelSpec
 from desktop_app.domain.references import local_path
 from desktop_app.domain.trim import split_span
 from desktop_app.runtime import Runtime
-from desktop_app.storage.clip_file import MAX_BYTES as MAX_CLIP_BYTES
-from desktop_app.storage.clip_file import ClipFileError
+from desktop_app.uploads.clip_file import MAX_BYTES as MAX_CLIP_BYTES
+from desktop_app.uploads.clip_file import ClipFileError
 
 
 def expand_characters(args: argparse.Namespace, runtime: Runtime) -> bool:
@@ -34,7 +34,7 @@ def expand_characters(args: argparse.Namespace, runtime: Runtime) -> bool:
 async def cut_parts(refs: list[str], spec: ModelSpec, cache: Path) -> list[str] | None:
     """Each `PATH@START-END` reference cut to that part (a new file in the app's cache, the
     source only read); None (the reason said) when a part cannot be cut."""
-    from desktop_app.storage.trim import cut_clip  # PyAV: only when a part is asked for
+    from desktop_app.uploads.trim import cut_clip  # PyAV: only when a part is asked for
 
     cut_refs = []
     for ref in refs:

@@ -7,7 +7,6 @@ import argparse
 import sys
 import time
 
-from desktop_app.billing.recovery import NOT_IN_LOG_YET
 from desktop_app.cli.commands import (
     EXIT_INVALID,
     EXIT_OK,
@@ -18,10 +17,11 @@ from desktop_app.cli.commands import (
 )
 from desktop_app.cli.material import expand_characters
 from desktop_app.cli.output import ProgressPrinter, cost, print_json, summary_line
+from desktop_app.course.lifecycle import Pace
+from desktop_app.course.recovery import NOT_IN_LOG_YET
 from desktop_app.domain.job import JobState
 from desktop_app.domain.money import format_usd, usd_to_credits
 from desktop_app.jobs.errors import FollowInterruptedError
-from desktop_app.lifecycle import Pace
 from desktop_app.runtime import Runtime
 
 

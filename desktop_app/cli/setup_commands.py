@@ -12,12 +12,12 @@ from pathlib import Path
 from desktop_app.api.secret import ApiKey, InvalidKeyError
 from desktop_app.cli.commands import EXIT_INVALID, EXIT_OK
 from desktop_app.domain.base_url import InvalidBaseUrlError
+from desktop_app.journal.repair import healthy_job_count, set_aside
 from desktop_app.logs import SecretRedactor
 from desktop_app.paths import AppPaths
 from desktop_app.runtime import resolve_base_url
 from desktop_app.secrets.keystore import KeyringUnavailableError, KeySource, KeyStore
 from desktop_app.settings import SettingsFile
-from desktop_app.store.repair import healthy_job_count, set_aside
 
 
 def run_key(

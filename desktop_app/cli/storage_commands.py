@@ -13,7 +13,7 @@ from desktop_app.cli.output import print_json
 from desktop_app.domain.base_url import without_credentials
 from desktop_app.runtime import Runtime
 from desktop_app.secrets.keystore import KeyringUnavailableError
-from desktop_app.storage.config import StorageConfig, StorageNotSetUpError
+from desktop_app.uploads.config import StorageConfig, StorageNotSetUpError
 
 
 async def storage(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -90,7 +90,7 @@ async def storage_status(args: argparse.Namespace, runtime: Runtime) -> int:
             raise StorageNotSetUpError(
                 config.problem() or "The storage keys are missing: `wan-studio storage set`."
             )
-        from desktop_app.storage.bucket import ClipBucket  # the S3 client: this check only
+        from desktop_app.uploads.bucket import ClipBucket  # the S3 client: this check only
 
         await ClipBucket(config, credentials.key_id, credentials.secret).check()
         status["checked"] = "ok"

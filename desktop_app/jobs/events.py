@@ -10,7 +10,7 @@ from desktop_app.domain.job import Job, JobError
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Quote
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.journal import Admission
+from desktop_app.journal.job_journal import Admission
 
 
 @dataclass(frozen=True)

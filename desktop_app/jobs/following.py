@@ -38,9 +38,9 @@ from desktop_app.jobs.library import write_sidecar
 from desktop_app.jobs.naming import clip_path
 from desktop_app.jobs.poll_outcome import poll_outcome
 from desktop_app.jobs.updates import JobUpdates
-from desktop_app.storage.clip_file import clip_shape
-from desktop_app.store.errors import JobNotFoundError
-from desktop_app.store.journal import Clock, JobJournal
+from desktop_app.journal.errors import JobNotFoundError
+from desktop_app.journal.job_journal import Clock, JobJournal
+from desktop_app.uploads.clip_file import clip_shape
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from desktop_app.domain.reference_check import ReferenceCheck, serves_kind
 from desktop_app.domain.references import is_image_link, local_path
 from desktop_app.domain.request import is_local_url
 from desktop_app.jobs.addresses import Classify, classify_host, may_follow
-from desktop_app.storage.clip_file import ClipFileError, ClipTooLongError, inspect_clip
-from desktop_app.storage.image_file import inspect_image
+from desktop_app.uploads.clip_file import ClipFileError, ClipTooLongError, inspect_clip
+from desktop_app.uploads.image_file import inspect_image
 
 LARGE_BYTES = 100 * 1024 * 1024
 MAX_PREVIEW_BYTES = 64 * 1024 * 1024

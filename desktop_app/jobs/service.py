@@ -33,8 +33,8 @@ from desktop_app.jobs.following import JobFollower
 from desktop_app.jobs.library import delete_clip_files
 from desktop_app.jobs.poll_outcome import STATE_FOR_STATUS
 from desktop_app.jobs.updates import JobUpdates
-from desktop_app.storage.publish import FileProgress, PreparedRequest, ReferencePreparer
-from desktop_app.store.journal import Clock, JobJournal
+from desktop_app.journal.job_journal import Clock, JobJournal
+from desktop_app.uploads.publish import FileProgress, PreparedRequest, ReferencePreparer
 
 log = logging.getLogger(__name__)
 

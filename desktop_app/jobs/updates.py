@@ -9,7 +9,7 @@ from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.jobs.events import JobChanged, JobEvent, JobTrouble, Listener
-from desktop_app.store.journal import JobJournal
+from desktop_app.journal.job_journal import JobJournal
 
 
 class JobUpdates:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.models.desktop_notices import DesktopNotices, Notice
+from desktop_app.qt.desktop_notices import DesktopNotices, Notice
 from desktop_app.ui.job_panel import JobPanel
 from desktop_app.ui.player import PlayerWidget
 from desktop_app.ui.window_menus import PLAY_NEWEST_KEYS

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from desktop_app.models.properties import Property
+from desktop_app.qt.properties import Property
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.character import Character, Take
 from desktop_app.domain.errors import InvalidInputError
-from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.qt.plain_text import plain_tooltip
 from desktop_app.ui.labels import InfoLabel
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1

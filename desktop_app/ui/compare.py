@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.job import Job
 from desktop_app.domain.request import AspectRatio
 from desktop_app.domain.take_differences import TakeSide, Words, take_sides
-from desktop_app.models.media_calls import close_player, load_later, pause_later, play_later
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.media_calls import close_player, load_later, pause_later, play_later
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.ui.media_time import (
     FRAME_MS,
     frame_at,

@@ -29,9 +29,9 @@ from desktop_app.domain.request import (
     GenerationRequest,
     variations,
 )
-from desktop_app.models.composer_state import ComposerState
-from desktop_app.models.plain_text import plain_tooltip
-from desktop_app.models.properties import Property
+from desktop_app.qt.composer_state import ComposerState
+from desktop_app.qt.plain_text import plain_tooltip
+from desktop_app.qt.properties import Property
 from desktop_app.ui.bindings import (
     bind,
     bind_text,

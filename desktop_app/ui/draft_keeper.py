@@ -17,7 +17,7 @@ from desktop_app.domain.job import Job
 from desktop_app.domain.model_switch import switch_model
 from desktop_app.domain.models import MODELS, ModelSpec
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.models.draft_store import DraftStore
+from desktop_app.qt.draft_store import DraftStore
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.sidecars import read_sidecar_request, sidecar_of
 

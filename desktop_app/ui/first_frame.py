@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.domain.references import IMAGE_SUFFIXES, is_image_link
-from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.qt.plain_text import plain_tooltip
 from desktop_app.ui.reference_checks import ReferenceChecks
 from desktop_app.ui.reference_rows import as_reference, describe_link, links_from_mime
 

@@ -14,9 +14,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStatusBar
 
 from desktop_app.domain.job import Job
-from desktop_app.models.frame_files import FrameNotSavedError, save_frame
-from desktop_app.models.last_frame import LastFrameReader
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.frame_files import FrameNotSavedError, save_frame
+from desktop_app.qt.last_frame import LastFrameReader
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.draft_keeper import DraftKeeper
 

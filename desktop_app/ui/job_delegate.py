@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.prompt import TYPICAL_SECONDS
-from desktop_app.models.job_list_model import JOB_ROLE
+from desktop_app.qt.job_list_model import JOB_ROLE
 from desktop_app.ui.money_text import cost_text
 
 STATE_COLOURS = {

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QStatusBar
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.models.job_controller import JobController
-from desktop_app.models.job_list_model import JobListModel
+from desktop_app.qt.job_controller import JobController
+from desktop_app.qt.job_list_model import JobListModel
 from desktop_app.ui.arrivals import Arrivals
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.job_panel import JobPanel

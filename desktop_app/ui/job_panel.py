@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.job import Job, JobAction, JobState
-from desktop_app.models.clip_files import clip_mime
-from desktop_app.models.job_list_model import JOB_ROLE, JobListModel
-from desktop_app.models.properties import bind_two_way
+from desktop_app.qt.clip_files import clip_mime
+from desktop_app.qt.job_list_model import JOB_ROLE, JobListModel
+from desktop_app.qt.properties import bind_two_way
 from desktop_app.ui.job_delegate import JobDelegate
 from desktop_app.ui.job_filters import JobFilterBar
 from desktop_app.ui.labels import InfoLabel

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.models import ModelSpec
 from desktop_app.domain.request import MAX_VARIATIONS, Resolution, ShotType
-from desktop_app.models.composer_state import ComposerState
+from desktop_app.qt.composer_state import ComposerState
 from desktop_app.ui.bindings import (
     bind,
     bind_checked,

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.models.media_calls import close_player, load_later, pause_later, play_later
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.media_calls import close_player, load_later, pause_later, play_later
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.ui.fullscreen import FullscreenView
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.media_time import frame_rate, last_frame, stepped, time_readout

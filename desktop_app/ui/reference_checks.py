@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QImage
 
 from desktop_app.domain.reference_check import ReferenceCheck, serves_kind
-from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.qt.frame_grabber import ClipFacts, FrameGrabber
 
 if TYPE_CHECKING:
     from desktop_app.tasks import TaskGroup  # the first frame imports no asyncio

@@ -32,9 +32,9 @@ from desktop_app.domain.prompt import IMAGE, VIDEO, slot_names
 from desktop_app.domain.reference_check import ReferenceCheck
 from desktop_app.domain.references import is_image_link, local_path
 from desktop_app.domain.request import reference_url_problem
-from desktop_app.models.composer_state import Row
-from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
-from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.qt.composer_state import Row
+from desktop_app.qt.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.qt.plain_text import plain_tooltip
 from desktop_app.ui.first_frame import FirstFrameSlot
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.reference_checks import CheckReference, FetchPreview, ReferenceChecks

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.domain.errors import WanStudioError
+from desktop_app.journal.errors import BrokenJournalError
+from desktop_app.journal.repair import set_aside
 from desktop_app.meta import APP_NAME
-from desktop_app.store.errors import BrokenJournalError
-from desktop_app.store.repair import set_aside
 
 T = TypeVar("T")
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.errors import WanStudioError
 from desktop_app.secrets.keystore import KeyringUnavailableError
 from desktop_app.settings import Settings
-from desktop_app.storage.config import StorageConfig
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.labels import InfoLabel
+from desktop_app.uploads.config import StorageConfig
 
 CheckStorage = Callable[[StorageConfig, str, str], Awaitable[None]]
 StoredKeys = Callable[[], tuple[str, str] | None]

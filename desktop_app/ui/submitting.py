@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from desktop_app.domain.job import Job
 from desktop_app.domain.request import GenerationRequest, is_local_url
-from desktop_app.models.account_watch import AccountWatch
-from desktop_app.models.job_controller import JobController
+from desktop_app.qt.account_watch import AccountWatch
+from desktop_app.qt.job_controller import JobController
 from desktop_app.settings import SettingsError, SettingsFile
 from desktop_app.ui.composer import Composer, QuoteRequests
 from desktop_app.ui.reference_list import ReferenceList

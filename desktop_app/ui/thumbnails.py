@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.models.frame_grabber import ClipFacts, FrameGrabber
-from desktop_app.models.job_list_model import JobListModel
+from desktop_app.qt.frame_grabber import ClipFacts, FrameGrabber
+from desktop_app.qt.job_list_model import JobListModel
 from desktop_app.ui.job_delegate import JobDelegate
 
 PNG_QUALITY = 90

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.models import ModelSpec
 from desktop_app.domain.trim import Span
-from desktop_app.models.media_calls import close_player, load_later, pause_later
-from desktop_app.models.media_objects import MediaObjects
-from desktop_app.storage.clip_file import MAX_BYTES
-from desktop_app.storage.trim import Cut, CutCancelledError, cut_clip
+from desktop_app.qt.media_calls import close_player, load_later, pause_later
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.tasks import TaskGroup
 from desktop_app.ui.media_time import frame_at, frame_rate, middle_of
 from desktop_app.ui.player import TimelineSlider
+from desktop_app.uploads.clip_file import MAX_BYTES
+from desktop_app.uploads.trim import Cut, CutCancelledError, cut_clip
 
 
 class Trimmer(QDialog):

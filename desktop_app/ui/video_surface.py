@@ -15,7 +15,7 @@ from PySide6.QtGui import QDrag, QMouseEvent
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_app.models.clip_files import clip_mime
+from desktop_app.qt.clip_files import clip_mime
 
 FileOfClip = Callable[[], Path | None]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from desktop_app.domain.job import Job
-from desktop_app.models.properties import Property
+from desktop_app.qt.properties import Property
 
 
 class ViewState(QObject):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from desktop_app.models.draft_store import DraftStore
-from desktop_app.models.media_objects import MediaObjects
 from desktop_app.paths import AppPaths
+from desktop_app.qt.draft_store import DraftStore
+from desktop_app.qt.media_objects import MediaObjects
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.models.account_watch import AccountWatch
-from desktop_app.models.desktop_notices import DesktopNotices
-from desktop_app.models.frame_grabber import FrameGrabber
-from desktop_app.models.job_controller import JobController
-from desktop_app.models.job_list_model import JobListModel
+from desktop_app.qt.account_watch import AccountWatch
+from desktop_app.qt.desktop_notices import DesktopNotices
+from desktop_app.qt.frame_grabber import FrameGrabber
+from desktop_app.qt.job_controller import JobController
+from desktop_app.qt.job_list_model import JobListModel
 from desktop_app.secrets.active_key import ActiveKey
 from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import SettingsFile

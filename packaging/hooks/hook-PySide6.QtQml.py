@@ -1,6 +1,6 @@
 # Replaces PyInstaller's own hook for PySide6.QtQml, which bundles every QML module of the
 # installation (Qt Quick Controls, 3D, WebEngine and their libraries). Wan Studio uses the
-# QML engine only to have Qt make its media players (desktop_app/models/media_objects.py):
+# QML engine only to have Qt make its media players (desktop_app/qt/media_objects.py):
 # it needs the QtMultimedia module alone; its plugin's libraries are found from it.
 from pathlib import Path
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from desktop_app.domain.job import JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
+from desktop_app.journal.job_journal import JobJournal
 from desktop_app.paths import AppPaths
 from desktop_app.resources import resource
-from desktop_app.store.journal import JobJournal
 
 SUBJECTS = ("character1", "character1 and character2", "character2", "character3")
 ACTIONS = (

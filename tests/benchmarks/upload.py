@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop_app.storage.bucket import ClipBucket
-from desktop_app.storage.clip_file import file_sha256
-from desktop_app.storage.config import StorageConfig
+from desktop_app.uploads.bucket import ClipBucket
+from desktop_app.uploads.clip_file import file_sha256
+from desktop_app.uploads.config import StorageConfig
 from tests.benchmarks.harness import Line, Settings, figure, ratio_of
 from tests.benchmarks.processes import MB, PYTHON, make_clip
 from tests.s3_server import S3Server, s3_server

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
-from desktop_app.models.event_loop import new_event_loop
-from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
+from desktop_app.qt.event_loop import new_event_loop
+from desktop_app.qt.main_thread_gc import MainThreadGarbageCollector
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.tasks import TaskGroup

@@ -13,11 +13,11 @@ from desktop_app.api.client import GENERATIONS_PATH, LOGS_PATH
 from desktop_app.billing.balance import BalanceWatch
 from desktop_app.billing.charges import ChargeFinder, ChargeSettings
 from desktop_app.billing.health import ModelHealth
-from desktop_app.billing.recovery import RecoverySettings, SubmissionRecovery
+from desktop_app.course.recovery import RecoverySettings, SubmissionRecovery
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
-from desktop_app.store.queries import HistoryQueries
 from tests.conftest import SAMPLES, TEST_KEY, make_client, run, service_on
 
 REQUEST = GenerationRequest(

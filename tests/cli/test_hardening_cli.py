@@ -15,9 +15,9 @@ from desktop_app.domain.base_url import base_url_problem
 from desktop_app.domain.job import JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
+from desktop_app.journal.errors import storage_error
+from desktop_app.journal.job_journal import JobJournal
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.store.errors import storage_error
-from desktop_app.store.journal import JobJournal
 from tests.cli.test_cli import PROMPT, REF, cli_env, command, wan
 from tests.conftest import TEST_KEY
 

@@ -20,7 +20,7 @@ from desktop_app.domain.job import (
 )
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.journal import JobJournal
+from desktop_app.journal.job_journal import JobJournal
 
 REQUEST = GenerationRequest(prompt="character1 jumps", video_urls=("https://e.com/a.mp4",))
 

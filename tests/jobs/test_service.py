@@ -26,8 +26,8 @@ from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobEvent, JobTrouble
 from desktop_app.jobs.naming import part_path
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
-from desktop_app.store.queries import HistoryQueries
 from tests.conftest import FAST_SIM, TEST_KEY, on_jobs, run, service_on
 
 REQUEST = GenerationRequest(

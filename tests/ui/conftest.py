@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
-from desktop_app.models.event_loop import new_event_loop
-from desktop_app.models.main_thread_gc import MainThreadGarbageCollector
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.event_loop import new_event_loop
+from desktop_app.qt.main_thread_gc import MainThreadGarbageCollector
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.simulator import Simulator

@@ -27,8 +27,8 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_app.models.media_calls import close_player, stop_later
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.media_calls import close_player, stop_later
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.resources import resource
 from desktop_app.ui.player import PlayerWidget
 from tests.media_threads import media_threads

@@ -19,7 +19,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.job import JobState
-from desktop_app.models.event_loop import new_event_loop
+from desktop_app.qt.event_loop import new_event_loop
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.window_engine import shut_down
 from tests.ui.real_window_driver import open_window, until, xdotool

@@ -25,7 +25,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.domain.job import JobState
-from desktop_app.models.event_loop import new_event_loop
+from desktop_app.qt.event_loop import new_event_loop
 from desktop_app.runtime import Runtime, RuntimeOptions
 from desktop_app.secrets.keystore import KeyStore
 from desktop_app.tasks import TaskGroup

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.resources import resource
 from desktop_app.ui.compare import CompareWindow
 from desktop_app.ui.media_time import middle_of, timecode

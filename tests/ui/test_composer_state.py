@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.domain.models import WAN_26, WAN_27
 from desktop_app.domain.prompt import IMAGE, VIDEO
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
-from desktop_app.models.composer_state import ComposerState
+from desktop_app.qt.composer_state import ComposerState
 
 
 def test_a_request_goes_in_and_comes_out_the_same(qapp: QApplication) -> None:

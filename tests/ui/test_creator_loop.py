@@ -17,9 +17,9 @@ from pytestqt.qtbot import QtBot
 from desktop_app.domain.job import JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution, ShotType
-from desktop_app.models.media_calls import stop_later
+from desktop_app.journal.job_journal import JobJournal
+from desktop_app.qt.media_calls import stop_later
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.store.journal import JobJournal
 from desktop_app.ui.compare import CompareWindow
 from desktop_app.ui.main_window import MainWindow
 from tests.conftest import SAMPLES

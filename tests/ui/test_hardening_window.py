@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
+from desktop_app.journal.job_journal import JobJournal
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.store.journal import JobJournal
 from desktop_app.ui.dialogs import show_error
 from desktop_app.ui.startup import open_or_explain
 from tests.cli.test_cli import cli_env

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_change import JobChange
+from desktop_app.journal.job_journal import JobJournal
 from desktop_app.simulator import Simulator
-from desktop_app.store.journal import JobJournal
 from tests.cli.test_cli import PROMPT
 from tests.conftest import FAST_SIM
 from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state

@@ -14,8 +14,8 @@ from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.models import WAN_26, WAN_27
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.domain.take_differences import take_sides
+from desktop_app.journal.job_journal import JobJournal
 from desktop_app.simulator import Simulator
-from desktop_app.store.journal import JobJournal
 from desktop_app.ui.job_delegate import tile_facts
 from desktop_app.ui.main_window import MainWindow
 from tests.s3_server import S3Server

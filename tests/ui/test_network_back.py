@@ -15,7 +15,7 @@ from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.events import JobEvent, JobTrouble
-from desktop_app.models.network_watch import NetworkWatch
+from desktop_app.qt.network_watch import NetworkWatch
 from desktop_app.simulator import Fault, Simulator
 from tests.conftest import FAST_SIM, service_on
 from tests.ui.conftest import run_in_loop

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.domain.job import JobState
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.simulator import Fault, Simulator
-from desktop_app.store.queries import HistoryQueries
 from tests.cli.test_cli import PROMPT, wan
 from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from pytestqt.qtbot import QtBot
 
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.media_objects import MediaObjects
 from desktop_app.resources import resource
 from desktop_app.ui.media_time import frame_at, length, middle_of, stepped, timecode
 from desktop_app.ui.player import PlayerWidget

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
 
-from desktop_app.storage.clip_file import file_sha256
 from desktop_app.ui.trimmer import Trimmer
+from desktop_app.uploads.clip_file import file_sha256
 from tests.clips import clip_length, make_clip
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_local_clips_in_window import drop_file

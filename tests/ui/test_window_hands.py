@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import JobState
-from desktop_app.models.job_list_model import JOB_ROLE
+from desktop_app.qt.job_list_model import JOB_ROLE
 from desktop_app.settings import Settings
 from desktop_app.simulator import Simulator
 from desktop_app.ui.job_delegate import ROW_HEIGHT, tile_facts

@@ -10,8 +10,8 @@ import av
 import pytest
 
 from desktop_app.domain.trim import Span, split_span
-from desktop_app.storage.clip_file import ClipFileError, file_sha256, inspect_clip
-from desktop_app.storage.trim import CutCancelledError, cut_clip, cut_origin, origin_of
+from desktop_app.uploads.clip_file import ClipFileError, file_sha256, inspect_clip
+from desktop_app.uploads.trim import CutCancelledError, cut_clip, cut_origin, origin_of
 from tests.clips import FPS, clip_length, make_clip, make_heavy_clip
 
 FRAME = 1 / FPS

@@ -13,10 +13,10 @@ from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.job_query import JobFilter, JobSort
 from desktop_app.domain.pricing import PriceSource, Quote
 from desktop_app.domain.request import AspectRatio, GenerationRequest, Resolution
-from desktop_app.store.journal import JobJournal
-from desktop_app.store.money import COST_USD, highest_price_usd
-from desktop_app.store.queries import HistoryQueries
-from desktop_app.store.schema import COST_USD_AT_MIGRATION_4, MIGRATIONS
+from desktop_app.journal.job_journal import JobJournal
+from desktop_app.journal.money import COST_USD, highest_price_usd
+from desktop_app.journal.queries import HistoryQueries
+from desktop_app.journal.schema import COST_USD_AT_MIGRATION_4, MIGRATIONS
 
 
 class Clock:

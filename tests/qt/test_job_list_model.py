@@ -17,9 +17,9 @@ from desktop_app.domain.job import JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.models.job_list_model import JOB_ROLE, PAGE_SIZE, JobListModel
-from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.journal.job_journal import JobJournal
+from desktop_app.journal.queries import HistoryQueries
+from desktop_app.qt.job_list_model import JOB_ROLE, PAGE_SIZE, JobListModel
 from desktop_app.ui.job_delegate import JobDelegate
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.clip_file import ClipFileError
-from desktop_app.storage.image_file import image_size, inspect_image
+from desktop_app.uploads.clip_file import ClipFileError
+from desktop_app.uploads.image_file import image_size, inspect_image
 from tests.stills import bmp, png
 
 

@@ -11,7 +11,7 @@ from desktop_app.domain.character import Character, Take
 from desktop_app.domain.errors import InvalidInputError
 from desktop_app.domain.prompt import IMAGE, VIDEO
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.journal import JobJournal
+from desktop_app.journal.job_journal import JobJournal
 
 MIA = Character("Mia", (Take(VIDEO, "file:///clips/mia.mp4"), Take(IMAGE, "https://e.com/m.png")),
                 "a presenter in a red coat")  # fmt: skip

@@ -15,8 +15,8 @@ from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import JobError, JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.errors import JournalUnusableError
-from desktop_app.store.journal import JobJournal
+from desktop_app.journal.errors import JournalUnusableError
+from desktop_app.journal.job_journal import JobJournal
 
 REQUEST = GenerationRequest(prompt="character1 runs", video_urls=("https://example.com/a.mp4",))
 JOBS = 400

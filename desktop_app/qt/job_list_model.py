@@ -26,11 +26,11 @@ from PySide6.QtCore import (
 
 from desktop_app.domain.job import UNFINISHED_STATES, Job, JobState
 from desktop_app.domain.job_query import JobFilter, JobSort
-from desktop_app.models.clip_files import clip_mime
-from desktop_app.models.plain_text import plain_tooltip
+from desktop_app.qt.clip_files import clip_mime
+from desktop_app.qt.plain_text import plain_tooltip
 
 if TYPE_CHECKING:
-    from desktop_app.store.queries import HistoryQueries
+    from desktop_app.journal.queries import HistoryQueries
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_SIZE = 50

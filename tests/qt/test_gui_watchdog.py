@@ -19,7 +19,7 @@ FREEZE = textwrap.dedent(
     from pathlib import Path
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-    from desktop_app.models.gui_watchdog import GuiWatchdog
+    from desktop_app.qt.gui_watchdog import GuiWatchdog
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     freeze_s = float(sys.argv[2])

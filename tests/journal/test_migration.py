@@ -10,9 +10,9 @@ from pathlib import Path
 from desktop_app.domain.job import UNCHARGED_UNLESS_LEDGER, JobState
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.request import AspectRatio, Resolution
-from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries
-from desktop_app.store.schema import MIGRATIONS, statements
+from desktop_app.journal.job_journal import JobJournal
+from desktop_app.journal.queries import HistoryQueries
+from desktop_app.journal.schema import MIGRATIONS, statements
 
 V1_ROWS = [
     # id, state, request as release 0.1 wrote it, credits

@@ -17,9 +17,9 @@ from typing import Any
 
 from desktop_app.domain.job import Job
 from desktop_app.domain.job_query import JobFilter, JobSort
-from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
-from desktop_app.store.money import COST_USD, spent_since
-from desktop_app.store.rows import job_from_row
+from desktop_app.journal.errors import AmbiguousJobError, JobNotFoundError
+from desktop_app.journal.money import COST_USD, spent_since
+from desktop_app.journal.rows import job_from_row
 
 _ORDER = {
     JobSort.NEWEST: "created_at DESC, rowid DESC",

@@ -19,8 +19,8 @@ import obstore
 from obstore.exceptions import BaseError
 from obstore.store import S3Store
 
-from desktop_app.storage.clip_file import ClipFileError
-from desktop_app.storage.config import (
+from desktop_app.uploads.clip_file import ClipFileError
+from desktop_app.uploads.config import (
     SignedLink,
     StorageConfig,
     StorageNotSetUpError,

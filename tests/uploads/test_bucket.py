@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.bucket import ClipBucket, ClipChangedError
-from desktop_app.storage.clip_file import file_sha256
-from desktop_app.storage.config import StorageConfig, StorageRefusedError
+from desktop_app.uploads.bucket import ClipBucket, ClipChangedError
+from desktop_app.uploads.clip_file import file_sha256
+from desktop_app.uploads.config import StorageConfig, StorageRefusedError
 from tests.s3_server import S3Server
 
 

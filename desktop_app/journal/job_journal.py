@@ -31,12 +31,12 @@ from desktop_app.domain.pricing import Quote
 from desktop_app.domain.references import LocalReference
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.files import private_dir, private_file
-from desktop_app.store.characters import CharacterShelf
-from desktop_app.store.checkpoints import SETTLE_SECONDS, Checkpoints
-from desktop_app.store.errors import ForeignDatabaseError, JobNotFoundError, storage_error
-from desktop_app.store.money import SpendingSnapshot, keep_spending_of
-from desktop_app.store.rows import dumps, job_from_row, request_columns
-from desktop_app.store.schema import is_ours, migrate
+from desktop_app.journal.characters import CharacterShelf
+from desktop_app.journal.checkpoints import SETTLE_SECONDS, Checkpoints
+from desktop_app.journal.errors import ForeignDatabaseError, JobNotFoundError, storage_error
+from desktop_app.journal.money import SpendingSnapshot, keep_spending_of
+from desktop_app.journal.rows import dumps, job_from_row, request_columns
+from desktop_app.journal.schema import is_ours, migrate
 
 SYNCED, UNSYNCED = "FULL", "NORMAL"
 """PRAGMA synchronous for a write that waits for the disk, and for one that does not."""

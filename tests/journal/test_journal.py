@@ -14,10 +14,10 @@ from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import ForbiddenTransitionError, JobError, JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.store.errors import AmbiguousJobError, JobNotFoundError
-from desktop_app.store.journal import JobJournal
-from desktop_app.store.queries import HistoryQueries
-from desktop_app.store.schema import MIGRATIONS, NewerSchemaError
+from desktop_app.journal.errors import AmbiguousJobError, JobNotFoundError
+from desktop_app.journal.job_journal import JobJournal
+from desktop_app.journal.queries import HistoryQueries
+from desktop_app.journal.schema import MIGRATIONS, NewerSchemaError
 
 REQUEST = GenerationRequest(prompt="character1 runs", video_urls=("https://example.com/a.mp4",))
 
@@ -116,7 +116,8 @@ def test_only_one_process_follows_a_job(tmp_path: Path) -> None:
 def test_a_dead_process_does_not_hold_its_lease(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     code = (
-        "import sys; from pathlib import Path; from desktop_app.store.journal import JobJournal;"
+        "import sys; from pathlib import Path;"
+        "from desktop_app.journal.job_journal import JobJournal;"
         "from desktop_app.domain.request import GenerationRequest as R;"
         "j = JobJournal(Path(sys.argv[1]), lease_seconds=3600);"
         "print(j.create(R(prompt='p', video_urls=('https://e.com/a.mp4',))).id)"

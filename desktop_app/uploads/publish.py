@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.domain.references import LocalReference, local_path
 from desktop_app.domain.request import GenerationRequest, is_local_url
-from desktop_app.storage.clip_file import ClipFileError, file_sha256, inspect_clip
-from desktop_app.storage.config import StorageNotSetUpError
-from desktop_app.storage.image_file import inspect_image
+from desktop_app.uploads.clip_file import ClipFileError, file_sha256, inspect_clip
+from desktop_app.uploads.config import StorageNotSetUpError
+from desktop_app.uploads.image_file import inspect_image
 
 if TYPE_CHECKING:
-    from desktop_app.storage.bucket import ClipBucket  # obstore: only once a clip goes up
+    from desktop_app.uploads.bucket import ClipBucket  # obstore: only once a clip goes up
 
 SlotProgress = Callable[[int, int, int], None]
 """(slot, bytes sent, bytes in all) of one file's upload, as a host reports it."""
@@ -200,7 +200,7 @@ def _slots(request: GenerationRequest) -> list[tuple[str, int, str]]:
 
 def _with_origin(local: LocalReference) -> LocalReference:
     """A part cut out of a longer clip remembers the creator's file and the part."""
-    from desktop_app.storage.trim import cut_origin  # no PyAV: it reads a small JSON
+    from desktop_app.uploads.trim import cut_origin  # no PyAV: it reads a small JSON
 
     found = cut_origin(Path(local.path))
     if found is None:

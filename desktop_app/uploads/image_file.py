@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.storage.clip_file import ClipFileError
+from desktop_app.uploads.clip_file import ClipFileError
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MIN_SIDE, MAX_SIDE = 240, 8000

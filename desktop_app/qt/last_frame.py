@@ -12,8 +12,8 @@ from collections import deque
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QMediaPlayer
 
-from desktop_app.models.media_calls import close_player, load_later, pause_later, unload_later
-from desktop_app.models.media_objects import MediaObjects
+from desktop_app.qt.media_calls import close_player, load_later, pause_later, unload_later
+from desktop_app.qt.media_objects import MediaObjects
 
 GIVE_UP_MS = 20_000
 LOOK_EVERY_MS = 40

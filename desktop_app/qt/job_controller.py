@@ -12,15 +12,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_app.course.lifecycle import JobLifecycle, Pace
 from desktop_app.domain.errors import ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobChanged, JobEvent, JobForgotten, JobTrouble
 from desktop_app.jobs.service import JobService
-from desktop_app.lifecycle import JobLifecycle, Pace
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.settings import SettingsError
-from desktop_app.store.queries import HistoryQueries
 from desktop_app.tasks import TaskGroup
 
 log = logging.getLogger(__name__)

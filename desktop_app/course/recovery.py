@@ -24,7 +24,7 @@ from desktop_app.api.errors import RateLimitedError
 from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.job import LOG_HORIZON_S, Job, JobState
 from desktop_app.jobs.service import JobService
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.journal.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ import logging
 from enum import Enum
 
 from desktop_app.billing.charges import ChargeFinder
-from desktop_app.billing.recovery import SubmissionRecovery
+from desktop_app.course.recovery import SubmissionRecovery
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.jobs.errors import JobBusyError
 from desktop_app.jobs.service import JobService
-from desktop_app.store.queries import HistoryQueries
+from desktop_app.journal.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 

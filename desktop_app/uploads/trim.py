@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop_app.domain.trim import Span
 from desktop_app.files import write_atomically
-from desktop_app.storage.clip_file import ClipFileError, file_sha256
+from desktop_app.uploads.clip_file import ClipFileError, file_sha256
 
 Progress = Callable[[float], None]
 """How far the cut is, from 0 to 1."""

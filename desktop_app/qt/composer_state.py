@@ -22,7 +22,7 @@ from desktop_app.domain.request import (
     Resolution,
     ShotType,
 )
-from desktop_app.models.properties import Property
+from desktop_app.qt.properties import Property
 
 Row = tuple[str, str]
 """(link, kind): one reference."""
