@@ -26,12 +26,13 @@ from desktop_app.billing.charges import ChargeFinder
 from desktop_app.billing.health import ModelHealth
 from desktop_app.billing.spending import Spending
 from desktop_app.course.lifecycle import JobLifecycle
-from desktop_app.course.recovery import DEFAULT_GRACE, RecoverySettings, SubmissionRecovery
+from desktop_app.course.recovery import SubmissionRecovery
 from desktop_app.domain.base_url import BaseUrl, parse_base_url
 from desktop_app.domain.character import Character, Take
+from desktop_app.domain.course import CoursePolicy
+from desktop_app.domain.job import LOG_HORIZON_S
 from desktop_app.domain.prompt import VIDEO
 from desktop_app.files import private_dir
-from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import MAX_REDIRECTS, ClipDownloader, read_large_socket_chunks
 from desktop_app.jobs.references import ReferenceProbe, keyless_client
 from desktop_app.jobs.service import JobService
@@ -67,7 +68,7 @@ class RuntimeOptions:
     keep_trying: bool = False
     """Follows never give up and wait out a refused key (the window); the command line
     stops and reports instead."""
-    reconcile_grace: float = DEFAULT_GRACE
+    reconcile_grace: float = LOG_HORIZON_S
     """Seconds after a submission before "not in the request log" means "never received"."""
 
 
@@ -229,6 +230,14 @@ class Runtime:
         return ApiClient(address.url, self.keys, http=self._http())
 
     @cached_property
+    def course(self) -> CoursePolicy:
+        """Every timing number of a job's course in this process."""
+        options = self.options
+        return CoursePolicy.paced(
+            self.poll_interval, keep_trying=options.keep_trying, log_horizon=options.reconcile_grace
+        )
+
+    @cached_property
     def service(self) -> JobService:
         """The job service, built on first use."""
         # The downloader's client has no key: the CDN and reference hosts never see it.
@@ -236,18 +245,14 @@ class Runtime:
         service = JobService(
             self.journal,
             self.client,
-            ClipDownloader(self._http(follow_redirects=True)),
+            ClipDownloader(self._http(follow_redirects=True), policy=self.course),
             self.library,
             keys=self.keys,
             price=self.catalogue.quote,
             admission=self.spending.admission,
             references=self.references,
-            settings=FollowSettings(
-                poll_interval=self.poll_interval,
-                first_poll_delay=min(5.0, self.poll_interval),
-                keep_trying=self.options.keep_trying,
-                give_up_after=None if self.options.keep_trying else 900.0,
-            ),
+            policy=self.course,
+            render_times=self.history.render_times,
         )
         self.keys.on_change(service.retry_now)
         return service
@@ -295,18 +300,15 @@ class Runtime:
 
     @cached_property
     def charges(self) -> ChargeFinder:
-        return ChargeFinder(self.client, self.service, self.history)
+        return ChargeFinder(self.client, self.service, self.history, self.course)
 
     @cached_property
     def recovery(self) -> SubmissionRecovery:
-        grace = self.options.reconcile_grace
-        return SubmissionRecovery(
-            self.client, self.service, self.history, RecoverySettings(grace=grace)
-        )
+        return SubmissionRecovery(self.client, self.service, self.history, self.course)
 
     @cached_property
     def lifecycle(self) -> JobLifecycle:
-        return JobLifecycle(self.service, self.recovery, self.charges, self.history)
+        return JobLifecycle(self.service, self.recovery, self.charges, self.history, self.course)
 
     @cached_property
     def health(self) -> ModelHealth:

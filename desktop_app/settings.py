@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from desktop_app.domain.course import DEFAULT_POLL_INTERVAL
 from desktop_app.domain.errors import InvalidInputError
 from desktop_app.files import open_regular, private_dir, write_atomically
 
@@ -29,7 +30,7 @@ MONEY_KEYS = ("daily_spend_limit_usd", "confirm_above_usd")
 @dataclass(frozen=True)
 class Settings:
     base_url: str = DEFAULT_BASE_URL
-    poll_interval: float = 15.0
+    poll_interval: float = DEFAULT_POLL_INTERVAL
     library: str = ""
     """Folder for saved clips; empty means the default one for this home."""
     daily_spend_limit_usd: float = 0.0

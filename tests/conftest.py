@@ -28,12 +28,13 @@ from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 from desktop_app.api.client import ApiClient
 from desktop_app.api.retry import RetryPolicy
 from desktop_app.api.secret import ApiKey
+from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.job import Job
-from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.events import JobChanged, JobEvent
 from desktop_app.jobs.service import JobService
 from desktop_app.journal.job_journal import JobJournal
+from desktop_app.journal.queries import HistoryQueries
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from tests.null_sink import null_sink
@@ -41,7 +42,16 @@ from tests.s3_server import S3Server, s3_server
 
 TEST_KEY = "test-key-5b0c9e7d1f2a4c38"
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.02, max_delay=2.0)
-FAST_FOLLOW = FollowSettings(poll_interval=0.1, first_poll_delay=0.05, give_up_after=5.0)
+
+
+def fast_course(**changes: Any) -> CoursePolicy:
+    """A course policy whose downloads retry within a second (`changes`: the rest)."""
+    return CoursePolicy(
+        download_attempts=4, download_first_wait=0.02, download_max_wait=2.0, **changes
+    )
+
+
+FAST_FOLLOW = fast_course(poll_interval=0.1, first_poll_delay=0.05, give_up_after=5.0)
 SAMPLES = tuple(sorted(resource_dir().glob("sample-*.mp4")))
 FAST_SIM = SimulatorConfig(
     api_key=TEST_KEY, queued_seconds=0.2, generating_seconds=0.3, samples=SAMPLES
@@ -139,22 +149,26 @@ async def service_on(
     base_url: str,
     *,
     key: str = TEST_KEY,
-    settings: FollowSettings = FAST_FOLLOW,
+    policy: CoursePolicy = FAST_FOLLOW,
     listener: Callable[[JobEvent], None] | None = None,
     free_space: Callable[[Path], int] | None = None,
+    learn: bool = False,
 ) -> AsyncIterator[JobService]:
-    """A job service on a real journal file and real HTTP clients, closed on exit."""
+    """A job service on a real journal file and real HTTP clients, closed on exit; with
+    `learn`, its polls learn their pace from the journal's history (as the app's do)."""
     api_key = ApiKey(key)
     client = ApiClient(base_url, lambda: api_key, retry=FAST_RETRY)
     downloader = (
-        ClipDownloader(httpx.AsyncClient(), retry=FAST_RETRY, free_space=free_space)
+        ClipDownloader(httpx.AsyncClient(), policy=policy, free_space=free_space)
         if free_space
-        else ClipDownloader(httpx.AsyncClient(), retry=FAST_RETRY)
+        else ClipDownloader(httpx.AsyncClient(), policy=policy)
     )
     journal = JobJournal(home / "journal.sqlite3")
+    history = HistoryQueries(home / "journal.sqlite3")
     service = JobService(
-        journal, client, downloader, home / "library", keys=lambda: api_key, settings=settings
-    )
+        journal, client, downloader, home / "library", keys=lambda: api_key, policy=policy,
+        render_times=history.render_times if learn else lambda job: (),
+    )  # fmt: skip
     if listener is not None:
         service.subscribe(listener)
     try:
@@ -162,6 +176,7 @@ async def service_on(
     finally:
         await client.aclose()
         await downloader.aclose()
+        history.close()
         journal.close()
 
 

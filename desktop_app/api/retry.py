@@ -1,9 +1,11 @@
-"""Backoff with jitter, capped, that obeys a server's Retry-After."""
+"""How many times a request is tried, and how long between: the one growing wait
+(`domain.course.Growth`), capped, jittered, obeying a server's Retry-After."""
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
+
+from desktop_app.domain.course import Growth
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,5 @@ class RetryPolicy:
             return None
         if retry_after is not None and retry_after > self.max_delay:
             return None
-        backoff: float = min(self.max_delay, self.base_delay * 2.0 ** (retry_number - 1))
-        jittered = backoff * random.uniform(0.5, 1.0)
-        return max(jittered, retry_after or 0.0)
+        growth = Growth(first=self.base_delay, cap=self.max_delay, jitter=0.5)
+        return growth.wait(retry_number, retry_after)

@@ -13,12 +13,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from desktop_app.api.account import LedgerEntry
 from desktop_app.api.client import ApiClient
 from desktop_app.api.response import reported_credits, reported_usd
-from desktop_app.domain.errors import ErrorKind, WanStudioError
+from desktop_app.domain.course import CoursePolicy, ended_at
+from desktop_app.domain.errors import WanStudioError
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.domain.money import usd_to_credits
@@ -34,23 +35,13 @@ MAX_RUN = 3 * 3600.0
 """How long before it ended a job may have been created (a slow queue and a download)."""
 
 
-@dataclass(frozen=True)
-class ChargeSettings:
-    first_wait: float = 5.0
-    max_wait: float = 300.0
-    look_for: float = 3600.0
-    """Seconds after the job ended during which its charge is looked for."""
-    failed_confirm_after: float = 600.0
-    """A failed job with no charge in the ledger this long after it ended: not charged."""
-
-
 class ChargeFinder:
     def __init__(
         self,
         client: ApiClient,
         service: JobService,
         history: HistoryQueries,
-        settings: ChargeSettings | None = None,
+        policy: CoursePolicy | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -59,29 +50,18 @@ class ChargeFinder:
         self._client = client
         self._service = service
         self._history = history
-        self._settings = settings or ChargeSettings()
+        self._policy = policy or CoursePolicy()
         self._noted: set[str] = set()
 
     def wanted(self, job: Job) -> bool:
-        """The job ended (or was given up after hours with no end), reached the service,
-        and its charge is not known yet."""
-        given_up = job.error is not None and job.error.kind is ErrorKind.NO_END
-        return (
-            (job.state.ended_at_the_service or given_up)
-            and job.generation_id is not None
-            and job.charged_credits is None
-            and self._clock() - self._ended(job) < self._settings.look_for
-        )
-
-    @staticmethod
-    def _ended(job: Job) -> float:
-        return job.finished_at or job.completed_at or job.updated_at
+        """The job's charge is to be looked for now (`CoursePolicy.charge_wanted`)."""
+        return self._policy.charge_wanted(job, self._clock())
 
     async def find(self, job_id: str, *, wait: bool = True) -> Job:
         """Look for the job's charge until it is found or the time to look is over (with
         `wait`), or once. Records it on the job through the job service."""
-        settings = self._settings
-        pause = settings.first_wait
+        policy = self._policy
+        looks = 0
         while True:
             job = self._history.get(job_id)
             if not self.wanted(job):
@@ -89,21 +69,22 @@ class ChargeFinder:
             credits = await self._look(job)
             if credits is not None:
                 return self._service.record_charge(job.id, credits)
-            waited = self._clock() - self._ended(job)
-            if job.state is JobState.FAILED and waited >= settings.failed_confirm_after:
+            waited = self._clock() - ended_at(job)
+            if job.state is JobState.FAILED and waited >= policy.charge_failed_confirm_after:
                 return self._service.record_charge(job.id, 0)
             if not wait:
                 return job
-            until_confirm = settings.failed_confirm_after - waited
+            looks += 1
+            pause = policy.charge_growth.wait(looks)
+            until_confirm = policy.charge_failed_confirm_after - waited
             if job.state is JobState.FAILED and until_confirm > 0:
                 pause = min(pause, until_confirm)
             await asyncio.sleep(pause)
-            pause = min(pause * 2, settings.max_wait)
 
     def recent(self) -> list[Job]:
         """Jobs that ended recently enough for their charge to be looked up (the window at
         start and `reconcile` use this one window)."""
-        since = self._clock() - self._settings.look_for - MAX_RUN
+        since = self._clock() - self._policy.charge_look_for - MAX_RUN
         return [job for job in self._history.all(JobFilter(since=since)) if self.wanted(job)]
 
     async def _look(self, job: Job) -> int | None:

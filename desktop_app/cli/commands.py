@@ -96,7 +96,7 @@ def report(job: Job, *, as_json: bool) -> None:
     elif job.state.is_followable and not job.followed and job.error is not None:
         print(f"Job {job.id} is {job.state.value}, no longer followed.", file=sys.stderr)
         print(job.error.message, file=sys.stderr)
-    elif job.state in (JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING):
+    elif job.state.is_followable:
         print(
             f"Job {job.id} is {job.state.value} (generation {job.generation_id}). "
             f"`wan-studio resume` follows it to the end and saves the clip."
@@ -356,7 +356,7 @@ def unfollow(args: argparse.Namespace, runtime: Runtime) -> int:
 
 def forget(args: argparse.Namespace, runtime: Runtime) -> int:
     job = runtime.history.find(args.job)
-    if job.state in (JobState.QUEUED, JobState.GENERATING):
+    if job.state.is_rendering:
         print(
             "Note: the service still renders this job and charges for it; forgetting only "
             "removes it from Wan Studio.",

@@ -208,7 +208,7 @@ class ProgressPrinter:
         text = f"[{job.id}] {job.state.value}"
         if job.state is JobState.DOWNLOADING and job.bytes_total:
             text += f" {step * 10}% of {job.bytes_total:,} bytes"
-        elif job.status_detail and job.state in (JobState.QUEUED, JobState.GENERATING):
+        elif job.status_detail and job.state.is_rendering:
             text += f" ({job.status_detail})" if job.status_detail != job.state.value else ""
         print(text, file=self._out, flush=True)
 

@@ -10,10 +10,13 @@ looks once at each."""
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from enum import Enum
 
 from desktop_app.billing.charges import ChargeFinder
 from desktop_app.course.recovery import SubmissionRecovery
+from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.job_query import JobFilter
 from desktop_app.jobs.errors import JobBusyError
@@ -39,7 +42,13 @@ class JobLifecycle:
         recovery: SubmissionRecovery,
         charges: ChargeFinder,
         history: HistoryQueries,
+        policy: CoursePolicy,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock`: the wall clock (injected: tests drive it)."""
+        self._policy = policy
+        self._clock = clock
         self._service = service
         self._recovery = recovery
         self._charges = charges
@@ -76,8 +85,7 @@ class JobLifecycle:
         """The job's course should run (and does not run in this process now)."""
         if job.id in self._attending or self._service.is_following(job.id):
             return False
-        followable = job.state.is_followable and job.followed
-        return job.state is JobState.UNKNOWN or followable or self._charges.wanted(job)
+        return self._policy.needs_course(job, self._clock())
 
     async def see_through(
         self, job_id: str, pace: Pace, first_poll_delay: float | None = None

@@ -16,19 +16,18 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from desktop_app.api.account import LogRow
 from desktop_app.api.client import ApiClient
 from desktop_app.api.errors import RateLimitedError
+from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.errors import WanStudioError
-from desktop_app.domain.job import LOG_HORIZON_S, Job, JobState
+from desktop_app.domain.job import Job, JobState
 from desktop_app.jobs.service import JobService
 from desktop_app.journal.queries import HistoryQueries
 
 log = logging.getLogger(__name__)
 
-DEFAULT_GRACE = LOG_HORIZON_S
 NOT_IN_LOG_YET = (
     "Not in the service's request log yet; it may still be rendering. Sending again may pay "
     "twice; if the first one arrives, its clip is saved too."
@@ -45,21 +44,13 @@ MAX_PAGES = 5
 MAX_ID = 256
 
 
-@dataclass(frozen=True)
-class RecoverySettings:
-    grace: float = DEFAULT_GRACE
-    """Seconds after a submission before "not in the log" means "never received"."""
-    first_wait: float = 2.0
-    max_wait: float = 60.0
-
-
 class SubmissionRecovery:
     def __init__(
         self,
         client: ApiClient,
         service: JobService,
         history: HistoryQueries,
-        settings: RecoverySettings | None = None,
+        policy: CoursePolicy | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -68,14 +59,15 @@ class SubmissionRecovery:
         self._client = client
         self._service = service
         self._history = history
-        self._settings = settings or RecoverySettings()
+        self._policy = policy or CoursePolicy()
 
     def deadline(self, job: Job) -> float:
-        return job.created_at + self._settings.grace
+        return job.created_at + self._policy.log_horizon
 
     async def settle(self, job_id: str, *, wait: bool = True) -> Job:
         """Look the job up in the request log: until it is settled (with `wait`), or once."""
-        pause = self._settings.first_wait
+        looks = 0
+        retry_after: float | None = None
         while True:
             job = self._history.get(job_id)
             if job.state is not JobState.UNKNOWN:
@@ -84,8 +76,8 @@ class SubmissionRecovery:
                 row = await self._look(job)
             except WanStudioError as error:
                 log.info("request log not readable now: %s", error.explain())
-                if isinstance(error, RateLimitedError) and error.retry_after:
-                    pause = max(pause, error.retry_after)
+                if isinstance(error, RateLimitedError):
+                    retry_after = error.retry_after
             else:
                 if row is not None and row.status == "failed":
                     return self._service.settle_not_accepted(job.id, REFUSED)
@@ -96,9 +88,11 @@ class SubmissionRecovery:
                 job = self._service.note_not_in_log_yet(job.id, NOT_IN_LOG_YET)
             if not wait:
                 return job
+            looks += 1
+            pause = self._policy.log_growth.wait(looks, retry_after)
+            retry_after = None
             left = self.deadline(job) - self._clock()
             await asyncio.sleep(min(pause, left) if left > 0.2 else pause)
-            pause = min(pause * 2, self._settings.max_wait)
 
     async def _look(self, job: Job) -> LogRow | None:
         """The job's row in the request log, matched by its client request id: first among

@@ -54,13 +54,19 @@ class JobState(StrEnum):
         return self in ENDED_AT_THE_SERVICE
 
     @property
+    def is_rendering(self) -> bool:
+        """The service has it and is making it (queued or generating): waiting for it."""
+        return self in RENDERING_STATES
+
+    @property
     def is_followable(self) -> bool:
         """The service can take this job further without a person deciding."""
         return self in FOLLOWABLE_STATES
 
 
 TERMINAL_STATES = frozenset({JobState.REJECTED, JobState.DONE, JobState.FAILED, JobState.LOST})
-FOLLOWABLE_STATES = frozenset({JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING})
+RENDERING_STATES = frozenset({JobState.QUEUED, JobState.GENERATING})
+FOLLOWABLE_STATES = RENDERING_STATES | {JobState.DOWNLOADING}
 UNFINISHED_STATES = FOLLOWABLE_STATES | {JobState.SUBMITTING}
 ENDED_AT_THE_SERVICE = frozenset({JobState.DONE, JobState.FAILED, JobState.LOST})
 

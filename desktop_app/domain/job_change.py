@@ -10,14 +10,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.job import JobError, JobState
+from desktop_app.domain.job import FOLLOWABLE_STATES, JobError, JobState
 
 NON_COLUMNS = frozenset({"state", "error", "clear_error", "event"})
 PROGRESS_COLUMNS = frozenset({
     "status_detail", "credits_used", "video_url", "completed_at",  # a poll's news
     "file_path", "bytes_done", "bytes_total",  # where the clip is being saved, how far
 })  # fmt: skip
-PROGRESS_STATES = frozenset({JobState.QUEUED, JobState.GENERATING, JobState.DOWNLOADING})
+PROGRESS_STATES = FOLLOWABLE_STATES
 
 
 @dataclass(frozen=True)

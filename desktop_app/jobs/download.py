@@ -7,28 +7,26 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import hashlib
 import logging
 import os
 import re
 import shutil
 import time
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import httpcore
 import httpx
 
 from desktop_app.api.client import network_sentence
 from desktop_app.api.retry import RetryPolicy
-from desktop_app.background import yield_to_foreground
+from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.errors import ErrorKind, NetworkProblemError, StorageError
-from desktop_app.files import CLIP_FILE, fsync_dir, new_dirs
+from desktop_app.files import fsync_dir, new_dirs
 from desktop_app.jobs.naming import part_path
+from desktop_app.jobs.part_file import PartHash, PartWriter, boxes_fill, writer_thread
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +71,6 @@ class DiskWriteError(StorageError):
 MAX_CLIP_BYTES = 2 * 1024**3
 """These clips are tens of MB; a larger answer is not a clip of this model."""
 FREE_SPACE_MARGIN = 64 * 1024**2
-BASE_DEADLINE = 120.0
-SLOWEST_BYTES_PER_SECOND = 128 * 1024
-"""A download slower than this on average is given up and tried again."""
-WRITE_BATCH_BYTES = 1 << 20
-"""Bytes gathered from the network before they are handed to the writing thread..."""
-WRITE_BATCH_SECONDS = 0.25
-"""...or the bytes gathered this long, so a slow download saves (and resumes) as it goes."""
-WRITE_BATCHES_QUEUED = 8
-"""Batches that may wait for the writing thread (memory held: at most 9 MB)."""
-SYNC_EVERY_BYTES = 32 << 20
-"""Bytes written between syncs: the disk works while the network does, and the last
-fsync has little left to do."""
 SOCKET_READ_BYTES = 256 * 1024
 MAX_REDIRECTS = 10
 """A CDN redirects once or twice; more is a loop or a misconfigured proxy."""
@@ -107,55 +93,19 @@ class SavedClip:
     sha256: str
 
 
-class _PartHash:
-    """The SHA-256 of the part file, kept while the bytes stream in, so the finished clip
-    is never read again. A resume (a part left by an earlier try or an earlier run) hashes
-    what is already on disk once, then goes on from there."""
-
-    def __init__(self) -> None:
-        self._digest = hashlib.sha256()
-        self.length = 0
-
-    async def catch_up(self, part: Path, length: int) -> None:
-        """Make the hash cover exactly the first `length` bytes of `part`."""
-        if length == self.length:
-            return
-        self._digest, self.length = hashlib.sha256(), 0
-        if length:
-            self._digest = await asyncio.to_thread(_hash_prefix, part, length)
-            self.length = length
-
-    def update(self, chunk: bytes) -> None:
-        self._digest.update(chunk)
-        self.length += len(chunk)
-
-    def hexdigest(self) -> str:
-        return self._digest.hexdigest()
-
-
-def _hash_prefix(part: Path, length: int) -> hashlib._Hash:
-    digest = hashlib.sha256()
-    with part.open("rb") as f:
-        remaining = length
-        while remaining:
-            block = f.read(min(remaining, 1 << 20))
-            if not block:
-                break
-            digest.update(block)
-            remaining -= len(block)
-    return digest
-
-
 class ClipDownloader:
     def __init__(
         self,
         http: httpx.AsyncClient,
         *,
-        retry: RetryPolicy | None = None,
+        policy: CoursePolicy | None = None,
         free_space: FreeSpace = lambda folder: shutil.disk_usage(folder).free,
     ) -> None:
         self._http = http
-        self._retry = retry or RetryPolicy(attempts=6, base_delay=1.0, max_delay=30.0)
+        self._policy = policy = policy or CoursePolicy()
+        self._retry = RetryPolicy(
+            policy.download_attempts, policy.download_first_wait, policy.download_max_wait
+        )
         self._free_space = free_space
         # Writing threads kept for the next clip: starting a thread waits on the loop.
         self._idle_writers: list[ThreadPoolExecutor] = []
@@ -173,7 +123,7 @@ class ClipDownloader:
         except OSError as error:
             raise _disk_error(error, target) from None
         part = part_path(target)
-        hashed = _PartHash()
+        hashed = PartHash()
         retry_number = 0
         while True:
             try:
@@ -205,7 +155,7 @@ class ClipDownloader:
         except OSError as error:
             raise _disk_error(error, part) from None
 
-    async def _fetch_into(self, url: str, part: Path, hashed: _PartHash, progress: Progress) -> int:
+    async def _fetch_into(self, url: str, part: Path, hashed: PartHash, progress: Progress) -> int:
         """Append the rest of the clip to `part`, hashing as it comes; return the clip's
         full length."""
         have = part.stat().st_size if part.exists() else 0
@@ -225,10 +175,10 @@ class ClipDownloader:
                 have = 0  # the server ignored Range: start from zero
             _check_room(part, total, have, self._free_space(part.parent))
             await hashed.catch_up(part, have)
-            deadline = time.monotonic() + BASE_DEADLINE + (total or 0) / SLOWEST_BYTES_PER_SECOND
-            thread = self._idle_writers.pop() if self._idle_writers else _writer_thread()
+            deadline = time.monotonic() + self._policy.download_deadline(total)
+            thread = self._idle_writers.pop() if self._idle_writers else writer_thread()
             try:
-                async with await _PartWriter.open(part, have, hashed, thread) as writer:
+                async with await PartWriter.open(part, have, hashed, thread) as writer:
                     have = await _stream(response, writer, have, total, deadline, progress)
             finally:
                 self._idle_writers.append(thread)
@@ -241,7 +191,7 @@ class ClipDownloader:
 
 async def _stream(
     response: httpx.Response,
-    writer: _PartWriter,
+    writer: PartWriter,
     have: int,
     total: int | None,
     deadline: float,
@@ -263,99 +213,6 @@ async def _stream(
         raise
     progress(await writer.flush(), total)
     return have
-
-
-def _writer_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(
-        1, thread_name_prefix="wan-studio-download", initializer=yield_to_foreground
-    )
-
-
-class _PartWriter:
-    """Writes and hashes the clip on a thread of its own, a few batches behind the network:
-    a disk that stalls (the kernel holding back a fast writer, a file created or closed
-    while it flushes) never holds the event loop, and the thread yields the CPU to the
-    window (`background`). It syncs as it goes, so the disk works while the network does
-    and the final fsync has little left to do.
-
-    Unbuffered: every byte reported as saved is already with the OS, so a killed process
-    resumes from exactly what the journal says."""
-
-    def __init__(
-        self, file: BinaryIO, have: int, hashed: _PartHash, thread: ThreadPoolExecutor
-    ) -> None:
-        self._file = file
-        self._hashed = hashed
-        self._saved = have
-        self._unsynced = 0
-        self._thread = thread
-        self._pending: deque[Future[None]] = deque()
-        self._batch = bytearray()
-        self._queued_at = time.monotonic()
-
-    @classmethod
-    async def open(
-        cls, part: Path, have: int, hashed: _PartHash, thread: ThreadPoolExecutor
-    ) -> _PartWriter:
-        """`part` opened on `thread` to go on after its first `have` bytes."""
-        file = await asyncio.wrap_future(thread.submit(_open_part, part, have))
-        return cls(file, have, hashed, thread)
-
-    async def __aenter__(self) -> _PartWriter:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        # After the batches still queued, on the same thread.
-        await asyncio.wrap_future(self._thread.submit(self._file.close))
-
-    async def write(self, chunk: bytes) -> int:
-        """Take `chunk`; once a batch has gathered, queue it after the ones before.
-        Returns the bytes saved so far."""
-        self._batch += chunk
-        full = len(self._batch) >= WRITE_BATCH_BYTES
-        if full or time.monotonic() - self._queued_at >= WRITE_BATCH_SECONDS:
-            while len(self._pending) >= WRITE_BATCHES_QUEUED:
-                await asyncio.wrap_future(self._pending.popleft())
-            self._queue_batch()
-        return self._saved
-
-    async def flush(self) -> int:
-        """Save everything taken so far; return the bytes saved."""
-        self._queue_batch()
-        while self._pending:
-            await asyncio.wrap_future(self._pending.popleft())
-        return self._saved
-
-    def _queue_batch(self) -> None:
-        self._queued_at = time.monotonic()
-        if self._batch:
-            batch, self._batch = bytes(self._batch), bytearray()
-            self._pending.append(self._thread.submit(self._store, batch))
-
-    def _store(self, chunk: bytes) -> None:
-        view = memoryview(chunk)
-        while view:  # an unbuffered write may take only part (a disk filling up)
-            written = self._file.write(view)
-            if not written:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            view = view[written:]
-        self._hashed.update(chunk)
-        self._saved += len(chunk)
-        self._unsynced += len(chunk)
-        if self._unsynced >= SYNC_EVERY_BYTES:
-            os.fdatasync(self._file.fileno())
-            self._unsynced = 0
-
-
-def _open_part(part: Path, have: int) -> BinaryIO:
-    fd = os.open(part, os.O_RDWR | os.O_CREAT | (0 if have else os.O_TRUNC), CLIP_FILE)
-    if os.name == "posix":
-        os.fchmod(fd, CLIP_FILE)  # 0644 whatever the umask
-    file = os.fdopen(fd, "r+b", buffering=0)
-    if have:
-        file.seek(have)
-        file.truncate()
-    return file
 
 
 def _check_room(part: Path, total: int | None, have: int, free: int) -> None:
@@ -415,33 +272,10 @@ def _finish(part: Path, target: Path, total: int, sha256: str) -> SavedClip:
     if size != total:
         raise DownloadError(f"The saved clip has {size} bytes, expected {total}.")
     with part.open("rb") as f:
-        if not _boxes_fill(f, size):
+        if not boxes_fill(f, size):
             part.unlink()
             raise DownloadError("The downloaded file is not a whole MP4 video.")
         os.fsync(f.fileno())
     os.replace(part, target)
     fsync_dir(target.parent)
     return SavedClip(target, size, sha256)
-
-
-def _boxes_fill(f: BinaryIO, size: int) -> bool:
-    """The file is an MP4 whose top-level boxes (ftyp first) fill it exactly: a clip cut
-    short, or padded, fails. Reads only the box headers."""
-    offset, first = 0, True
-    while offset < size:
-        f.seek(offset)
-        header = f.read(16)
-        if len(header) < 8:
-            return False
-        length, kind = int.from_bytes(header[:4], "big"), header[4:8]
-        if first and kind != b"ftyp":
-            return False
-        if length == 1 and len(header) == 16:
-            length = int.from_bytes(header[8:16], "big")
-        elif length == 0:
-            length = size - offset  # the last box runs to the end
-        if length < 8:
-            return False
-        offset += length
-        first = False
-    return offset == size and not first

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,11 +21,12 @@ from desktop_app.api.errors import (
     RateLimitedError,
 )
 from desktop_app.api.response import Generation, link_expiry
+from desktop_app.domain.course import Backoff, CoursePolicy, spread
 from desktop_app.domain.delivery import Delivered
 from desktop_app.domain.errors import ErrorCategory, ErrorKind, StorageError, WanStudioError
 from desktop_app.domain.job import Job, JobError, JobState
 from desktop_app.domain.job_change import JobChange
-from desktop_app.jobs.backoff import Backoff, FollowSettings, spread
+from desktop_app.domain.poll_pace import PollPace, RenderTime
 from desktop_app.jobs.download import (
     ClipDownloader,
     ClipRefusedError,
@@ -43,6 +44,9 @@ from desktop_app.journal.job_journal import Clock, JobJournal
 from desktop_app.uploads.clip_file import clip_shape
 
 log = logging.getLogger(__name__)
+
+RenderTimes = Callable[[Job], Sequence[RenderTime]]
+"""How long jobs like one took at the service (the newest first or in any order)."""
 
 NOT_FOUND_LOST = (
     "The service accepted this job, then did not know it for 15 minutes: its clip cannot be "
@@ -63,13 +67,14 @@ REDIRECT_LOOP = (
 class NotFoundStreak:
     """How long "not found" has been the answer, in a row, for one follow."""
 
-    def __init__(self, grace: float) -> None:
+    def __init__(self, grace: float, monotonic: Callable[[], float]) -> None:
         self._grace = grace
+        self._monotonic = monotonic
         self._since: float | None = None
 
     def too_long(self) -> bool:
         """Count one "not found"; True once they have lasted past the grace period."""
-        now = time.monotonic()
+        now = self._monotonic()
         if self._since is None:
             self._since = now
         return now - self._since >= self._grace
@@ -86,22 +91,29 @@ class JobFollower:
         downloader: ClipDownloader,
         library: Path,
         updates: JobUpdates,
-        settings: FollowSettings,
+        policy: CoursePolicy,
         clock: Clock,
+        monotonic: Callable[[], float] = time.monotonic,
+        render_times: RenderTimes = lambda job: (),
     ) -> None:
+        """`clock`: the wall clock; `monotonic`: the clock of waits and streaks (both
+        injected: tests drive them). `render_times`: how long jobs like one took (the
+        pace of its polls is learned from them)."""
+        self._render_times = render_times
         self._journal = journal
         self._client = client
         self._downloader = downloader
         self._library = library
         self._updates = updates
-        self._settings = settings
+        self._policy = policy
+        self._monotonic = monotonic
         self._clock = clock
         self._following: set[str] = set()
         self._renewed: dict[str, float] = {}
         """When this process last renewed its lease on each job it follows (monotonic)."""
         self._wake = asyncio.Event()
         self._unknown_words: set[str] = set()
-        self._download_slots = asyncio.Semaphore(settings.downloads_at_once)
+        self._download_slots = asyncio.Semaphore(policy.downloads_at_once)
 
     # -- who follows what ------------------------------------------------------------------
 
@@ -148,11 +160,8 @@ class JobFollower:
         self._following.add(job_id)
         try:
             job = self._journal.get(job_id)
-            if job.state in (JobState.QUEUED, JobState.GENERATING):
-                delay = self._settings.first_poll_delay
-                job = await self._poll_until_done(
-                    job, delay if first_poll_delay is None else first_poll_delay
-                )
+            if job.state.is_rendering:
+                job = await self._poll_until_done(job, first_poll_delay)
             if job.state is JobState.DOWNLOADING and job.followed:
                 job = await self._save_clip(job)
             return job
@@ -167,8 +176,8 @@ class JobFollower:
     async def _wait(self, job_id: str, seconds: float) -> None:
         """Sleep, keeping this process's lease alive; `retry_now` ends the wait early."""
         wake = self._wake
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0 and not wake.is_set():
+        deadline = self._monotonic() + seconds
+        while (left := deadline - self._monotonic()) > 0 and not wake.is_set():
             try:
                 await asyncio.wait_for(wake.wait(), min(left, self._journal.lease_seconds / 3))
             except TimeoutError:
@@ -177,24 +186,31 @@ class JobFollower:
     def _keep_lease(self, job_id: str) -> None:
         """Renew this process's lease once a third of it has passed, not on every poll:
         each renewal is a durable write, and many jobs may be followed at once."""
-        now = time.monotonic()
+        now = self._monotonic()
         if now - self._renewed.get(job_id, float("-inf")) >= self._journal.lease_seconds / 3:
             self._journal.renew(job_id)
             self._renewed[job_id] = now
 
-    async def _poll_until_done(self, job: Job, delay: float) -> Job:
+    async def _poll_until_done(self, job: Job, first_delay: float | None) -> Job:
         generation_id = job.generation_id
         assert generation_id is not None, "a queued job has its generation id"
-        backoff = Backoff(self._settings)
-        missing = NotFoundStreak(self._settings.not_found_grace)
+        backoff = self._backoff()
+        missing = NotFoundStreak(self._policy.not_found_grace, self._monotonic)
+        pace = PollPace.learned(self._render_times(job), self._clock(), self._policy)
+        if first_delay is not None:
+            delay = first_delay
+        elif pace.usual_end is None:
+            delay = self._policy.first_poll_delay
+        else:
+            delay = pace.wait(self._since_sent(job))
         while True:
-            await self._wait(job.id, spread(delay))
+            await self._wait(job.id, spread(delay, at_most=pace.near))
             job = self._journal.refresh(job)
             if not job.followed or job.state.is_terminal:
                 return job
             if self._has_no_end(job):
                 return self._stop_with(job, ErrorKind.NO_END, NO_END.format(
-                    hours=self._settings.longest_follow / 3600))  # fmt: skip
+                    hours=self._policy.longest_follow / 3600))  # fmt: skip
             self._keep_lease(job.id)
             try:
                 generation = await self._client.get(generation_id)
@@ -208,33 +224,37 @@ class JobFollower:
                 continue
             backoff.succeeded()
             missing.ended()
-            job, delay = self._record_poll(job, generation)
-            if job.state is not JobState.QUEUED and job.state is not JobState.GENERATING:
+            job, delay = self._record_poll(job, generation, pace.wait(self._since_sent(job)))
+            if not job.state.is_rendering:
                 return job
+
+    def _backoff(self) -> Backoff:
+        policy = self._policy
+        return Backoff(policy.follow_growth, self._monotonic, policy.give_up_after)
 
     def _has_no_end(self, job: Job) -> bool:
         began = job.followed_since or job.submitted_at or job.created_at
-        return self._clock() - began >= self._settings.longest_follow
+        return self._clock() - began >= self._policy.longest_follow
 
     def _after_failure(self, job: Job, error: WanStudioError, backoff: Backoff) -> float:
         """The wait before trying again, or FollowInterruptedError when following stops."""
         # Without keep_trying (the command line) a refused key or a download that the
         # downloader's own retries could not save ends the follow at once.
         final = isinstance(error, KeyRefusedError | NoCreditsError | DownloadError)
-        if (final and not self._settings.keep_trying) or backoff.gives_up():
+        if (final and not self._policy.keep_trying) or backoff.gives_up():
             raise FollowInterruptedError(job, error)
         retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
         delay = backoff.failed(retry_after)
         self._updates.trouble(job, error, delay)
         return delay
 
-    def _record_poll(self, job: Job, generation: Generation) -> tuple[Job, float]:
+    def _since_sent(self, job: Job) -> float:
+        return self._clock() - (job.submitted_at or job.created_at)
+
+    def _record_poll(self, job: Job, generation: Generation, wait: float) -> tuple[Job, float]:
         """Journal one poll result (nothing when it brings no news); return the job and
-        the wait before the next poll."""
-        settings = self._settings
-        outcome = poll_outcome(
-            job, generation, settings.poll_interval, settings.max_backoff, self._clock()
-        )
+        the wait before the next poll (`wait`, or longer for a status it does not know)."""
+        outcome = poll_outcome(job, generation, wait, self._policy.max_backoff, self._clock())
         if outcome.unknown_word and outcome.unknown_word not in self._unknown_words:
             self._unknown_words.add(outcome.unknown_word)
             log.warning("the service answered a status this version does not know: %r",
@@ -247,7 +267,7 @@ class JobFollower:
         target = self.clip_target(job)
         if job.file_path is None:
             job = self._updates.apply(job.id, JobChange(file_path=target))
-        backoff = Backoff(self._settings)
+        backoff = self._backoff()
         refreshes = 0
         while True:
             url = job.video_url
@@ -268,7 +288,7 @@ class JobFollower:
                 return self._stop_with(job, error.kind, error.explain())
             except (LinkExpiredError, RedirectLoopError) as error:
                 refreshes += 1
-                if refreshes > self._settings.link_refreshes:
+                if refreshes > self._policy.link_refreshes:
                     if isinstance(error, RedirectLoopError):
                         return self._stop_with(job, ErrorKind.DOWNLOAD, REDIRECT_LOOP.format(
                             limit=error.limit))  # fmt: skip
@@ -315,7 +335,7 @@ class JobFollower:
     async def _fresh_link(self, job: Job, backoff: Backoff) -> str | None:
         """Poll again for the result link; None when the service no longer has the clip."""
         assert job.generation_id is not None
-        missing = NotFoundStreak(self._settings.not_found_grace)
+        missing = NotFoundStreak(self._policy.not_found_grace, self._monotonic)
         while True:
             try:
                 generation = await self._client.get(job.generation_id)
@@ -347,8 +367,8 @@ class JobFollower:
 
         def on_progress(done: int, total: int | None) -> None:
             nonlocal last
-            now = time.monotonic()
-            if now - last >= self._settings.progress_every or done == total:
+            now = self._monotonic()
+            if now - last >= self._policy.progress_every or done == total:
                 last = now
                 self._journal.renew(job.id)
                 self._updates.apply(job.id, JobChange(bytes_done=done, bytes_total=total))

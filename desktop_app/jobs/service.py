@@ -20,16 +20,16 @@ from pathlib import Path
 from desktop_app.api.client import ApiClient, KeyProvider
 from desktop_app.api.errors import BadResponseError, NetworkError, ServerError
 from desktop_app.api.response import GenerationStatus
+from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.errors import ErrorCategory, ErrorKind, WanStudioError
 from desktop_app.domain.job import Job, JobAction, JobError, JobState
 from desktop_app.domain.job_change import JobChange
 from desktop_app.domain.pricing import Pricer, PriceSource, Quote
 from desktop_app.domain.request import SEED_MAX, GenerationRequest
-from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.errors import NothingToDoError
 from desktop_app.jobs.events import AdmissionCheck, JobChanged, JobForgotten, Listener
-from desktop_app.jobs.following import JobFollower
+from desktop_app.jobs.following import JobFollower, RenderTimes
 from desktop_app.jobs.library import delete_clip_files
 from desktop_app.jobs.poll_outcome import STATE_FOR_STATUS
 from desktop_app.jobs.updates import JobUpdates
@@ -58,12 +58,15 @@ class JobService:
         library: Path,
         *,
         keys: KeyProvider,
-        settings: FollowSettings | None = None,
+        policy: CoursePolicy | None = None,
         price: Pricer | None = None,
         admission: AdmissionCheck | None = None,
         references: ReferencePreparer | None = None,
         clock: Clock = time.time,
+        render_times: RenderTimes = lambda job: (),
     ) -> None:
+        """`render_times`: how long jobs like one took (HistoryQueries.render_times): the
+        follower learns the pace of its polls from them."""
         self._journal = journal
         self._client = client
         self._keys = keys
@@ -74,7 +77,7 @@ class JobService:
         self._updates = JobUpdates(journal)
         self._follower = JobFollower(
             journal, client, downloader, library, self._updates,
-            settings or FollowSettings(), clock,
+            policy or CoursePolicy(), clock, render_times=render_times,
         )  # fmt: skip
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop_app.domain.job import Job
 from desktop_app.domain.job_query import JobFilter, JobSort
+from desktop_app.domain.poll_pace import RenderTime
 from desktop_app.journal.errors import AmbiguousJobError, JobNotFoundError
 from desktop_app.journal.money import COST_USD, spent_since
 from desktop_app.journal.rows import job_from_row
@@ -142,6 +143,21 @@ class HistoryQueries:
             (model, resolution, duration),
         ).fetchone()
         return None if row[0] is None else float(row[0])
+
+    def render_times(self, job: Job, newest: int = 50) -> list[RenderTime]:
+        """How long the newest jobs of the same model, resolution and duration took at the
+        service, from being accepted to their clip's link (the follower learns its pace
+        from them)."""
+        request = job.request
+        rows = self._db.execute(
+            "SELECT submitted_at, completed_at - submitted_at FROM jobs"
+            " WHERE model = ? AND resolution = ? AND duration = ? AND id != ?"
+            " AND submitted_at IS NOT NULL AND completed_at > submitted_at"
+            " ORDER BY created_at DESC LIMIT ?",
+            (request.model, request.effective_resolution.value, request.effective_duration,
+             job.id, newest),
+        )  # fmt: skip
+        return [RenderTime(sent_at, seconds) for sent_at, seconds in rows]
 
     # -- one job ---------------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ def progress_of(job: Job, now: float) -> float | None:
     """0..1 for the bar: bytes while downloading, else time against the typical time."""
     if job.state is JobState.DOWNLOADING and job.bytes_total:
         return job.bytes_done / job.bytes_total
-    if job.state in (JobState.QUEUED, JobState.GENERATING):
+    if job.state.is_rendering:
         key = (job.request.effective_resolution.value, job.request.effective_duration)
         typical = TYPICAL_SECONDS.get(key, 260)
         return min(0.99, (now - (job.submitted_at or job.created_at)) / typical)

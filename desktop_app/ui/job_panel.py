@@ -247,7 +247,7 @@ class JobPanel(QWidget):
         prompt = " ".join(job.request.prompt.split())
         shown = prompt if len(prompt) <= 80 else prompt[:79] + "…"
         text = f"Wan Studio will no longer list job {job.id} (“{shown}”)."
-        if job.state in (JobState.QUEUED, JobState.GENERATING):
+        if job.state.is_rendering:
             text += " The API has no cancel: the service still renders it and bills it."
         box.setText(text)
         keep = box.addButton("Forget, keep the clip", QMessageBox.ButtonRole.AcceptRole)

@@ -11,9 +11,10 @@ import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH, LOGS_PATH
 from desktop_app.billing.balance import BalanceWatch
-from desktop_app.billing.charges import ChargeFinder, ChargeSettings
+from desktop_app.billing.charges import ChargeFinder
 from desktop_app.billing.health import ModelHealth
-from desktop_app.course.recovery import RecoverySettings, SubmissionRecovery
+from desktop_app.course.recovery import SubmissionRecovery
+from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.journal.queries import HistoryQueries
@@ -26,7 +27,9 @@ REQUEST = GenerationRequest(
     resolution=Resolution.FULL_HD,
     duration=10,
 )
-FAST_CHARGES = ChargeSettings(first_wait=0.2, max_wait=0.5, look_for=30, failed_confirm_after=1)
+FAST_CHARGES = CoursePolicy(
+    charge_first_wait=0.2, charge_max_wait=0.5, charge_look_for=30, charge_failed_confirm_after=1
+)
 
 
 @pytest.fixture
@@ -82,7 +85,7 @@ def recover(tmp_path: Path, sim: Simulator, grace: float) -> tuple[Job, Job]:
             lost = await service.submit(REQUEST)
             client = make_client(sim.base_url)
             history = HistoryQueries(tmp_path / "journal.sqlite3")
-            settings = RecoverySettings(grace=grace, first_wait=0.2, max_wait=0.5)
+            settings = CoursePolicy(log_horizon=grace, log_first_wait=0.2, log_max_wait=0.5)
             try:
                 recovery = SubmissionRecovery(client, service, history, settings)
                 settled = await recovery.settle(lost.id)
@@ -130,7 +133,7 @@ def test_an_unreadable_log_proves_nothing(tmp_path: Path, account_sim: Simulator
             await asyncio.sleep(0.3)
             client = make_client(account_sim.base_url)
             history = HistoryQueries(tmp_path / "journal.sqlite3")
-            recovery = SubmissionRecovery(client, service, history, RecoverySettings(grace=0.1))
+            recovery = SubmissionRecovery(client, service, history, CoursePolicy(log_horizon=0.1))
             try:
                 return await recovery.settle(lost.id, wait=False)
             finally:

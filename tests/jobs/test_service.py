@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,17 +19,19 @@ import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
 from desktop_app.background import BACKGROUND_NICE
+from desktop_app.domain.course import Backoff, CoursePolicy
 from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
-from desktop_app.jobs.backoff import Backoff, FollowSettings
 from desktop_app.jobs.download import ClipDownloader
 from desktop_app.jobs.errors import FollowInterruptedError, JobBusyError
 from desktop_app.jobs.events import JobEvent, JobTrouble
 from desktop_app.jobs.naming import part_path
+from desktop_app.jobs.service import JobService
 from desktop_app.journal.queries import HistoryQueries
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
-from tests.conftest import FAST_SIM, TEST_KEY, on_jobs, run, service_on
+from desktop_app.simulator.ids import decode_id
+from tests.conftest import FAST_SIM, TEST_KEY, fast_course, on_jobs, run, service_on
 
 REQUEST = GenerationRequest(
     prompt="character1 waves at character2",
@@ -87,8 +90,8 @@ def test_no_authorization_reaches_the_cdn(tmp_path: Path, sim: Simulator) -> Non
 def test_polling_costs_one_get_per_interval(tmp_path: Path) -> None:
     config = SimulatorConfig(api_key=TEST_KEY, queued_seconds=0.5, generating_seconds=1.0)
     with Simulator(config) as slow:
-        settings = FollowSettings(poll_interval=0.25, first_poll_delay=0.25)
-        job = generate(tmp_path, slow, settings=settings)
+        settings = fast_course(poll_interval=0.25, first_poll_delay=0.25)
+        job = generate(tmp_path, slow, policy=settings)
         polls = [r.at for r in slow.requests if r.method == "GET" and r.path == GENERATIONS_PATH]
     assert job.state is JobState.DONE
     gaps = [b - a for a, b in itertools.pairwise(polls)]
@@ -257,8 +260,8 @@ def test_an_accepted_job_not_found_for_the_whole_grace_is_lost_not_failed(
     tmp_path: Path, sim: Simulator
 ) -> None:
     sim.add_fault(Fault("poll", status=404, message="Generation not found", times=1000))
-    settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.0, not_found_grace=0.5)
-    job = generate(tmp_path, sim, settings=settings)
+    settings = fast_course(poll_interval=0.05, first_poll_delay=0.0, not_found_grace=0.5)
+    job = generate(tmp_path, sim, policy=settings)
     assert job.state is JobState.LOST  # accepted: maybe billed, never "failed"
     assert job.error is not None and "did not know it for 15 minutes" in job.error.message
     assert job.finished_at is not None
@@ -269,10 +272,10 @@ def test_a_job_with_no_end_stops_being_followed_with_a_sentence_and_can_be_follo
     tmp_path: Path, demo_clip: bytes
 ) -> None:
     config = replace(FAST_SIM, generating_seconds=1.5)
-    settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.0, longest_follow=0.5)
+    settings = fast_course(poll_interval=0.05, first_poll_delay=0.0, longest_follow=0.5)
 
     async def scenario(sim: Simulator) -> tuple[Job, Job]:
-        async with service_on(tmp_path, sim.base_url, settings=settings) as service:
+        async with service_on(tmp_path, sim.base_url, policy=settings) as service:
             job = await service.submit(REQUEST)
             given_up = await service.follow(job.id)
             await asyncio.sleep(1.2)  # the service finishes meanwhile
@@ -288,11 +291,40 @@ def test_a_job_with_no_end_stops_being_followed_with_a_sentence_and_can_be_follo
     assert done.file_path is not None and done.file_path.read_bytes() == demo_clip
 
 
+def test_polls_learn_how_long_jobs_like_it_take(tmp_path: Path) -> None:
+    """A 4 s job polled every second: about five GETs, and known up to a second late; once
+    the history has jobs like it, the first poll waits for their usual end."""
+    config = SimulatorConfig(api_key=TEST_KEY, queued_seconds=0.5, generating_seconds=3.5)
+    careful = fast_course(poll_interval=0.2, first_poll_delay=0.05)
+    paced = fast_course(poll_interval=1.0, first_poll_delay=0.05, near_end_interval=0.1)
+
+    async def follow(service: JobService) -> Job:
+        job = await service.submit(REQUEST)
+        return await service.follow(job.id)
+
+    async def scenario() -> list[Job]:
+        async with service_on(tmp_path, slow.base_url, policy=careful) as service:
+            await asyncio.gather(*(follow(service) for _ in range(3)))
+        async with service_on(tmp_path, slow.base_url, policy=paced, learn=True) as service:
+            return [await follow(service)]
+
+    with Simulator(config) as slow:
+        (job,) = run(scenario())
+        polls = [r for r in slow.requests if r.method == "GET" and r.path == GENERATIONS_PATH]
+    assert job.state is JobState.DONE and job.generation_id is not None
+    mine = [r for r in polls if r.query["generation_id"] == [job.generation_id]]
+    assert len(mine) <= 3  # a plain pace of 1 s costs 5 or 6
+    record = decode_id(job.generation_id)
+    assert record is not None and job.completed_at is not None
+    ready = record.created + config.queued_seconds + config.generating_seconds
+    assert 0 <= job.completed_at - ready <= 0.5
+
+
 def test_back_off_waits_at_most_eight_intervals_and_two_minutes_but_for_retry_after() -> None:
-    quick = Backoff(FollowSettings(poll_interval=1.0))
+    quick = Backoff(CoursePolicy(poll_interval=1.0).follow_growth, time.monotonic)
     waits = [quick.failed() for _ in range(6)]
     assert max(waits) <= 8.0 and sum(waits) <= 2 + 4 + 8 * 4  # not 132 s, as it was
-    slow = Backoff(FollowSettings(poll_interval=60.0))
+    slow = Backoff(CoursePolicy(poll_interval=60.0).follow_growth, time.monotonic)
     assert max(slow.failed() for _ in range(6)) <= 120.0
     assert slow.failed(retry_after=200.0) == 200.0  # the service asked for longer
 
@@ -373,10 +405,10 @@ def test_stop_following_ends_polling_and_keeps_the_job(tmp_path: Path) -> None:
 
 def test_give_up_leaves_the_job_resumable(tmp_path: Path, sim: Simulator) -> None:
     sim.add_fault(Fault("poll", status=503, times=1000))
-    settings = FollowSettings(poll_interval=0.05, first_poll_delay=0.01, give_up_after=0.3)
+    settings = fast_course(poll_interval=0.05, first_poll_delay=0.01, give_up_after=0.3)
 
     async def scenario() -> None:
-        async with service_on(tmp_path, sim.base_url, settings=settings) as service:
+        async with service_on(tmp_path, sim.base_url, policy=settings) as service:
             job = await service.submit(REQUEST)
             with pytest.raises(FollowInterruptedError) as raised:
                 await service.follow(job.id)
@@ -390,13 +422,13 @@ def test_a_download_that_keeps_failing_backs_off_and_is_told_once(
     tmp_path: Path, sim: Simulator
 ) -> None:
     sim.add_fault(Fault("cdn", status=500, times=10_000))
-    settings = FollowSettings(poll_interval=0.1, first_poll_delay=0.01, keep_trying=True,
+    settings = fast_course(poll_interval=0.1, first_poll_delay=0.01, keep_trying=True,
                               give_up_after=None, max_backoff=1.0)  # fmt: skip
     events: list[JobEvent] = []
 
     async def scenario() -> Job:
         async with service_on(
-            tmp_path, sim.base_url, settings=settings, listener=events.append
+            tmp_path, sim.base_url, policy=settings, listener=events.append
         ) as service:
             job = await service.submit(REQUEST)
             following = asyncio.create_task(service.follow(job.id))
@@ -428,4 +460,4 @@ def test_many_jobs_ending_together_download_two_at_a_time(tmp_path: Path) -> Non
         jobs = run(scenario())
         peak = slow_cdn.peak_clips_sending
     assert [job.state for job in jobs] == [JobState.DONE] * 5
-    assert peak == FollowSettings().downloads_at_once == 2
+    assert peak == CoursePolicy().downloads_at_once == 2

@@ -13,11 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest
-from desktop_app.jobs.backoff import FollowSettings
 from desktop_app.jobs.events import JobEvent, JobTrouble
 from desktop_app.qt.network_watch import NetworkWatch
 from desktop_app.simulator import Fault, Simulator
-from tests.conftest import FAST_SIM, service_on
+from tests.conftest import FAST_SIM, fast_course, service_on
 from tests.ui.conftest import run_in_loop
 
 REQUEST = GenerationRequest(prompt="character1 waves", video_urls=("https://e.com/a.mp4",))
@@ -30,7 +29,7 @@ def test_when_the_network_comes_back_a_job_in_back_off_polls_at_once(
     sim = Simulator(replace(FAST_SIM, queued_seconds=0, generating_seconds=0)).start()
     sim.add_fault(Fault("poll", status=503))  # one failed poll: the follow backs off
     # A failed poll now waits a minute (2 intervals of 30 s): far longer than this test.
-    settings = FollowSettings(poll_interval=30.0, first_poll_delay=0.0)
+    settings = fast_course(poll_interval=30.0, first_poll_delay=0.0)
 
     async def scenario() -> Job:
         troubled = asyncio.Event()
@@ -40,7 +39,7 @@ def test_when_the_network_comes_back_a_job_in_back_off_polls_at_once(
                 troubled.set()
 
         home, url = tmp_path, sim.base_url
-        async with service_on(home, url, settings=settings, listener=on_event) as service:
+        async with service_on(home, url, policy=settings, listener=on_event) as service:
             watch = NetworkWatch(service.retry_now)
             job = await service.submit(REQUEST)
             following = asyncio.ensure_future(service.follow(job.id))
