@@ -1,5 +1,5 @@
 """The window's engine half, loaded once the first frame is on screen: the runtime (HTTP
-clients, keyring, journal), one qasync loop, the services the window attaches, and the
+clients, keyring, journal), the window's asyncio loop, the services the window attaches, and the
 orderly shut-down. `app.py` shows the first frame and hands over to `run_engine`."""
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import signal
 import socket
 import sys
 from collections.abc import Mapping
+from contextlib import closing
 from types import TracebackType
 from typing import TypeVar
 
-import PySide6  # noqa: F401  (before qasync, which takes the Qt binding already loaded)
+import PySide6  # noqa: F401  (before qasync on Windows, which takes the Qt binding loaded)
 from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer
@@ -287,7 +288,7 @@ def run_engine(
     window.demo_requested.connect(switch_to_demo)
     install_exception_hook(window, str(paths.log_file))
     interrupt = quit_on_interrupt(app, window) if os.name == "posix" else None
-    with loop:
+    with closing(loop):
         code: int = loop.run_until_complete(run(window, runtime, tasks, args))
     watchdog.stop()
     # The process ends next (`app.run_window`), collection still on this thread: a last

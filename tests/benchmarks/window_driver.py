@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
@@ -192,7 +192,7 @@ def main(argv: list[str]) -> int:
         work = scroll(rest[0], rest[1])
     else:
         raise SystemExit(f"unknown mode {mode!r}")
-    with loop:
+    with closing(loop):
         result = loop.run_until_complete(work)
     collector.stop()
     print(json.dumps(result))

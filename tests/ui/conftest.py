@@ -1,15 +1,15 @@
-"""Window fixtures: offscreen Qt, one qasync loop per test, a simulator, a real journal."""
+"""Window fixtures: offscreen Qt, the window's asyncio loop, a simulator, a real journal."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-import qasync  # type: ignore[import-untyped]
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -55,13 +55,14 @@ def media(qapp: QApplication) -> MediaObjects:
 
 @pytest.fixture(scope="session")
 def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """One qasync loop for the whole run, marked running, so qtbot's waits drive asyncio
-    tasks (TECH.md). It is never stopped (loop.stop() would quit the QApplication); its
-    worker threads (asyncio.to_thread) are finished at the end."""
-    event_loop = new_event_loop(qapp, already_running=True)
-    executor = qasync.QThreadExecutor(2)
+    """One window loop for the whole run, as in the app: qtbot's waits run Qt's event loop,
+    which runs asyncio's a step at a time. It is closed, and its worker threads
+    (asyncio.to_thread) finished, at the end."""
+    event_loop = new_event_loop(qapp)
+    executor = ThreadPoolExecutor(2)
     event_loop.set_default_executor(executor)
     yield event_loop
+    event_loop.close()
     executor.shutdown(wait=True)
 
 
@@ -69,16 +70,14 @@ def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 def loop(
     session_loop: asyncio.AbstractEventLoop, qtbot: QtBot
 ) -> Iterator[asyncio.AbstractEventLoop]:
-    """The loop, running for this test only (so that asyncio.run works in other tests),
-    with every task the test left behind cancelled and finished afterwards."""
+    """The loop, the current one for this test, with every task the test left behind
+    cancelled and finished afterwards."""
     asyncio.set_event_loop(session_loop)
-    asyncio._set_running_loop(session_loop)
     yield session_loop
     pending = [t for t in asyncio.all_tasks(session_loop) if not t.done()]
     for task in pending:
         task.cancel()
     qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
-    asyncio._set_running_loop(None)
     asyncio.set_event_loop(None)
 
 

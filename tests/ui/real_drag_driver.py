@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ if __name__ == "__main__":
     app.setQuitOnLastWindowClosed(False)
     loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
-    with loop:
+    with closing(loop):
         result = loop.run_until_complete(
             main(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]))
         )

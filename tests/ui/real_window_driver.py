@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,6 @@ if __name__ == "__main__":
     app.setQuitOnLastWindowClosed(False)  # as the app: the loop ends after shut_down
     loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
-    with loop:
+    with closing(loop):
         result = loop.run_until_complete(main(sys.argv[1], sys.argv[2], Path(sys.argv[3])))
     print(json.dumps(result))
