@@ -1,4 +1,4 @@
-"""`wan-studio characters [list|add|rm]`: the characters a creator keeps, and how
+"""`wan-studio characters [list|add|rm|merge]`: the characters a creator keeps, and how
 `generate --character NAME` finds their takes."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ def characters(args: argparse.Namespace, runtime: Runtime) -> int:
         return add(args, runtime)
     if action == "rm":
         return remove(args, runtime)
+    if action == "merge":
+        return merge(args, runtime)
     return list_them(args, runtime)
 
 
@@ -56,4 +58,18 @@ def remove(args: argparse.Namespace, runtime: Runtime) -> int:
         print(f"There is no character {safe(args.name[:60])!r}.", file=sys.stderr)
         return EXIT_INVALID
     print(f"Forgot {safe(args.name)}; the jobs that used it are unchanged.")
+    return EXIT_OK
+
+
+def merge(args: argparse.Namespace, runtime: Runtime) -> int:
+    try:
+        merged = runtime.journal.merge_characters(args.into, args.other)
+    except InvalidInputError as error:
+        print(f"Nothing was merged: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.json:
+        print_json(merged.to_json())
+    else:
+        print(f"{safe(args.other)} is merged into {safe(merged.name)}: "
+              f"{len(merged.takes)} take(s); the jobs that used either are unchanged.")  # fmt: skip
     return EXIT_OK

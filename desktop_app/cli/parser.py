@@ -249,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     keep.add_argument("--note", metavar="TEXT", help="how to describe it in a prompt")
     forget = kept_commands.add_parser("rm", help="forget a character (jobs are unchanged)")
     forget.add_argument("name", metavar="NAME")
+    merge = kept_commands.add_parser("merge", help="add OTHER's takes to INTO, forget OTHER")
+    merge.add_argument("into", metavar="INTO")
+    merge.add_argument("other", metavar="OTHER")
+    merge.add_argument("--json", action="store_true")
 
     storage = commands.add_parser(
         "storage", help="your S3-compatible storage, for reference clips from this computer"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop_app.domain.prompt import IMAGE, VIDEO
@@ -47,6 +47,12 @@ class Character:
         if len(self.note) > NOTE_LIMIT:
             found.append(f"note: at most {NOTE_LIMIT} characters (has {len(self.note)})")
         return found
+
+    def merged(self, other: Character) -> Character:
+        """This character with `other`'s takes after its own (each take once), and its
+        note, or `other`'s when it has none."""
+        takes = tuple(dict.fromkeys((*self.takes, *other.takes)))
+        return replace(self, takes=takes, note=self.note or other.note)
 
     def clips(self) -> tuple[str, ...]:
         return tuple(t.ref for t in self.takes if t.kind == VIDEO)

@@ -70,6 +70,23 @@ class CharacterShelf(ABC):
                        (new, self._clock(), old))  # fmt: skip
         return True
 
+    def merge_characters(self, into: str, other: str) -> Character:
+        """`other`'s takes join `into`'s, and `other` is forgotten, in one transaction
+        (InvalidInputError when either is missing or they are one). Returns the merged."""
+        kept, merged_in = self.character(into), self.character(other)
+        if kept is None or merged_in is None:
+            missing = into if kept is None else other
+            raise InvalidInputError(f"name: there is no character {missing[:60]!r}")
+        if kept.name.lower() == merged_in.name.lower():
+            raise InvalidInputError("name: a character cannot be merged into itself")
+        merged = kept.merged(merged_in)
+        with self._transaction() as db:
+            db.execute("UPDATE characters SET note = ?, takes_json = ?, updated_at = ?"
+                       " WHERE name = ?",
+                       (merged.note, merged.takes_json(), self._clock(), kept.name))  # fmt: skip
+            db.execute("DELETE FROM characters WHERE name = ?", (merged_in.name,))
+        return merged
+
     def forget_character(self, name: str) -> bool:
         """False when there was none. Jobs that used it keep their requests."""
         with self._transaction() as db:

@@ -37,6 +37,7 @@ class CharacterBook(Protocol):
     def keep_character(self, character: Character) -> None: ...
     def rename_character(self, old: str, new: str) -> bool: ...
     def forget_character(self, name: str) -> bool: ...
+    def merge_characters(self, into: str, other: str) -> Character: ...
 
 
 class _CharacterList(QListWidget):
@@ -67,7 +68,8 @@ class CharacterPanel(QWidget):
         super().__init__(parent)
         self._book: CharacterBook | None = None
         self._kept: dict[str, Character] = {}
-        self._forgotten: Character | None = None
+        self._undo: Callable[[CharacterBook], str] | None = None
+        """What brings back the last rename, merge or forget (and says so)."""
         self.list = _CharacterList(self)
         self.list.setAccessibleName("Characters")
         self.list.setToolTip(
@@ -78,16 +80,19 @@ class CharacterPanel(QWidget):
         self.keep_button.setToolTip("Keep the selected reference as a character, to use again")
         self.rename_button = QPushButton("Rename…")
         self.rename_button.clicked.connect(self.rename_selected)
+        self.merge_button = QPushButton("Merge…")
+        self.merge_button.setToolTip("Add another character's takes to this one")
+        self.merge_button.clicked.connect(self.merge_selected)
         self.forget_button = QPushButton("Forget")
         self.forget_button.setToolTip("Forget this character (the jobs that used it stay)")
         self.forget_button.clicked.connect(self.forget_selected)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setVisible(False)
-        self.undo_button.clicked.connect(self.undo_forget)
+        self.undo_button.clicked.connect(self.undo)
         self.message = InfoLabel("Characters message")
         buttons = QGridLayout()  # two by two: the panel stays narrow
-        for n, button in enumerate((self.keep_button, self.rename_button, self.forget_button,
-                                    self.undo_button)):  # fmt: skip
+        for n, button in enumerate((self.keep_button, self.rename_button, self.merge_button,
+                                    self.forget_button, self.undo_button)):  # fmt: skip
             buttons.addWidget(button, n // 2, n % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -165,6 +170,12 @@ class CharacterPanel(QWidget):
         except InvalidInputError as error:
             self.said.emit(f"Not renamed: {error}")
             return
+
+        def rename_back(book: CharacterBook) -> str:
+            book.rename_character(new, old)
+            return f"{new} is {old} again."
+
+        self._can_undo(rename_back)
         self.reload()
         self.said.emit(f"{old} is now {new}.")
 
@@ -173,18 +184,62 @@ class CharacterPanel(QWidget):
         if character is None or self._book is None:
             return
         self._book.forget_character(character.name)
-        self._forgotten = character
-        self.undo_button.setVisible(True)
+
+        def keep_again(book: CharacterBook) -> str:
+            book.keep_character(character)
+            return f"{character.name} is back."
+
+        self._can_undo(keep_again)
         self.reload()
         self.said.emit(f"{character.name} is forgotten; the jobs that used it are unchanged.")
 
-    def undo_forget(self) -> None:
-        character, self._forgotten = self._forgotten, None
+    def merge_selected(self) -> None:
+        character = self.selected()
+        others = [c.name for c in self._kept.values() if c is not character]
+        if character is None or not others:
+            self.said.emit("Select a character, and keep another to merge into it.")
+            return
+        other, ok = QInputDialog.getItem(
+            self, "Merge", f"Add the takes of this character to {character.name}:", others,
+            editable=False,
+        )  # fmt: skip
+        if ok and other:
+            self.merge(character.name, other)
+
+    def merge(self, into: str, other: str) -> None:
+        """`other`'s takes join `into`'s, and `other` is forgotten; Undo brings both back."""
+        kept, merged_in = self.character(into), self.character(other)
+        if self._book is None or kept is None or merged_in is None:
+            return
+        try:
+            merged = self._book.merge_characters(kept.name, merged_in.name)
+        except InvalidInputError as error:
+            self.said.emit(f"Not merged: {error}")
+            return
+
+        def unmerge(book: CharacterBook) -> str:
+            book.keep_character(kept)
+            book.keep_character(merged_in)
+            return f"{kept.name} and {merged_in.name} are apart again."
+
+        self._can_undo(unmerge)
+        self.reload()
+        takes = len(merged.takes)
+        self.said.emit(f"{merged_in.name} is merged into {merged.name} ({takes} takes); "
+                       "the jobs that used them are unchanged.")  # fmt: skip
+
+    def undo(self) -> None:
+        """Bring back what the last rename, merge or forget changed."""
+        undo, self._undo = self._undo, None
         self.undo_button.setVisible(False)
-        if character is not None and self._book is not None:
-            self._book.keep_character(character)
+        if undo is not None and self._book is not None:
+            message = undo(self._book)
             self.reload()
-            self.said.emit(f"{character.name} is back.")
+            self.said.emit(message)
+
+    def _can_undo(self, undo: Callable[[CharacterBook], str]) -> None:
+        self._undo = undo
+        self.undo_button.setVisible(True)
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
         character = self.character(str(item.data(NAME_ROLE)))

@@ -312,6 +312,17 @@ def test_a_kept_character_is_used_in_two_jobs_with_one_upload(
     assert first[0].split("?")[0] == second[0].split("?")[0]  # the same object, signed twice
     unknown = run(tmp_path, sim, "generate", "--prompt", PROMPT, "--character", "Zed")
     assert unknown.returncode == 2 and "no character 'Zed'" in unknown.stderr
+    other_take = f"{sim.base_url}/samples/sample-red-box.mp4"
+    assert run(tmp_path, sim, "characters", "add", "Mia B", "--ref", other_take).returncode == 0
+    merged = run(tmp_path, sim, "characters", "merge", "Mia", "Mia B", "--json")
+    assert merged.returncode == 0, merged.stderr
+    assert [t["ref"] for t in json.loads(merged.stdout)["takes"]] == [
+        local_clip.as_uri(),
+        other_take,
+    ]
+    assert [c["name"] for c in json.loads(run(tmp_path, sim, "characters", "--json").stdout)] == [
+        "Mia"
+    ]
     jobs_before = json.loads(run(tmp_path, sim, "jobs", "--json").stdout)
     assert run(tmp_path, sim, "characters", "rm", "Mia").returncode == 0
     assert json.loads(run(tmp_path, sim, "characters", "--json").stdout) == []

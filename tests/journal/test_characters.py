@@ -50,3 +50,24 @@ def test_a_character_that_breaks_a_rule_is_not_kept(tmp_path: Path) -> None:
         assert journal.characters() == []
     finally:
         journal.close()
+
+
+def test_two_characters_merge_in_one_transaction(tmp_path: Path) -> None:
+    journal = JobJournal(tmp_path / "journal.sqlite3")
+    rex = Character("Rex", (Take(VIDEO, "https://e.com/rex.mp4"),))
+    takes = (Take(VIDEO, "https://e.com/beach.mp4"), Take(VIDEO, "https://e.com/rex.mp4"))
+    beach = Character("Rex at the beach", takes, "wet")
+    try:
+        journal.keep_character(rex)
+        journal.keep_character(beach)
+        merged = journal.merge_characters("rex", "Rex at the beach")
+        assert merged.takes == (rex.takes[0], beach.takes[0])  # each take once, Rex's first
+        assert merged.note == "wet"  # Rex had none
+        assert journal.characters() == [merged]
+        with pytest.raises(InvalidInputError, match="no character 'Rex at the beach'"):
+            journal.merge_characters("Rex", "Rex at the beach")
+        with pytest.raises(InvalidInputError, match="into itself"):
+            journal.merge_characters("Rex", "REX")
+        assert journal.characters() == [merged]
+    finally:
+        journal.close()

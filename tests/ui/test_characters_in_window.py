@@ -49,3 +49,25 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     again = windows()  # kept in the journal: there after a restart
     assert again.characters.character("Rex") is not None
     assert again.characters_dock.isVisible()  # kept characters: the panel shows
+
+
+def test_two_characters_merge_into_one_and_undo_brings_both_back(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    panel = window.characters
+    assert panel.keep("Rex", [Take(VIDEO, sample_links[0])], "a brown dog")
+    assert panel.keep("Rex at the beach", [Take(VIDEO, sample_links[1])])
+    panel.merge("Rex", "Rex at the beach")
+    rex = panel.character("Rex")
+    assert rex is not None and [t.ref for t in rex.takes] == sample_links[:2]
+    assert panel.character("Rex at the beach") is None and panel.list.count() == 1
+    assert "merged into Rex (2 takes)" in panel.message.text()
+    panel.undo_button.click()
+    assert panel.list.count() == 2 and "apart again" in panel.message.text()
+    back = panel.character("Rex")
+    assert back is not None and [t.ref for t in back.takes] == sample_links[:1]
+    assert back.note == "a brown dog"
+    assert panel.character("Rex at the beach") is not None
+    panel.merge("Rex", "Rex")  # into itself: said, nothing changes
+    assert "cannot be merged into itself" in panel.message.text() and panel.list.count() == 2
