@@ -48,6 +48,7 @@ from desktop_app.secrets.storage_keys import StorageKeys
 from desktop_app.settings import DEFAULT_BASE_URL, Settings, SettingsFile
 from desktop_app.uploads.config import StorageConfig
 from desktop_app.uploads.publish import BucketHost, ClipHost, DemoHost, ReferencePreparer
+from desktop_app.uploads.thumbnail import thumbnail_png
 
 if TYPE_CHECKING:
     from desktop_app.simulator import Simulator
@@ -107,8 +108,9 @@ def keep_demo_characters(journal: JobJournal, marker: Path) -> None:
     if marker.exists():
         return
     for name, clip, note in DEMO_CHARACTERS:
-        take = Take(VIDEO, (resource_dir() / clip).resolve().as_uri())
-        journal.keep_character(Character(name, (take,), note))
+        path = (resource_dir() / clip).resolve()
+        take = Take(VIDEO, path.as_uri())
+        journal.keep_character(Character(name, (take,), note, thumbnail_png(path)))
     marker.write_text("the sample characters were kept once\n")
 
 

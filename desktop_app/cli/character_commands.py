@@ -12,7 +12,9 @@ from desktop_app.cli.output import terminal_text as safe
 from desktop_app.domain.character import Character, Take
 from desktop_app.domain.errors import InvalidInputError
 from desktop_app.domain.prompt import IMAGE, VIDEO
+from desktop_app.domain.references import local_path
 from desktop_app.runtime import Runtime
+from desktop_app.uploads.thumbnail import thumbnail_png
 
 
 def characters(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -43,7 +45,9 @@ def list_them(args: argparse.Namespace, runtime: Runtime) -> int:
 def add(args: argparse.Namespace, runtime: Runtime) -> int:
     takes = [Take(VIDEO, url) for url in reference_urls(args.refs)]
     takes += [Take(IMAGE, url) for url in reference_urls(args.images)]
-    character = Character(args.name, tuple(takes), args.note or "")
+    local = [path for take in takes if (path := local_path(take.ref)) is not None]
+    picture = thumbnail_png(local[0]) if local else None
+    character = Character(args.name, tuple(takes), args.note or "", picture)
     try:
         runtime.journal.keep_character(character)
     except InvalidInputError as error:

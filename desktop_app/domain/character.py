@@ -15,6 +15,7 @@ from desktop_app.domain.request import reference_url_problem
 NAME = re.compile(r"^[\w][\w .'-]{0,39}$")
 NAME_RULE = "1 to 40 letters, digits, spaces, dots, dashes or apostrophes"
 NOTE_LIMIT = 500
+THUMBNAIL_LIMIT = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Character:
     name: str
     takes: tuple[Take, ...]
     note: str = ""
+    thumbnail_png: bytes | None = None
+    """A small picture of its first take (PNG), when one could be made."""
 
     def problems(self) -> list[str]:
         """Every rule it breaks, in a sentence that names the field."""
@@ -44,6 +47,8 @@ class Character:
             problem = reference_url_problem(take.ref)
             if problem:
                 found.append(f"take {n}: its link {problem}")
+        if self.thumbnail_png is not None and len(self.thumbnail_png) > THUMBNAIL_LIMIT:
+            found.append(f"thumbnail: at most {THUMBNAIL_LIMIT // 1024} KB")
         if len(self.note) > NOTE_LIMIT:
             found.append(f"note: at most {NOTE_LIMIT} characters (has {len(self.note)})")
         return found
@@ -52,7 +57,8 @@ class Character:
         """This character with `other`'s takes after its own (each take once), and its
         note, or `other`'s when it has none."""
         takes = tuple(dict.fromkeys((*self.takes, *other.takes)))
-        return replace(self, takes=takes, note=self.note or other.note)
+        thumbnail = self.thumbnail_png or other.thumbnail_png
+        return replace(self, takes=takes, note=self.note or other.note, thumbnail_png=thumbnail)
 
     def clips(self) -> tuple[str, ...]:
         return tuple(t.ref for t in self.takes if t.kind == VIDEO)
@@ -68,7 +74,9 @@ class Character:
                 "takes": [{"kind": t.kind, "ref": t.ref} for t in self.takes]}  # fmt: skip
 
     @classmethod
-    def from_row(cls, name: str, note: str, takes_json: str) -> Character:
+    def from_row(
+        cls, name: str, note: str, takes_json: str, thumbnail_png: bytes | None = None
+    ) -> Character:
         """A stored character; takes that do not read are skipped."""
         takes = []
         for item in json.loads(takes_json or "[]"):
@@ -76,4 +84,4 @@ class Character:
                 takes.append(Take(str(item["kind"]), str(item["ref"])))
             except (KeyError, TypeError):
                 continue
-        return cls(name, tuple(takes), note)
+        return cls(name, tuple(takes), note, thumbnail_png)

@@ -26,15 +26,16 @@ class CharacterShelf(ABC):
 
     def characters(self) -> list[Character]:
         rows = self._db.execute(
-            "SELECT name, note, takes_json FROM characters ORDER BY name COLLATE NOCASE"
+            "SELECT name, note, takes_json, thumbnail_png FROM characters"
+            " ORDER BY name COLLATE NOCASE"
         ).fetchall()
-        return [Character.from_row(r["name"], r["note"], r["takes_json"]) for r in rows]
+        return [_character(row) for row in rows]
 
     def character(self, name: str) -> Character | None:
         row = self._db.execute(
-            "SELECT name, note, takes_json FROM characters WHERE name = ?", (name,)
+            "SELECT name, note, takes_json, thumbnail_png FROM characters WHERE name = ?", (name,)
         ).fetchone()
-        return Character.from_row(row["name"], row["note"], row["takes_json"]) if row else None
+        return _character(row) if row else None
 
     def keep_character(self, character: Character) -> None:
         """Add it, or replace the one of that name (InvalidInputError when it breaks a
@@ -43,13 +44,15 @@ class CharacterShelf(ABC):
         if problems:
             raise InvalidInputError("; ".join(problems))
         now = self._clock()
+        row = (character.name, character.note, character.takes_json(), character.thumbnail_png)
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO characters (name, note, takes_json, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                " name = excluded.name, note = excluded.note,"
-                " takes_json = excluded.takes_json, updated_at = excluded.updated_at",
-                (character.name, character.note, character.takes_json(), now, now),
+                "INSERT INTO characters"
+                " (name, note, takes_json, thumbnail_png, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " name = excluded.name, note = excluded.note, takes_json = excluded.takes_json,"
+                " thumbnail_png = excluded.thumbnail_png, updated_at = excluded.updated_at",
+                (*row, now, now),
             )
 
     def rename_character(self, old: str, new: str) -> bool:
@@ -81,9 +84,10 @@ class CharacterShelf(ABC):
             raise InvalidInputError("name: a character cannot be merged into itself")
         merged = kept.merged(merged_in)
         with self._transaction() as db:
-            db.execute("UPDATE characters SET note = ?, takes_json = ?, updated_at = ?"
-                       " WHERE name = ?",
-                       (merged.note, merged.takes_json(), self._clock(), kept.name))  # fmt: skip
+            db.execute("UPDATE characters SET note = ?, takes_json = ?, thumbnail_png = ?,"
+                       " updated_at = ? WHERE name = ?",
+                       (merged.note, merged.takes_json(), merged.thumbnail_png, self._clock(),
+                        kept.name))  # fmt: skip
             db.execute("DELETE FROM characters WHERE name = ?", (merged_in.name,))
         return merged
 
@@ -91,3 +95,7 @@ class CharacterShelf(ABC):
         """False when there was none. Jobs that used it keep their requests."""
         with self._transaction() as db:
             return db.execute("DELETE FROM characters WHERE name = ?", (name,)).rowcount > 0
+
+
+def _character(row: sqlite3.Row) -> Character:
+    return Character.from_row(row["name"], row["note"], row["takes_json"], row["thumbnail_png"])

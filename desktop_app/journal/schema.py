@@ -198,6 +198,10 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     );
     """,
+    # 10: a character's picture (a small PNG of its first take), kept with it.
+    """
+    ALTER TABLE characters ADD COLUMN thumbnail_png BLOB;
+    """,
 )
 
 

@@ -20,15 +20,20 @@ class FrameNotSavedError(Exception):
     """The frame could not be encoded or written; the message says why."""
 
 
-def save_frame(image: QImage, folder: Path) -> Path:
-    """`image` as a PNG in `folder` (made when missing); its path."""
+def png_bytes(image: QImage) -> bytes:
+    """`image` encoded as a PNG (FrameNotSavedError when it cannot be)."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # PySide takes str
         raise FrameNotSavedError("The frame could not be encoded as a PNG.")
     buffer.close()
-    png = bytes(data.data())
+    return bytes(data.data())
+
+
+def save_frame(image: QImage, folder: Path) -> Path:
+    """`image` as a PNG in `folder` (made when missing); its path."""
+    png = png_bytes(image)
     path = folder / f"frame-{hashlib.sha256(png).hexdigest()[:32]}.png"
     if not path.is_file():
         try:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.character import Character, Take
 from desktop_app.domain.errors import InvalidInputError
+from desktop_app.qt.frame_files import png_bytes
 from desktop_app.qt.plain_text import plain_tooltip
 from desktop_app.ui.labels import InfoLabel
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+THUMBNAIL_WIDTH = 160
 CHARACTER_MIME = "application/x-wan-studio-character"
 
 
@@ -76,6 +78,7 @@ class CharacterPanel(QWidget):
             "Your characters: drag one onto the references (or press Enter) to use it"
         )
         self.list.itemActivated.connect(self._on_item_activated)
+        self.list.setIconSize(QSize(64, 36))
         self.keep_button = QPushButton("Keep…")
         self.keep_button.setToolTip("Keep the selected reference as a character, to use again")
         self.rename_button = QPushButton("Rename…")
@@ -127,15 +130,27 @@ class CharacterPanel(QWidget):
             item = QListWidgetItem(f"{character.name} · {clips} clip(s), {stills} still(s)")
             item.setData(NAME_ROLE, character.name)
             item.setToolTip(plain_tooltip(character.note or character.name))
+            picture = QPixmap()
+            if character.thumbnail_png and picture.loadFromData(character.thumbnail_png, "PNG"):
+                item.setIcon(QIcon(picture))
             self.list.addItem(item)
         self.changed.emit()
 
-    def keep(self, name: str, takes: Sequence[Take], note: str = "") -> bool:
-        """Keep a character; False (said why) when it breaks a rule."""
+    def keep(
+        self, name: str, takes: Sequence[Take], note: str = "", picture: QImage | None = None
+    ) -> bool:
+        """Keep a character (with `picture`, its first take's thumbnail, when there is one);
+        False (said why) when it breaks a rule."""
         if self._book is None:
             return False
+        thumbnail = None
+        if picture is not None and not picture.isNull():
+            small = picture.scaledToWidth(
+                THUMBNAIL_WIDTH, Qt.TransformationMode.SmoothTransformation
+            )
+            thumbnail = png_bytes(small)
         try:
-            self._book.keep_character(Character(name.strip(), tuple(takes), note))
+            self._book.keep_character(Character(name.strip(), tuple(takes), note, thumbnail))
         except InvalidInputError as error:
             self.said.emit(f"Not kept: {error}")
             return False
@@ -143,13 +158,15 @@ class CharacterPanel(QWidget):
         self.said.emit(f"{name.strip()} is kept: drag it onto the references to use it.")
         return True
 
-    def ask_and_keep(self, takes: Sequence[Take], ask: Callable[[], str | None]) -> None:
+    def ask_and_keep(
+        self, takes: Sequence[Take], ask: Callable[[], str | None], picture: QImage | None = None
+    ) -> None:
         if not takes:
             self.said.emit("Select a reference first: it becomes the character's take.")
             return
         name = ask()
         if name:
-            self.keep(name, takes)
+            self.keep(name, takes, picture=picture)
 
     def selected(self) -> Character | None:
         item = self.list.currentItem()

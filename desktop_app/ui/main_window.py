@@ -265,7 +265,8 @@ class MainWindow(QMainWindow):
         kinds = self.references.kinds()
         links = self.references.links()
         takes = [Take(kinds[row], links[row]) for row in rows]
-        self.characters.ask_and_keep(takes, ask or self._ask_character_name)
+        picture = self.references.checks.thumbnail(links[rows[0]]) if rows else None
+        self.characters.ask_and_keep(takes, ask or self._ask_character_name, picture)
         if self.characters.list.count():
             self.characters_dock.setVisible(True)
 

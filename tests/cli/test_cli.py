@@ -438,6 +438,10 @@ def test_demo_mode_has_two_sample_characters_kept_once(tmp_path: Path) -> None:
         return [c["name"] for c in json.loads(listed.stdout)]
 
     assert characters() == ["Fractal", "Red box"]
+    journal = sqlite3.connect(tmp_path / "demo" / "journal.sqlite3")
+    pictures = journal.execute("SELECT thumbnail_png FROM characters").fetchall()
+    journal.close()
+    assert all(p.startswith(b"\x89PNG") for (p,) in pictures)  # each has its thumbnail
     forgot = subprocess.run(
         [sys.executable, "-m", "desktop_app", "--home", str(tmp_path), "--demo",
          "characters", "rm", "Fractal"],

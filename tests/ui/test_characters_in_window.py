@@ -30,8 +30,12 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
 
     window.references.add_links([sample_links[1]])
     window.references.list.setCurrentRow(1)
+    qtbot.waitUntil(lambda: window.references.checks.thumbnail(sample_links[1]) is not None)
     window.keep_selected_reference(ask=lambda: "Rex")
     assert window.characters_dock.isVisible()
+    rex = panel.character("Rex")
+    assert rex is not None and rex.thumbnail_png and rex.thumbnail_png.startswith(b"\x89PNG")
+    assert not panel.list.item(1).icon().isNull()  # the row shows its picture
     assert [panel.list.item(n).data(NAME_ROLE) for n in range(2)] == ["Mia", "Rex"]
 
     panel.list.setCurrentRow(0)
