@@ -6,6 +6,7 @@ never touches the jobs that used it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
@@ -157,6 +158,13 @@ class CharacterPanel(QWidget):
         self.reload()
         self.said.emit(f"{name.strip()} is kept: drag it onto the references to use it.")
         return True
+
+    def set_picture(self, name: str, thumbnail_png: bytes) -> None:
+        """Give the character `name` its thumbnail (made after it was kept)."""
+        character = self.character(name)
+        if character is not None and self._book is not None:
+            self._book.keep_character(replace(character, thumbnail_png=thumbnail_png))
+            self.reload()
 
     def ask_and_keep(
         self, takes: Sequence[Take], ask: Callable[[], str | None], picture: QImage | None = None

@@ -324,17 +324,20 @@ class Composer(QWidget):
             self.chips.removeWidget(button)
             button.deleteLater()
         self.chip_buttons = []
+        offers: list[tuple[str, str]] = []
         for link, tag in zip(links, self.references.names(), strict=True):
             name = describe_link(link)[1]
             # The tag, and whose take it is: a long file name never widens the composer
             # (it is in the tip).
             character = self.references.names_of(link)
+            offers.append((tag, character or ""))
             chip = QPushButton(f"{tag} · {character[:20]}" if character else tag)
             chip.setToolTip(plain_tooltip(f"Insert {tag} ({name}) into the prompt"))
             chip.setAccessibleName(f"Insert {tag}")
             chip.clicked.connect(lambda _=False, t=tag: self.prompt.insert_tag(t))
             self.chips.addWidget(chip)
             self.chip_buttons.append(chip)
+        self.prompt.set_offers(offers)
 
     def show_names(self) -> None:
         """The kept characters changed: the chips say whose takes they are again."""

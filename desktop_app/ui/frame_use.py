@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStatusBar
 
@@ -22,6 +22,9 @@ from desktop_app.ui.draft_keeper import DraftKeeper
 
 
 class FrameUse(QObject):
+    still_saved = Signal(str, object)
+    """(file URL, QImage) of a frame saved to become a new character's still."""
+
     def __init__(
         self,
         drafts: DraftKeeper,
@@ -45,6 +48,10 @@ class FrameUse(QObject):
     def use_frame(self, image: QImage, first_frame: bool) -> None:
         """The player's picture as the first frame (or a character image)."""
         self._tasks.spawn(self._use(image, first_frame))
+
+    def keep_frame(self, image: QImage) -> None:
+        """The player's picture saved as a still, for a new character (`still_saved`)."""
+        self._tasks.spawn(self._keep(image))
 
     def continue_from(self, job: Job) -> None:
         """A new request from `job`'s last frame (a finished job with its clip)."""
@@ -71,6 +78,11 @@ class FrameUse(QObject):
         url = await self._saved(image)
         if url is not None:
             self._drafts.take_still(url, first_frame=first_frame)
+
+    async def _keep(self, image: QImage) -> None:
+        url = await self._saved(image)
+        if url is not None:
+            self.still_saved.emit(url, image)
 
     async def _continue(self, job: Job, image: QImage) -> None:
         url = await self._saved(image)

@@ -16,14 +16,13 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
-    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -38,6 +37,7 @@ from desktop_app.qt.job_list_model import JOB_ROLE, JobListModel
 from desktop_app.qt.properties import bind_two_way
 from desktop_app.ui.job_delegate import JobDelegate
 from desktop_app.ui.job_filters import JobFilterBar
+from desktop_app.ui.job_menu import job_menu
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.money_text import money_lines
 from desktop_app.ui.view_state import ViewState
@@ -55,6 +55,8 @@ class JobPanel(QWidget):
     redownload_requested = Signal(str)
     reuse_requested = Signal(object)
     continue_requested = Signal(object)
+    keep_requested = Signal(object)
+    """A Take of a job's request, to keep as a character."""
     """A finished Job whose last frame starts a new clip."""
     run_again_requested = Signal(object)
     """A job whose request is to be submitted again as a new job, once its price is shown."""
@@ -274,40 +276,8 @@ class JobPanel(QWidget):
 
     def _on_view_context_menu_requested(self, position: QPoint) -> None:
         job = self.selected()
-        if job is None:
-            return
-        menu = QMenu(self)
-        menu.addAction("Play", self.play_selected).setEnabled(self.play_button.isEnabled())
-        if job.state is JobState.DONE and job.file_path is not None:
-            menu.addAction("Copy clip", lambda: self.copy_clip(job))
-            menu.addAction("Show in file manager", lambda: self.reveal(job))
-        if job.generation_id:
-            menu.addAction(
-                "Copy generation id",
-                lambda: self._copy_text("generation id", job.generation_id or ""),
-            )
-        menu.addAction(
-            "Copy client request id",
-            lambda: self._copy_text("client request id", job.client_request_id),
-        )
-        menu.addAction(
-            "Use these settings in the composer",
-            lambda: self.reuse_requested.emit(job.request_as_made()),
-        )
-        if job.state is JobState.DONE and job.file_path is not None:
-            menu.addAction(
-                "Continue from last frame", lambda: self.continue_requested.emit(job)
-            ).setToolTip("A new Wan 2.7 request that starts where this clip ends")
-        menu.addAction("Run again…", lambda: self.run_again_requested.emit(job))
-        if JobAction.DOWNLOAD_AGAIN in job.actions():
-            menu.addAction("Download the clip again", lambda: self._download_again(job))
-        menu.addSeparator()
-        for button in (self.stop_button, self.resend_button, self.forget_button):
-            if button.isEnabled():
-                action = QAction(button.text(), menu)
-                action.triggered.connect(button.click)
-                menu.addAction(action)
-        menu.exec(self.view.viewport().mapToGlobal(position))
+        if job is not None:
+            job_menu(self, job).exec(self.view.viewport().mapToGlobal(position))
 
     # -- what each action did ----------------------------------------------------------------
 
@@ -330,11 +300,11 @@ class JobPanel(QWidget):
         else:
             self.told.emit(f"No file manager could be opened. The clip is at {path}")
 
-    def _copy_text(self, what: str, text: str) -> None:
+    def copy_text(self, what: str, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self.told.emit(f"Copied the {what} {text}.")
 
-    def _download_again(self, job: Job) -> None:
+    def download_again(self, job: Job) -> None:
         self.redownload_requested.emit(job.id)
         self.told.emit(f"Downloading the clip of job {job.id} again…")
 

@@ -13,15 +13,23 @@ It only composes: view state lives in `ViewState` (bound by the parts), submitti
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QSplitter
 
 from desktop_app.domain.character import Character, Take
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.prompt import VIDEO
+from desktop_app.domain.prompt import IMAGE, VIDEO
 from desktop_app.domain.references import local_path
 from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
@@ -190,6 +198,10 @@ class MainWindow(QMainWindow):
         jobs.reuse_requested.connect(self.drafts.use_settings)
         jobs.continue_requested.connect(self.frame_use.continue_from)
         self.player.frame_used.connect(self.frame_use.use_frame)
+        self.player.frame_kept.connect(self.frame_use.keep_frame)
+        # Queued: the name is asked from Qt's loop, never inside the task that saved it.
+        self.frame_use.still_saved.connect(self.keep_still, Qt.ConnectionType.QueuedConnection)
+        jobs.keep_requested.connect(self.keep_take)
         jobs.run_again_requested.connect(self.submitting.run_again)
         jobs.compare_requested.connect(self.compare)
         jobs.told.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -269,6 +281,33 @@ class MainWindow(QMainWindow):
         self.characters.ask_and_keep(takes, ask or self._ask_character_name, picture)
         if self.characters.list.count():
             self.characters_dock.setVisible(True)
+
+    def keep_still(
+        self, url: str, picture: QImage, ask: Callable[[], str | None] | None = None
+    ) -> None:
+        """A frame of the player, saved as a still, kept as a new character."""
+        self.characters.ask_and_keep([Take(IMAGE, url)], ask or self._ask_character_name, picture)
+        self.characters_dock.setVisible(self.characters.list.count() > 0)
+
+    def keep_take(self, take: Take, ask: Callable[[], str | None] | None = None) -> None:
+        """One reference of a job kept as a character; a file on this computer gets its
+        picture once it is read (off the GUI thread)."""
+        name = (ask or self._ask_character_name)()
+        if not name or not self.characters.keep(name, [take]):
+            return
+        self.characters_dock.setVisible(True)
+        path = local_path(take.ref)
+        if path is not None:
+            self.services.tasks.spawn(self._picture_for(name.strip(), path))
+
+    async def _picture_for(self, name: str, path: Path) -> None:
+        import asyncio  # the engine's: after the first frame
+
+        from desktop_app.uploads.thumbnail import thumbnail_png
+
+        picture = await asyncio.to_thread(thumbnail_png, path)
+        if picture is not None:
+            self.characters.set_picture(name, picture)
 
     def _ask_character_name(self) -> str | None:
         name, ok = QInputDialog.getText(self, "Keep as a character", "Name")

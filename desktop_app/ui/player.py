@@ -65,6 +65,8 @@ class TimelineSlider(QSlider):
 class PlayerWidget(QWidget):
     fullscreen_toggled = Signal(bool)
     frame_used = Signal(object, bool)
+    frame_kept = Signal(object)
+    """A QImage of the picture shown, to keep as a new character."""
     """(QImage of the frame shown, True: as the first frame / False: as a character
     image): "Use this frame as"."""
 
@@ -146,6 +148,7 @@ class PlayerWidget(QWidget):
         frame_menu = QMenu(self.use_frame_button)
         frame_menu.addAction("First frame", lambda: self.use_frame(first_frame=True))
         frame_menu.addAction("Character image", lambda: self.use_frame(first_frame=False))
+        frame_menu.addAction("A new character…", self.keep_frame)
         self.use_frame_button.setMenu(frame_menu)
 
         controls = QHBoxLayout()
@@ -272,6 +275,15 @@ class PlayerWidget(QWidget):
             self.title.setText("There is no picture to use: play a clip, then pause on a frame.")
             return
         self.frame_used.emit(image, first_frame)
+
+    def keep_frame(self) -> None:
+        """The picture shown, kept as a new character (a still)."""
+        self.player.pause()
+        image = self.current_frame()
+        if image is None:
+            self.title.setText("There is no picture to keep: play a clip, then pause on a frame.")
+            return
+        self.frame_kept.emit(image)
 
     def close_media(self) -> None:
         """Leave fullscreen, then stop the player and delete it: its decoder and audio

@@ -4,12 +4,20 @@ with undo; the journal holds them across a restart."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.character import Take
-from desktop_app.domain.prompt import VIDEO
+from desktop_app.domain.job import JobState
+from desktop_app.domain.prompt import IMAGE, VIDEO
 from desktop_app.ui.character_panel import NAME_ROLE
-from tests.ui.conftest import WindowFactory
+from desktop_app.ui.job_menu import job_menu
+from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
 from tests.ui.test_composer import drop
 
 
@@ -27,6 +35,16 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     assert window.references.links() == [sample_links[0]]
     qtbot.waitUntil(lambda: "character1 · Mia · " in window.references.list.item(0).text())
     assert [chip.text() for chip in window.composer.chip_buttons] == ["character1 · Mia"]
+    prompt = window.composer.prompt
+    prompt.setFocus()
+    prompt.clear()
+    qtbot.keyClicks(prompt, "Then mi")  # two letters of her name: completion offers her
+    popup = prompt.completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    assert prompt.completer.currentCompletion() == "character1 · Mia"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert prompt.toPlainText() == "Then character1 "
 
     window.references.add_links([sample_links[1]])
     window.references.list.setCurrentRow(1)
@@ -75,3 +93,49 @@ def test_two_characters_merge_into_one_and_undo_brings_both_back(
     assert panel.character("Rex at the beach") is not None
     panel.merge("Rex", "Rex")  # into itself: said, nothing changes
     assert "cannot be merged into itself" in panel.message.text() and panel.list.count() == 2
+
+
+def answer_next_name(text: str) -> None:
+    """Type `text` into the next name dialog and press OK (the dialog runs its own loop)."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.setTextValue(text)
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
+
+
+@pytest.mark.timeout(120)
+def test_a_jobs_reference_and_a_frame_of_the_player_become_characters(
+    qtbot: QtBot, windows: WindowFactory, sample_links: list[str]
+) -> None:
+    window = windows()
+    compose_and_generate(window, sample_links[:2], "character1 chases character2", qtbot)
+    done = wait_for_state(qtbot, window, JobState.DONE, timeout=60_000)
+    menu = job_menu(window.jobs, done)
+    [keep] = [a.menu() for a in menu.actions() if a.text() == "Keep a reference as a character"]
+    assert isinstance(keep, QMenu)
+    offered = keep.actions()
+    assert [a.text() for a in offered] == [f"{Path(link).name}…" for link in sample_links[:2]]
+    answer_next_name("Red box")
+    offered[1].trigger()
+    red_box = window.characters.character("Red box")
+    assert red_box is not None and red_box.takes == (Take(VIDEO, sample_links[1]),)
+    assert window.characters_dock.isVisible()
+
+    assert done.file_path is not None
+    window.player.play(str(done.file_path), "The clip")
+    qtbot.waitUntil(lambda: window.player.current_frame() is not None, timeout=20_000)
+    answer_next_name("Red box still")
+    window.player.keep_frame()
+    qtbot.waitUntil(
+        lambda: window.characters.character("Red box still") is not None, timeout=10_000
+    )
+    still = window.characters.character("Red box still")
+    assert still is not None and [t.kind for t in still.takes] == [IMAGE]
+    assert QImage(QUrl(still.takes[0].ref).toLocalFile()).width() > 0  # a saved PNG
+    assert still.thumbnail_png is not None and still.thumbnail_png.startswith(b"\x89PNG")
