@@ -13,7 +13,6 @@ It only composes: view state lives in `ViewState` (bound by the parts), submitti
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
@@ -22,17 +21,17 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QImage,
     QShowEvent,
 )
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QSplitter
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter
 
-from desktop_app.domain.character import Character, Take
+from desktop_app.domain.character import Character
 from desktop_app.domain.job import Job, JobState
-from desktop_app.domain.prompt import IMAGE, VIDEO
+from desktop_app.domain.prompt import VIDEO
 from desktop_app.domain.references import local_path
 from desktop_app.domain.request import references_named
 from desktop_app.meta import APP_NAME
+from desktop_app.ui.character_keeping import CharacterKeeping
 from desktop_app.ui.character_panel import CharacterPanel
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.dialogs import show_error
@@ -127,6 +126,9 @@ class MainWindow(QMainWindow):
         self.composer.attach(services.quote, services.account.spending.left_today)
         self.jobs.attach(services.model)
         self.characters.attach(services.characters)
+        self.keeping = CharacterKeeping(
+            self, self.characters, self.characters_dock, self.references, services.tasks
+        )
         self.characters_dock.setVisible(self.characters.list.count() > 0)
         self.characters.use_requested.connect(self.use_character)
         self.characters.changed.connect(self.composer.show_names)
@@ -200,8 +202,9 @@ class MainWindow(QMainWindow):
         self.player.frame_used.connect(self.frame_use.use_frame)
         self.player.frame_kept.connect(self.frame_use.keep_frame)
         # Queued: the name is asked from Qt's loop, never inside the task that saved it.
-        self.frame_use.still_saved.connect(self.keep_still, Qt.ConnectionType.QueuedConnection)
-        jobs.keep_requested.connect(self.keep_take)
+        keeping = self.keeping
+        self.frame_use.still_saved.connect(keeping.from_still, Qt.ConnectionType.QueuedConnection)
+        jobs.keep_requested.connect(keeping.from_take)
         jobs.run_again_requested.connect(self.submitting.run_again)
         jobs.compare_requested.connect(self.compare)
         jobs.told.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -273,45 +276,7 @@ class MainWindow(QMainWindow):
 
     def keep_selected_reference(self, ask: Callable[[], str | None] | None = None) -> None:
         """The selected reference rows kept as a character, named by the creator."""
-        rows = sorted(self.references.list.row(i) for i in self.references.list.selectedItems())
-        kinds = self.references.kinds()
-        links = self.references.links()
-        takes = [Take(kinds[row], links[row]) for row in rows]
-        picture = self.references.checks.thumbnail(links[rows[0]]) if rows else None
-        self.characters.ask_and_keep(takes, ask or self._ask_character_name, picture)
-        if self.characters.list.count():
-            self.characters_dock.setVisible(True)
-
-    def keep_still(
-        self, url: str, picture: QImage, ask: Callable[[], str | None] | None = None
-    ) -> None:
-        """A frame of the player, saved as a still, kept as a new character."""
-        self.characters.ask_and_keep([Take(IMAGE, url)], ask or self._ask_character_name, picture)
-        self.characters_dock.setVisible(self.characters.list.count() > 0)
-
-    def keep_take(self, take: Take, ask: Callable[[], str | None] | None = None) -> None:
-        """One reference of a job kept as a character; a file on this computer gets its
-        picture once it is read (off the GUI thread)."""
-        name = (ask or self._ask_character_name)()
-        if not name or not self.characters.keep(name, [take]):
-            return
-        self.characters_dock.setVisible(True)
-        path = local_path(take.ref)
-        if path is not None:
-            self.services.tasks.spawn(self._picture_for(name.strip(), path))
-
-    async def _picture_for(self, name: str, path: Path) -> None:
-        import asyncio  # the engine's: after the first frame
-
-        from desktop_app.uploads.thumbnail import thumbnail_png
-
-        picture = await asyncio.to_thread(thumbnail_png, path)
-        if picture is not None:
-            self.characters.set_picture(name, picture)
-
-    def _ask_character_name(self) -> str | None:
-        name, ok = QInputDialog.getText(self, "Keep as a character", "Name")
-        return name if ok else None
+        self.keeping.from_selected_reference(ask)
 
     def open_library(self) -> None:
         library = self._services.library if self._services else self.basics.library

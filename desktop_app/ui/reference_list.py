@@ -39,6 +39,7 @@ from desktop_app.ui.first_frame import FirstFrameSlot
 from desktop_app.ui.labels import InfoLabel
 from desktop_app.ui.reference_checks import CheckReference, FetchPreview, ReferenceChecks
 from desktop_app.ui.reference_rows import LinkList, as_reference, describe_link, links_from_mime
+from desktop_app.ui.reference_text import row_lines
 
 if TYPE_CHECKING:
     from desktop_app.tasks import TaskGroup  # the first frame imports no asyncio
@@ -270,7 +271,7 @@ class ReferenceList(QWidget):
         for row, name in enumerate(self.names()):
             item = self.list.item(row)
             url = str(item.data(URL_ROLE))
-            lines = self._row_lines(name, url, item.data(KIND_ROLE) == IMAGE)
+            lines = self._row_lines(name, url)
             item.setText("\n".join(lines))
             item.setToolTip(plain_tooltip(url))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, " ".join(lines))
@@ -306,51 +307,11 @@ class ReferenceList(QWidget):
         """The slots (1-based) whose reference failed its check."""
         return [slot for slot, url in enumerate(self.links(), start=1) if self.check_failed(url)]
 
-    def _row_lines(self, slot_name: str, url: str, image: bool) -> list[str]:
-        host, name = describe_link(url)
-        badge = "⚠ CHECK FAILED · " if self.check_failed(url) else ""
-        said = self.checks.service_said(url)
-        if said is not None:
-            badge = f"⚠ THE SERVICE SAID: {said} · "
-        where = "this computer" if url.lower().startswith("file:") else host
-        if self._missing_file(url):
-            badge = "⚠ NOT FOUND · "
-            where = "moved or renamed? Double-click to locate it"
-        check = self.checks.check_of(url)
-        if check is not None and check.too_long_s is not None:
-            badge = f"⚠ {check.too_long_s:.0f} s, TOO LONG · "
-            where = "double-click to send a part of it"
-        character = self.names_of(url)
-        whose = f"{character} · " if character else ""
-        lines = [f"{badge}{slot_name} · {whose}{name} · {where}"]
-        if url in self._uploads:
-            sent, total = self._uploads[url]
-            lines.append(f"uploading to your storage: {sent * 100 // max(total, 1)}%")
-        details = self._details(url, image)
-        if details:
-            lines.append("; ".join(details))
-        return lines
-
-    def _details(self, url: str, image: bool) -> list[str]:
-        facts, still = self.checks.facts_of(url), self.checks.still_of(url)
-        check, problem = self.checks.check_of(url), self.checks.problem_of(url)
-        details = []
-        if still is not None:
-            details.append(f"still, {still.size.width()}×{still.size.height()}")
-        elif facts is not None:
-            details.append(f"{facts.duration_s:.1f} s, {facts.size.width()}×{facts.size.height()}")
-            shortest, longest = self.spec.video_seconds
-            if not shortest <= facts.duration_s <= longest:
-                details.append(f"⚠ reference clips should last {shortest:g} to {longest:g} s")
-        elif problem is not None:
-            details.append(f"no preview here ({problem})")
-        if check is not None:
-            if check.size is not None:
-                details.append(f"{check.size / 1_048_576:.1f} MB")
-            details.extend(f"⚠ {w}" for w in check.warnings)
-        elif facts is None and still is None:
-            details.append("checking…")
-        return details
+    def _row_lines(self, slot_name: str, url: str) -> list[str]:
+        return row_lines(
+            slot_name, url, self.checks, self.spec, upload=self._uploads.get(url),
+            character=self.names_of(url), missing=self._missing_file(url),
+        )  # fmt: skip
 
     def locate(self, row: int) -> None:
         """A file from this computer that is not where it was (moved, renamed): the

@@ -9,10 +9,11 @@ cd "$(dirname "$0")/../.."
 # dbus, gnome-keyring: a real Secret Service in tests. curl: the download benchmark's baseline.
 # dunst, libnotify-bin: a real notification daemon. openbox, xdotool: a window manager and
 # real mouse clicks for the tests of the window as a person uses it. pulseaudio: a null sink,
-# so that clips play their sound through Qt's audio thread in tests.
+# so that clips play their sound through Qt's audio thread in tests. time: GNU time, which
+# starts the benchmark's measured processes from a small parent (their peak memory alone).
 SYSTEM_PACKAGES=(libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth dbus gnome-keyring
-  curl dunst libnotify-bin openbox xdotool pulseaudio)
+  curl dunst libnotify-bin openbox xdotool pulseaudio time)
 want_system=${WAN_STUDIO_SYSTEM_PACKAGES:-auto}
 
 missing=()
