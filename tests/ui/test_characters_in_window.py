@@ -36,6 +36,8 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     qtbot.waitUntil(lambda: "character1 · Mia · " in window.references.list.item(0).text())
     assert [chip.text() for chip in window.composer.chip_buttons] == ["character1 · Mia"]
     prompt = window.composer.prompt
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     prompt.setFocus()
     prompt.clear()
     qtbot.keyClicks(prompt, "Then mi")  # two letters of her name: completion offers her
@@ -45,6 +47,8 @@ def test_a_character_is_kept_dragged_in_renamed_and_forgotten_with_undo(
     assert prompt.completer.currentCompletion() == "character1 · Mia"
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert prompt.toPlainText() == "Then character1 "
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    assert prompt.hasFocus()  # typing goes on where it was
 
     window.references.add_links([sample_links[1]])
     window.references.list.setCurrentRow(1)
