@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from desktop_app.api.account import LedgerEntry
@@ -44,9 +44,12 @@ class ChargeFinder:
         policy: CoursePolicy | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """`clock`: the wall clock (injected: tests drive it)."""
+        """`clock` and `sleep`: the wall clock and the wait on it (injected: tests drive
+        them, and an hour of looking passes at once)."""
         self._clock = clock
+        self._sleep = sleep
         self._client = client
         self._service = service
         self._history = history
@@ -79,7 +82,7 @@ class ChargeFinder:
             until_confirm = policy.charge_failed_confirm_after - waited
             if job.state is JobState.FAILED and until_confirm > 0:
                 pause = min(pause, until_confirm)
-            await asyncio.sleep(pause)
+            await self._sleep(pause)
 
     def recent(self) -> list[Job]:
         """Jobs that ended recently enough for their charge to be looked up (the window at

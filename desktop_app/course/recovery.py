@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from desktop_app.api.account import LogRow
 from desktop_app.api.client import ApiClient
@@ -53,9 +53,12 @@ class SubmissionRecovery:
         policy: CoursePolicy | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """`clock`: the wall clock (injected: tests drive it)."""
+        """`clock` and `sleep`: the wall clock and the wait on it (injected: tests drive
+        them, and the two hours of the log's horizon pass at once)."""
         self._clock = clock
+        self._sleep = sleep
         self._client = client
         self._service = service
         self._history = history
@@ -92,7 +95,7 @@ class SubmissionRecovery:
             pause = self._policy.log_growth.wait(looks, retry_after)
             retry_after = None
             left = self.deadline(job) - self._clock()
-            await asyncio.sleep(min(pause, left) if left > 0.2 else pause)
+            await self._sleep(min(pause, left) if left > 0.2 else pause)
 
     async def _look(self, job: Job) -> LogRow | None:
         """The job's row in the request log, matched by its client request id: first among

@@ -20,6 +20,7 @@ from desktop_app.domain.request import GenerationRequest, Resolution
 from desktop_app.journal.queries import HistoryQueries
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
 from tests.conftest import SAMPLES, TEST_KEY, make_client, run, service_on
+from tests.driven_clock import DrivenClock
 
 REQUEST = GenerationRequest(
     prompt="character1 waves",
@@ -69,12 +70,32 @@ def test_the_charge_comes_from_the_ledger_even_when_meta_usage_said_otherwise(
     assert account_sim.count("GET", "/v2/billing/transactions") >= 2  # it had to wait
 
 
-def test_a_failed_job_is_confirmed_not_charged(tmp_path: Path, account_sim: Simulator) -> None:
+def test_a_failed_job_is_confirmed_not_charged_after_ten_minutes_of_looks(
+    tmp_path: Path, account_sim: Simulator
+) -> None:
+    """The app's own numbers (first look at once, then 5 s doubling; "not charged" 10
+    minutes after the end), on a driven clock: the ten minutes pass at once."""
     account_sim.add_fault(Fault("generation", message="Reference 1 shows two people"))
+    clock = DrivenClock()
 
-    ended, job = end_then_find_charge(tmp_path, account_sim)
-    assert ended.state is JobState.FAILED
+    async def scenario() -> tuple[Job, Job]:
+        async with service_on(tmp_path, account_sim.base_url) as service:
+            ended = await service.follow((await service.submit(REQUEST)).id)
+            client = make_client(account_sim.base_url)
+            history = HistoryQueries(tmp_path / "journal.sqlite3")
+            finder = ChargeFinder(client, service, history, clock=clock, sleep=clock.sleep)
+            try:
+                return ended, await finder.find(ended.id)
+            finally:
+                await client.aclose()
+
+    ended, job = run(scenario())
+    assert ended.state is JobState.FAILED and ended.finished_at is not None
     assert job.charged_credits == 0
+    policy = CoursePolicy()
+    assert clock.now - ended.finished_at >= policy.charge_failed_confirm_after
+    assert clock.slept[:4] == [5, 10, 20, 40]  # growing waits, as the policy says
+    assert len(clock.slept) <= 9  # few looks for ten minutes
 
 
 def recover(tmp_path: Path, sim: Simulator, grace: float) -> tuple[Job, Job]:
@@ -112,14 +133,33 @@ def test_a_lost_answer_is_found_in_a_lagging_and_failing_log_and_finished(
     assert account_sim.count("GET", LOGS_PATH) >= 3
 
 
-def test_a_post_never_received_is_rejected_only_after_the_grace_period(
+def test_a_post_never_received_is_rejected_only_after_the_logs_horizon(
     tmp_path: Path, account_sim: Simulator
 ) -> None:
+    """The app's own waits (2 s doubling to a minute) up to a horizon of ten minutes, on
+    a driven clock: every look until then says "not in the log yet"."""
     account_sim.add_fault(Fault("create", drop=True))
-    lost, job = recover(tmp_path, account_sim, grace=1.5)
+    clock = DrivenClock()
+
+    async def scenario() -> tuple[Job, Job]:
+        async with service_on(tmp_path, account_sim.base_url) as service:
+            lost = await service.submit(REQUEST)
+            client = make_client(account_sim.base_url)
+            history = HistoryQueries(tmp_path / "journal.sqlite3")
+            policy = CoursePolicy(log_horizon=600)
+            recovery = SubmissionRecovery(
+                client, service, history, policy, clock=clock, sleep=clock.sleep
+            )
+            try:
+                return lost, await recovery.settle(lost.id)
+            finally:
+                await client.aclose()
+
+    lost, job = run(scenario())
     assert job.state is JobState.REJECTED
     assert job.error is not None and "never received it" in job.error.message
-    assert job.finished_at is not None and job.finished_at - lost.created_at >= 1.5
+    assert clock.now - lost.created_at >= 600
+    assert clock.slept[:6] == [2, 4, 8, 16, 32, 60] and max(clock.slept) == 60
     assert account_sim.count("POST", GENERATIONS_PATH) == 1
 
 
