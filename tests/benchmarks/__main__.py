@@ -21,6 +21,7 @@ from tests.benchmarks.download import download_speed
 from tests.benchmarks.harness import Line, Settings, machine, table, write_json
 from tests.benchmarks.history import seed_history
 from tests.benchmarks.idle import idle_cpu
+from tests.benchmarks.long_history import long_history
 from tests.benchmarks.polling import learned_pace, polling_cost
 from tests.benchmarks.scrolling import scroll_and_search
 from tests.benchmarks.stall import loop_stall
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             ("P3", lambda: download_speed(settings)),
             ("P4", lambda: idle_cpu(settings, seeded, jobs)),
             ("P5", lambda: scroll_and_search(settings, seeded, jobs)),
+            ("P5B", lambda: long_history(settings, Path(scratch))),
             ("P6", lambda: [*polling_cost(settings), *learned_pace(settings)]),
             ("P7", lambda: upload_speed(settings)),
             ("P8", lambda: trimming(settings)),

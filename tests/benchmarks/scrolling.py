@@ -12,7 +12,7 @@ from tests.benchmarks.history import copy_home
 from tests.benchmarks.processes import PYTHON, qt_environ, run_json, simulator
 
 
-def scroll_and_search(settings: Settings, seeded: Path, jobs: int) -> list[Line]:
+def scroll_and_search(settings: Settings, seeded: Path, jobs: int, row: str = "P5") -> list[Line]:
     worst_frames, p99_frames, worst_searches = [], [], []
     slowest_word: dict[str, float] = {}
     with simulator() as base_url, tempfile.TemporaryDirectory() as scratch:
@@ -34,7 +34,7 @@ def scroll_and_search(settings: Settings, seeded: Path, jobs: int) -> list[Line]
     search = figure(worst_searches, "ms")
     return [
         Line(
-            id="P5 scroll",
+            id=f"{row} scroll",
             measures=f"slowest frame wheeling through all {jobs:,} jobs",
             app=worst,
             baseline=None,
@@ -46,7 +46,7 @@ def scroll_and_search(settings: Settings, seeded: Path, jobs: int) -> list[Line]
             },
         ),
         Line(
-            id="P5 search",
+            id=f"{row} search",
             measures=f"slowest prompt search over {jobs:,} jobs, results painted",
             app=search,
             baseline=None,
