@@ -185,8 +185,10 @@ def _encode(
     import av
 
     video = src.streams.video[0]
+    video.thread_type = "AUTO"  # frames decoded on every core, not slices of one
     rate = video.average_rate or Fraction(24)
     encoder = out.add_stream("libx264", rate=rate)
+    encoder.thread_type = "AUTO"  # x264's own frame threads, as ffmpeg runs it
     encoder.width, encoder.height = video.codec_context.width, video.codec_context.height
     encoder.pix_fmt = "yuv420p"
     if bitrate is None:
@@ -202,7 +204,7 @@ def _encode(
         if audio is not None
         else None
     )
-    src.seek(int(span.start / av.time_base), backward=True, any_frame=False)
+    src.seek(int(span.start * av.time_base), backward=True, any_frame=False)
     frame_time = Fraction(1) / rate
     written = 0
     decoding = [video] if audio is None else [video, audio]
