@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
@@ -189,6 +189,20 @@ def answer_next_dialog(button_text: str, seen: list[str]) -> None:
         next(b for b in box.buttons() if b.text().startswith(button_text)).click()
 
     QTimer.singleShot(20, press)
+
+
+def answer_next_name(text: str) -> None:
+    """Type `text` into the next name dialog and press OK (the dialog runs its own loop)."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.setTextValue(text)
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
 
 
 def look_at_next_settings(seen: list[SettingsDialog]) -> None:

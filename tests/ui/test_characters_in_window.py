@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.character import Take
@@ -17,7 +17,12 @@ from desktop_app.domain.job import JobState
 from desktop_app.domain.prompt import IMAGE, VIDEO
 from desktop_app.ui.character_panel import NAME_ROLE
 from desktop_app.ui.job_menu import job_menu
-from tests.ui.conftest import WindowFactory, compose_and_generate, wait_for_state
+from tests.ui.conftest import (
+    WindowFactory,
+    answer_next_name,
+    compose_and_generate,
+    wait_for_state,
+)
 from tests.ui.test_composer import drop
 
 
@@ -97,20 +102,6 @@ def test_two_characters_merge_into_one_and_undo_brings_both_back(
     assert panel.character("Rex at the beach") is not None
     panel.merge("Rex", "Rex")  # into itself: said, nothing changes
     assert "cannot be merged into itself" in panel.message.text() and panel.list.count() == 2
-
-
-def answer_next_name(text: str) -> None:
-    """Type `text` into the next name dialog and press OK (the dialog runs its own loop)."""
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, answer)
-            return
-        dialog.setTextValue(text)
-        dialog.accept()
-
-    QTimer.singleShot(20, answer)
 
 
 @pytest.mark.timeout(120)
