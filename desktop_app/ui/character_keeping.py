@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QWidget
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QWidget
 from desktop_app.domain.character import Take
 from desktop_app.domain.prompt import IMAGE
 from desktop_app.domain.references import local_path
-from desktop_app.tasks import TaskGroup
 from desktop_app.ui.character_panel import CharacterPanel
 from desktop_app.ui.reference_list import ReferenceList
+
+if TYPE_CHECKING:
+    from desktop_app.tasks import TaskGroup  # asyncio: the engine's, after the first frame
 
 Ask = Callable[[], str | None]
 

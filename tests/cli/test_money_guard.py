@@ -49,13 +49,11 @@ def start_generates(home: Path, sim: Simulator, count: int, *extra: str) -> list
         )
         for _ in range(count)
     ]  # fmt: skip
-    codes = []
-    for proc in procs:
-        _, err = proc.communicate(timeout=120)
+    ended = [(proc, proc.communicate(timeout=120)[1]) for proc in procs]  # all, then judge
+    for proc, err in ended:
         assert "Traceback" not in err, err
         assert proc.returncode in (0, 2), err
-        codes.append(proc.returncode)
-    return codes
+    return [proc.returncode for proc, _ in ended]
 
 
 def test_eight_processes_at_once_cannot_pass_a_limit_that_fits_one(
