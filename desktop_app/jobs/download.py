@@ -13,7 +13,6 @@ import re
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from desktop_app.domain.course import CoursePolicy
 from desktop_app.domain.errors import ErrorKind, NetworkProblemError, StorageError
 from desktop_app.files import fsync_dir, new_dirs
 from desktop_app.jobs.naming import part_path
-from desktop_app.jobs.part_file import PartHash, PartWriter, boxes_fill, writer_thread
+from desktop_app.jobs.part_file import PartHash, PartWriter, WritingThreads, boxes_fill
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +107,12 @@ class ClipDownloader:
         )
         self._free_space = free_space
         # Writing threads kept for the next clip: starting a thread waits on the loop.
-        self._idle_writers: list[ThreadPoolExecutor] = []
+        self._idle_writers: list[WritingThreads] = []
 
     async def aclose(self) -> None:
         await self._http.aclose()
         for writer in self._idle_writers:
-            writer.shutdown(wait=False)  # idle: each ends as soon as it is told
+            writer.shutdown()  # idle: each ends as soon as it is told
         self._idle_writers.clear()
 
     async def download(self, url: str, target: Path, progress: Progress) -> SavedClip:
@@ -176,12 +175,12 @@ class ClipDownloader:
             _check_room(part, total, have, self._free_space(part.parent))
             await hashed.catch_up(part, have)
             deadline = time.monotonic() + self._policy.download_deadline(total)
-            thread = self._idle_writers.pop() if self._idle_writers else writer_thread()
+            threads = self._idle_writers.pop() if self._idle_writers else WritingThreads()
             try:
-                async with await PartWriter.open(part, have, hashed, thread) as writer:
+                async with await PartWriter.open(part, have, hashed, threads) as writer:
                     have = await _stream(response, writer, have, total, deadline, progress)
             finally:
-                self._idle_writers.append(thread)
+                self._idle_writers.append(threads)
         if total is not None and have != total:
             raise DownloadError(f"The connection closed after {have} of {total} bytes.")
         if total is None:

@@ -1,5 +1,5 @@
-"""The part file a clip downloads into: its SHA-256 kept as the bytes come, and a writing
-thread of its own that writes, hashes and syncs a few batches behind the network."""
+"""The part file a clip downloads into: its SHA-256 kept as the bytes come, and two
+threads of its own that write (and sync) and hash it a few batches behind the network."""
 
 from __future__ import annotations
 
@@ -66,83 +66,117 @@ def _hash_prefix(part: Path, length: int) -> hashlib._Hash:
     return digest
 
 
-def writer_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(
-        1, thread_name_prefix="wan-studio-download", initializer=yield_to_foreground
-    )
+class WritingThreads:
+    """The two threads a download saves with: one writes and syncs the part, the other
+    hashes it. Each batch goes to both, so the disk and the hash work at once (on one
+    thread they took turns, and the clip saved at the pace of both added up). Both give
+    way to the window (`background`)."""
+
+    def __init__(self) -> None:
+        self.write = _thread("wan-studio-write")
+        self.hash = _thread("wan-studio-hash")
+
+    def shutdown(self) -> None:
+        """End both once idle, without waiting for them."""
+        self.write.shutdown(wait=False)
+        self.hash.shutdown(wait=False)
+
+
+def _thread(name: str) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(1, thread_name_prefix=name, initializer=yield_to_foreground)
 
 
 class PartWriter:
-    """Writes and hashes the clip on a thread of its own, a few batches behind the network:
-    a disk that stalls (the kernel holding back a fast writer, a file created or closed
-    while it flushes) never holds the event loop, and the thread yields the CPU to the
-    window (`background`). It syncs as it goes, so the disk works while the network does
-    and the final fsync has little left to do.
+    """Writes and hashes the clip on threads of their own, a few batches behind the
+    network: a disk that stalls (the kernel holding back a fast writer, a file created or
+    closed while it flushes) never holds the event loop. It syncs as it goes, so the disk
+    works while the network does and the final fsync has little left to do.
 
     Unbuffered: every byte reported as saved is already with the OS, so a killed process
     resumes from exactly what the journal says."""
 
     def __init__(
-        self, file: BinaryIO, have: int, hashed: PartHash, thread: ThreadPoolExecutor
+        self, file: BinaryIO, have: int, hashed: PartHash, threads: WritingThreads
     ) -> None:
         self._file = file
         self._hashed = hashed
         self._saved = have
         self._unsynced = 0
-        self._thread = thread
-        self._pending: deque[Future[None]] = deque()
-        self._batch = bytearray()
+        self._threads = threads
+        self._pending: deque[tuple[Future[None], Future[None]]] = deque()
+        self._batch: list[bytes] = []
+        self._batch_bytes = 0
         self._queued_at = time.monotonic()
 
     @classmethod
     async def open(
-        cls, part: Path, have: int, hashed: PartHash, thread: ThreadPoolExecutor
+        cls, part: Path, have: int, hashed: PartHash, threads: WritingThreads
     ) -> PartWriter:
-        """`part` opened on `thread` to go on after its first `have` bytes."""
-        file = await asyncio.wrap_future(thread.submit(_open_part, part, have))
-        return cls(file, have, hashed, thread)
+        """`part` opened on the writing thread to go on after its first `have` bytes."""
+        file = await asyncio.wrap_future(threads.write.submit(_open_part, part, have))
+        return cls(file, have, hashed, threads)
 
     async def __aenter__(self) -> PartWriter:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        # After the batches still queued, on the same thread.
-        await asyncio.wrap_future(self._thread.submit(self._file.close))
+        # After the batches still queued, on the same thread; the hash may still be
+        # working on a batch when an error ends the download early.
+        await asyncio.wrap_future(self._threads.write.submit(self._file.close))
+        while self._pending:
+            await asyncio.wrap_future(self._pending.popleft()[1])
 
     async def write(self, chunk: bytes) -> int:
         """Take `chunk`; once a batch has gathered, queue it after the ones before.
         Returns the bytes saved so far."""
-        self._batch += chunk
-        full = len(self._batch) >= WRITE_BATCH_BYTES
+        self._batch.append(chunk)
+        self._batch_bytes += len(chunk)
+        full = self._batch_bytes >= WRITE_BATCH_BYTES
         if full or time.monotonic() - self._queued_at >= WRITE_BATCH_SECONDS:
             while len(self._pending) >= WRITE_BATCHES_QUEUED:
-                await asyncio.wrap_future(self._pending.popleft())
+                await self._settle_oldest()
             self._queue_batch()
         return self._saved
 
     async def flush(self) -> int:
-        """Save everything taken so far; return the bytes saved."""
+        """Save (and hash) everything taken so far; return the bytes saved."""
         self._queue_batch()
         while self._pending:
-            await asyncio.wrap_future(self._pending.popleft())
+            await self._settle_oldest()
         return self._saved
+
+    async def _settle_oldest(self) -> None:
+        stored, hashed = self._pending[0]
+        await asyncio.wrap_future(stored)
+        await asyncio.wrap_future(hashed)
+        self._pending.popleft()
 
     def _queue_batch(self) -> None:
         self._queued_at = time.monotonic()
         if self._batch:
-            batch, self._batch = bytes(self._batch), bytearray()
-            self._pending.append(self._thread.submit(self._store, batch))
+            # The chunks themselves, not a joined copy: neither thread changes them.
+            batch, self._batch, self._batch_bytes = self._batch, [], 0
+            self._pending.append(
+                (
+                    self._threads.write.submit(self._store, batch),
+                    self._threads.hash.submit(self._hash, batch),
+                )
+            )
 
-    def _store(self, chunk: bytes) -> None:
-        view = memoryview(chunk)
-        while view:  # an unbuffered write may take only part (a disk filling up)
-            written = self._file.write(view)
-            if not written:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            view = view[written:]
-        self._hashed.update(chunk)
-        self._saved += len(chunk)
-        self._unsynced += len(chunk)
+    def _hash(self, batch: list[bytes]) -> None:
+        for chunk in batch:
+            self._hashed.update(chunk)
+
+    def _store(self, batch: list[bytes]) -> None:
+        for chunk in batch:
+            view = memoryview(chunk)
+            while view:  # an unbuffered write may take only part (a disk filling up)
+                written = self._file.write(view)
+                if not written:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                view = view[written:]
+            self._saved += len(chunk)
+            self._unsynced += len(chunk)
         if self._unsynced >= SYNC_EVERY_BYTES:
             os.fdatasync(self._file.fileno())
             self._unsynced = 0

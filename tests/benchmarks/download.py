@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from desktop_app.jobs.download import ClipDownloader
+from desktop_app.jobs.download import ClipDownloader, read_large_socket_chunks
 from tests.benchmarks.harness import Line, Settings, figure, ratio_of
 from tests.benchmarks.processes import BENCH_KEY, MB, PYTHON, make_clip, simulator
 
@@ -32,6 +32,7 @@ def _status_mib(field: str) -> float:
 
 
 async def _download(url: str, target: Path) -> float:
+    read_large_socket_chunks()  # as the app's composition root does
     downloader = ClipDownloader(httpx.AsyncClient(timeout=60, follow_redirects=True))
     try:
         started = time.perf_counter()
@@ -129,7 +130,9 @@ def download_speed(settings: Settings) -> list[Line]:
             notes={
                 "memory growth": growth.text(),
                 "disk": "a plain write + fsync of the same size: "
-                + figure(disk_mbs, "MB/s").text(),
+                + figure(disk_mbs, "MB/s").text()
+                + f" (the app: {app.median / figure(disk_mbs, 'MB/s').median:.2f}x that; curl "
+                "does not sync)",
             }
             | ({} if curl else {"curl": "not installed: no baseline"}),
         ),

@@ -16,6 +16,46 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
+LATE_MS = 4.0
+"""A shot this late counts in the notes' account of where late shots' time went."""
+
+Shot = tuple[float, float, float]
+"""A late shot: (ms late, ms the loop's thread ran, ms it waited in the run queue)."""
+
+
+def _shots(found: dict[str, list[float]]) -> list[Shot]:
+    return list(zip(found["late_ms"], found["ran_ms"], found["queued_ms"], strict=True))
+
+
+def _worst(found: dict[str, list[float]]) -> str:
+    late, ran, queued = max(_shots(found))
+    return f"{late:.1f} ms late (ran {ran:.1f}, waited for a CPU {queued:.1f})"
+
+
+def _late(found: dict[str, list[float]]) -> list[Shot]:
+    return [shot for shot in _shots(found) if shot[0] > LATE_MS]
+
+
+def _where(shots: list[Shot]) -> str:
+    """Where the late shots' time went (each shot lasted its 5 ms and its lateness):
+    the loop's thread running, waiting for a CPU, or asleep (the GIL, a blocking call)."""
+    if not shots:
+        return "none"
+    lasted = sum(late + 5.0 for late, _, _ in shots)
+    ran = sum(r for _, r, _ in shots)
+    queued = sum(q for _, _, q in shots)
+    asleep = max(0.0, lasted - ran - queued)
+    return (
+        f"{len(shots)} shots: running {ran / lasted:.0%}, waiting for a CPU "
+        f"{queued / lasted:.0%}, asleep {asleep / lasted:.0%}"
+    )
+
+
+def _seen(stalls: dict[str, int]) -> str:
+    ordered = sorted(stalls.items(), key=lambda item: -item[1])
+    return "; ".join(f"{count}x {what}" for what, count in ordered) or "never that late"
+
+
 def loop_stall(settings: Settings) -> list[Line]:
     """P2 with 50 followed jobs, and with 200 (the load of 1,500 jobs at the real 15 s
     interval): in both, the other jobs end, and want their clips, while the probe runs."""
@@ -32,6 +72,8 @@ def _stall(
     target: tuple[float, float],
 ) -> list[Line]:  # fmt: skip
     app_p99, app_max, idle_p99, idle_max, download_s = [], [], [], [], []
+    app_worst, idle_worst, late_shots = [], [], []
+    stalls: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as scratch:
         clip = make_clip(Path(scratch) / "large.mp4", clip_mb)
         with simulator(generating=generating, clip=clip) as base_url:
@@ -53,6 +95,11 @@ def _stall(
                 idle_p99.append(_p99(idle["late_ms"]))
                 idle_max.append(max(idle["late_ms"]))
                 download_s.append(busy["download_done_s"])
+                app_worst.append(_worst(busy))
+                idle_worst.append(_worst(idle))
+                late_shots += _late(busy)
+                for what, count in busy["stalls"].items():
+                    stalls[what] = stalls.get(what, 0) + count
     p99, worst = figure(app_p99, "ms"), figure(app_max, "ms")
     return [
         Line(
@@ -67,6 +114,14 @@ def _stall(
                 "max": f"{worst.text()} against {figure(idle_max, 'ms').text()} idle",
                 "download": f"the clip was saved {figure(download_s, 's').text()} after it was "
                 "ready",
+                "worst shot of each run": "; ".join(app_worst),
+                "idle, worst shot of each run": "; ".join(idle_worst),
+                f"shots over {LATE_MS} ms late": _where(late_shots),
+                "the loop's thread 20 ms into a late shot": "; ".join(
+                    f"{count}x {what}"
+                    for what, count in sorted(stalls.items(), key=lambda i: -i[1])
+                )
+                or "never that late",
             },
         )
     ]

@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing
@@ -53,10 +54,16 @@ REQUEST = GenerationRequest(
 
 class LatenessProbe:
     """A 5 ms single-shot Qt timer, armed again each time it fires: how late each shot
-    came is how long the loop was busy with something else."""
+    came is how long the loop was busy with something else. For each shot it also reads
+    the thread's scheduler counters (Linux), so a late shot tells where its time went:
+    the loop's thread running (its own work), waiting in the run queue for a CPU (other
+    threads or programs had them), or neither (asleep: the GIL, a blocking call)."""
 
     def __init__(self) -> None:
         self.late_ms: list[float] = []
+        self.ran_ms: list[float] = []
+        self.queued_ms: list[float] = []
+        self._counters = _ThreadCounters()
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -64,18 +71,104 @@ class LatenessProbe:
         self._armed = 0.0
 
     def start(self) -> None:
+        self._witness = StallWitness(lambda: self._armed)
         self._arm()
 
     def stop(self) -> None:
         self._timer.stop()
+        self._witness.stop()
+
+    def shots(self) -> dict[str, Any]:
+        return {
+            "late_ms": self.late_ms,
+            "ran_ms": self.ran_ms,
+            "queued_ms": self.queued_ms,
+            "stalls": self._witness.seen,
+        }
 
     def _arm(self) -> None:
         self._armed = time.perf_counter()
+        self._ran, self._queued = self._counters.read()
         self._timer.start(TIMER_MS)
 
     def _on_timeout(self) -> None:
         self.late_ms.append(max(0.0, (time.perf_counter() - self._armed) * 1000 - TIMER_MS))
+        ran, queued = self._counters.read()
+        self.ran_ms.append(ran - self._ran)
+        self.queued_ms.append(queued - self._queued)
         self._arm()
+
+
+SYSCALLS = {
+    "0": "read", "1": "write", "7": "poll", "74": "fsync", "75": "fdatasync",
+    "202": "futex (the GIL or a lock)", "232": "epoll_wait", "281": "epoll_pwait",
+}  # fmt: skip
+"""x86-64 Linux's numbers of the calls a stalled loop may be in."""
+WITNESS_AFTER_S = (TIMER_MS + 20) / 1000
+
+
+class StallWitness:
+    """A thread that looks at the loop's thread whenever a shot is 20 ms late: which
+    system call it is in (/proc) and which Python function it is at. What it saw, with
+    how often, says what the stalls are."""
+
+    def __init__(self, armed: Callable[[], float]) -> None:
+        self.seen: dict[str, int] = {}
+        self._armed = armed
+        self._loop_tid = threading.get_native_id()
+        self._loop_ident = threading.get_ident()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall-witness", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        witnessed = 0.0
+        while not self._stopped.wait(0.005):
+            armed = self._armed()
+            if armed == witnessed or time.perf_counter() - armed < WITNESS_AFTER_S:
+                continue
+            witnessed = armed
+            what = f"{self._syscall()} in {self._python_place()}"
+            self.seen[what] = self.seen.get(what, 0) + 1
+
+    def _syscall(self) -> str:
+        try:
+            with open(f"/proc/self/task/{self._loop_tid}/syscall") as f:
+                first = f.read().split()[0]
+        except (OSError, IndexError):
+            return "unknown"
+        return "running" if first == "running" else SYSCALLS.get(first, f"syscall {first}")
+
+    def _python_place(self) -> str:
+        frame = sys._current_frames().get(self._loop_ident)
+        places = []
+        while frame is not None and len(places) < 3:
+            code = frame.f_code
+            places.append(f"{os.path.basename(code.co_filename)}:{code.co_name}")
+            frame = frame.f_back
+        return " < ".join(places) or "no Python frame"
+
+
+class _ThreadCounters:
+    """The calling thread's CPU time and run-queue wait so far, in ms (zeros where the
+    kernel does not say: /proc/thread-self/schedstat is Linux's)."""
+
+    def __init__(self) -> None:
+        try:
+            self._file: Any = open("/proc/thread-self/schedstat", "rb", buffering=0)  # noqa: SIM115
+        except OSError:
+            self._file = None
+
+    def read(self) -> tuple[float, float]:
+        if self._file is None:
+            return 0.0, 0.0
+        self._file.seek(0)
+        ran, queued, _ = self._file.read().split()
+        return int(ran) / 1e6, int(queued) / 1e6
 
 
 @asynccontextmanager
@@ -127,7 +220,7 @@ async def stall(home: str, base_url: str, generating: float, jobs: int, seconds:
         await until(lambda: time.perf_counter() - started >= seconds, seconds + 1)
         probe.stop()
         followed = sum(1 for job in seen.values() if job.state.is_followable)
-        return {"late_ms": probe.late_ms, "download_done_s": downloaded, "followed": followed}
+        return {**probe.shots(), "download_done_s": downloaded, "followed": followed}
 
 
 async def idle_loop(seconds: float) -> Any:
@@ -135,7 +228,7 @@ async def idle_loop(seconds: float) -> Any:
     probe.start()
     await asyncio.sleep(seconds)
     probe.stop()
-    return {"late_ms": probe.late_ms}
+    return probe.shots()
 
 
 async def scroll(home: str, base_url: str) -> Any:

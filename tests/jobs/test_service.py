@@ -7,9 +7,6 @@ import asyncio
 import hashlib
 import itertools
 import json
-import os
-import sys
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +15,6 @@ import httpx
 import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
-from desktop_app.background import BACKGROUND_NICE
 from desktop_app.domain.course import Backoff, CoursePolicy
 from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import Job, JobState
@@ -203,36 +199,6 @@ def test_a_part_left_by_an_earlier_run_is_resumed_and_hashed_whole(
     assert run(scenario()) == hashlib.sha256(demo_clip).hexdigest()
     cdn = [r for r in sim.requests if r.path.startswith("/cdn/")]
     assert [r.headers.get("range") for r in cdn] == ["bytes=100000-"]
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's per-thread nice")
-def test_the_thread_writing_a_clip_gives_way_to_the_window_but_is_not_starved(
-    tmp_path: Path, sim: Simulator, demo_clip: bytes
-) -> None:
-    """The clip is written and hashed by a thread at nice 10, in the normal class (not the
-    idle one, which other programs' load starves); the window's thread keeps its own."""
-    writers: list[tuple[int, int]] = []
-
-    def progress(done: int, total: int | None) -> None:
-        for thread in threading.enumerate():
-            if thread.name.startswith("wan-studio-download") and thread.native_id:
-                tid = thread.native_id
-                writers.append((os.sched_getscheduler(tid), os.getpriority(os.PRIO_PROCESS, tid)))
-
-    async def scenario() -> Path:
-        async with service_on(tmp_path, sim.base_url) as service:
-            job = await service.submit(REQUEST)
-            link = sim.signed_link(job.generation_id or "", f"127.0.0.1:{sim.port}")
-            downloader = ClipDownloader(httpx.AsyncClient())
-            try:
-                saved = await downloader.download(link, tmp_path / "clip.mp4", progress)
-            finally:
-                await downloader.aclose()
-            return saved.path
-
-    assert run(scenario()).read_bytes() == demo_clip
-    assert writers and set(writers) == {(os.SCHED_OTHER, BACKGROUND_NICE)}
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 0
 
 
 def test_expired_link_is_refreshed_by_polling_again(
