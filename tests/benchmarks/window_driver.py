@@ -14,6 +14,7 @@ import asyncio
 import gc
 import json
 import os
+import resource
 import sys
 import threading
 import time
@@ -105,6 +106,8 @@ SYSCALLS = {
 }  # fmt: skip
 """x86-64 Linux's numbers of the calls a stalled loop may be in."""
 WITNESS_AFTER_S = (TIMER_MS + 20) / 1000
+RUSAGE_THREAD = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+"""The calling thread's own counts, where the OS keeps them (Linux)."""
 
 
 class StallWitness:
@@ -242,7 +245,11 @@ async def scroll(home: str, base_url: str) -> Any:
         bar = view.verticalScrollBar()
         centre = QPointF(view.viewport().rect().center())
         frames: list[float] = []
+        accounts: list[tuple[float, float, int]] = []  # ran, waited for a CPU, page reads
+        counters = _ThreadCounters()
         while bar.value() < bar.maximum():
+            ran, queued = counters.read()
+            faults = resource.getrusage(RUSAGE_THREAD).ru_majflt
             began = time.perf_counter()
             notch = QWheelEvent(
                 centre, view.viewport().mapToGlobal(centre), QPoint(), QPoint(0, -120),
@@ -252,6 +259,9 @@ async def scroll(home: str, base_url: str) -> Any:
             app.sendEvent(view.viewport(), notch)
             view.viewport().repaint()
             frames.append((time.perf_counter() - began) * 1000)
+            ran_after, queued_after = counters.read()
+            faults_after = resource.getrusage(RUSAGE_THREAD).ru_majflt
+            accounts.append((ran_after - ran, queued_after - queued, faults_after - faults))
             await asyncio.sleep(0)  # the loop runs between frames, as it does for real
         rows = model.rowCount()
         searches: dict[str, dict[str, float]] = {}
@@ -263,8 +273,10 @@ async def scroll(home: str, base_url: str) -> Any:
             view.viewport().repaint()
             took = (time.perf_counter() - began) * 1000
             searches[word or "(cleared)"] = {"ms": took, "found": model.rowCount()}
+        worst = max(range(len(frames)), key=frames.__getitem__) if frames else None
         return {
             "frame_ms": frames,
+            "worst_frame": None if worst is None else [frames[worst], *accounts[worst]],
             "rows": rows,
             "searches": searches,
         }
