@@ -17,11 +17,11 @@ from desktop_app.background import yield_to_foreground
 from desktop_app.files import CLIP_FILE
 
 WRITE_BATCH_BYTES = 1 << 20
-"""Bytes gathered from the network before they are handed to the writing thread..."""
+"""Bytes gathered from the network before they are handed to the two threads..."""
 WRITE_BATCH_SECONDS = 0.25
 """...or the bytes gathered this long, so a slow download saves (and resumes) as it goes."""
 WRITE_BATCHES_QUEUED = 8
-"""Batches that may wait for the writing thread (memory held: at most 9 MB)."""
+"""Batches that may wait for the threads (memory held: at most 9 MB)."""
 SYNC_EVERY_BYTES = 32 << 20
 """Bytes written between syncs: the disk works while the network does, and the last
 fsync has little left to do."""
