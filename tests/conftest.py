@@ -9,6 +9,7 @@ import faulthandler
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ from desktop_app.journal.job_journal import JobJournal
 from desktop_app.journal.queries import HistoryQueries
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
+from tests.driven_clock import DrivenClock
 from tests.null_sink import null_sink
 from tests.s3_server import S3Server, s3_server
 
@@ -153,9 +155,11 @@ async def service_on(
     listener: Callable[[JobEvent], None] | None = None,
     free_space: Callable[[Path], int] | None = None,
     learn: bool = False,
+    clock: DrivenClock | None = None,
 ) -> AsyncIterator[JobService]:
     """A job service on a real journal file and real HTTP clients, closed on exit; with
-    `learn`, its polls learn their pace from the journal's history (as the app's do)."""
+    `learn`, its polls learn their pace from the journal's history (as the app's do);
+    with `clock`, its clocks and the follower's waits are that driven clock."""
     api_key = ApiKey(key)
     client = ApiClient(base_url, lambda: api_key, retry=FAST_RETRY)
     downloader = (
@@ -168,6 +172,8 @@ async def service_on(
     service = JobService(
         journal, client, downloader, home / "library", keys=lambda: api_key, policy=policy,
         render_times=history.render_times if learn else lambda job: (),
+        clock=clock or time.time, monotonic=clock or time.monotonic,
+        sleep=clock.sleep if clock else asyncio.sleep,
     )  # fmt: skip
     if listener is not None:
         service.subscribe(listener)

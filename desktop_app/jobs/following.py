@@ -8,11 +8,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop_app.api.client import ApiClient
+from desktop_app.api.client import ApiClient, Sleep
 from desktop_app.api.errors import (
     ApiError,
     KeyRefusedError,
@@ -95,10 +95,13 @@ class JobFollower:
         clock: Clock,
         monotonic: Callable[[], float] = time.monotonic,
         render_times: RenderTimes = lambda job: (),
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
-        """`clock`: the wall clock; `monotonic`: the clock of waits and streaks (both
-        injected: tests drive them). `render_times`: how long jobs like one took (the
-        pace of its polls is learned from them)."""
+        """`clock`: the wall clock; `monotonic`: the clock of waits and streaks; `sleep`:
+        the wait between polls, on `monotonic` (all three injected: tests drive them).
+        `render_times`: how long jobs like one took (the pace of its polls is learned
+        from them)."""
+        self._sleep = sleep
         self._render_times = render_times
         self._journal = journal
         self._client = client
@@ -178,9 +181,8 @@ class JobFollower:
         wake = self._wake
         deadline = self._monotonic() + seconds
         while (left := deadline - self._monotonic()) > 0 and not wake.is_set():
-            try:
-                await asyncio.wait_for(wake.wait(), min(left, self._journal.lease_seconds / 3))
-            except TimeoutError:
+            await _first_of(wake.wait(), self._sleep(min(left, self._journal.lease_seconds / 3)))
+            if not wake.is_set():
                 self._keep_lease(job_id)
 
     def _keep_lease(self, job_id: str) -> None:
@@ -374,3 +376,13 @@ class JobFollower:
                 self._updates.apply(job.id, JobChange(bytes_done=done, bytes_total=total))
 
         return on_progress
+
+
+async def _first_of(*waits: Awaitable[object]) -> None:
+    """Wait until the first of `waits` ends; the others are cancelled."""
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()

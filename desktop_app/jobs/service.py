@@ -8,6 +8,7 @@ first, then published to the subscribers (`JobUpdates`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import secrets
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop_app.api.client import ApiClient, KeyProvider
+from desktop_app.api.client import ApiClient, KeyProvider, Sleep
 from desktop_app.api.errors import BadResponseError, NetworkError, ServerError
 from desktop_app.api.response import GenerationStatus
 from desktop_app.domain.course import CoursePolicy
@@ -63,10 +64,14 @@ class JobService:
         admission: AdmissionCheck | None = None,
         references: ReferencePreparer | None = None,
         clock: Clock = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
         render_times: RenderTimes = lambda job: (),
     ) -> None:
-        """`render_times`: how long jobs like one took (HistoryQueries.render_times): the
-        follower learns the pace of its polls from them."""
+        """`clock`, `monotonic` and `sleep`: the wall clock, the clock of the follower's
+        waits, and its wait (tests drive them). `render_times`: how long jobs like one
+        took (HistoryQueries.render_times): the follower learns the pace of its polls from
+        them."""
         self._journal = journal
         self._client = client
         self._keys = keys
@@ -77,7 +82,7 @@ class JobService:
         self._updates = JobUpdates(journal)
         self._follower = JobFollower(
             journal, client, downloader, library, self._updates,
-            policy or CoursePolicy(), clock, render_times=render_times,
+            policy or CoursePolicy(), clock, monotonic, render_times, sleep,
         )  # fmt: skip
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:

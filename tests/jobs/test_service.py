@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from desktop_app.api.client import GENERATIONS_PATH
-from desktop_app.domain.course import Backoff, CoursePolicy
+from desktop_app.domain.course import DEFAULT_POLL_INTERVAL, POLL_SPREAD, Backoff, CoursePolicy
 from desktop_app.domain.errors import ErrorKind
 from desktop_app.domain.job import Job, JobState
 from desktop_app.domain.request import GenerationRequest, Resolution
@@ -28,6 +28,7 @@ from desktop_app.journal.queries import HistoryQueries
 from desktop_app.simulator import Fault, Simulator, SimulatorConfig
 from desktop_app.simulator.ids import decode_id
 from tests.conftest import FAST_SIM, TEST_KEY, fast_course, on_jobs, run, service_on
+from tests.driven_clock import DrivenClock
 
 REQUEST = GenerationRequest(
     prompt="character1 waves at character2",
@@ -255,6 +256,36 @@ def test_a_job_with_no_end_stops_being_followed_with_a_sentence_and_can_be_follo
     assert "stopped following it" in given_up.error.message
     assert done.state is JobState.DONE and done.error is None
     assert done.file_path is not None and done.file_path.read_bytes() == demo_clip
+
+
+def test_a_job_with_no_end_is_polled_at_the_window_s_pace_until_given_up_in_driven_time(
+    tmp_path: Path,
+) -> None:
+    """The window's own pace (15 s polls, the first after 5 s) on a job the service never
+    ends, given up after half an hour here (two hours in the app): the follower waits on
+    the driven clock, so the half hour passes at once and its waits and polls are
+    counted. Each poll still does its real work (a GET, journal writes): ~45 ms here."""
+    config = replace(FAST_SIM, generating_seconds=10**6)
+    policy = replace(
+        CoursePolicy.paced(DEFAULT_POLL_INTERVAL, keep_trying=True), longest_follow=1800.0
+    )
+    clock = DrivenClock()
+
+    async def scenario(sim: Simulator) -> Job:
+        async with service_on(tmp_path, sim.base_url, policy=policy, clock=clock) as service:
+            return await service.follow((await service.submit(REQUEST)).id)
+
+    with Simulator(config) as sim:
+        began = clock.now
+        given_up = run(scenario(sim))
+        polls = sim.count("GET", GENERATIONS_PATH)
+    assert given_up.error is not None and given_up.error.kind is ErrorKind.NO_END
+    assert given_up.state is JobState.GENERATING and not given_up.followed
+    assert clock.now - began >= policy.longest_follow
+    longest_wait = policy.poll_interval * (1 + POLL_SPREAD)
+    assert clock.slept[0] <= policy.first_poll_delay * (1 + POLL_SPREAD)
+    assert max(clock.slept) <= longest_wait
+    assert policy.longest_follow / longest_wait - 2 <= polls <= policy.longest_follow / 15 + 2
 
 
 def test_polls_learn_how_long_jobs_like_it_take(tmp_path: Path) -> None:
