@@ -122,7 +122,7 @@ def test_the_balance_and_the_ledger_charge_are_shown(
     assert job is not None and job.charged_usd == 1.5  # the ledger, not meta.usage's $1.575
     window.jobs.view.setCurrentIndex(window.services.model.index(0))
     assert "Charged: $1.50" in window.jobs.details.text()
-    assert "today $1.50" in window.balance.text()
+    qtbot.waitUntil(lambda: "today $1.50" in window.balance.text())  # once the loop turns
 
 
 def test_a_lost_answer_becomes_a_finished_clip_by_itself(
