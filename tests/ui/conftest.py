@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.job import Job, JobState
@@ -27,6 +27,8 @@ from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.window_engine import build_window, shut_down
 from tests.conftest import SAMPLES, TEST_KEY
 from tests.s3_server import S3Server
+
+D = TypeVar("D", bound=QWidget)
 
 
 @pytest.fixture(autouse=True)
@@ -176,48 +178,50 @@ def compose_and_generate(
     window.composer.generate_button.click()
 
 
-def answer_next_dialog(button_text: str, seen: list[str]) -> None:
-    """Press the button starting with `button_text` in the next modal message box, noting
-    the box's text in `seen` (a modal box runs its own loop: this answers from inside it)."""
-
-    def press() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, press)
-            return
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text().startswith(button_text)).click()
-
-    QTimer.singleShot(20, press)
-
-
-def answer_next_name(text: str) -> None:
-    """Type `text` into the next name dialog and press OK (the dialog runs its own loop)."""
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, answer)
-            return
-        dialog.setTextValue(text)
-        dialog.accept()
-
-    QTimer.singleShot(20, answer)
-
-
-def look_at_next_settings(seen: list[SettingsDialog]) -> None:
-    """Note the next Settings dialog in `seen` and close it (a modal dialog runs its own
-    loop: this answers from inside it). The test reads what it showed from `seen`."""
+def when_modal(kind: type[D], act: Callable[[D], None]) -> None:
+    """Once the next modal dialog of `kind` is up, do `act` to it (a modal dialog runs its
+    own loop: this acts from inside it)."""
 
     def look() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SettingsDialog):
+        if not isinstance(dialog, kind):
             QTimer.singleShot(20, look)
             return
+        act(dialog)
+
+    QTimer.singleShot(20, look)
+
+
+def answer_next_dialog(button_text: str, seen: list[str]) -> None:
+    """Press the button starting with `button_text` in the next modal message box, noting
+    the box's text in `seen`."""
+
+    def press(box: QMessageBox) -> None:
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text().startswith(button_text)).click()
+
+    when_modal(QMessageBox, press)
+
+
+def answer_next_name(text: str) -> None:
+    """Type `text` into the next name dialog and press OK."""
+
+    def answer(dialog: QInputDialog) -> None:
+        dialog.setTextValue(text)
+        dialog.accept()
+
+    when_modal(QInputDialog, answer)
+
+
+def look_at_next_settings(seen: list[SettingsDialog]) -> None:
+    """Note the next Settings dialog in `seen` and close it. The test reads what it showed
+    from `seen`."""
+
+    def look(dialog: SettingsDialog) -> None:
         seen.append(dialog)
         dialog.reject()
 
-    QTimer.singleShot(20, look)
+    when_modal(SettingsDialog, look)
 
 
 def with_storage(windows: WindowFactory, s3: S3Server, prefix: str) -> None:

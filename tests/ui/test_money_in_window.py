@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.client import GENERATIONS_PATH
@@ -23,6 +22,7 @@ from tests.ui.conftest import (
     first_job,
     look_at_next_settings,
     wait_for_state,
+    when_modal,
 )
 
 
@@ -183,15 +183,11 @@ def test_the_button_the_row_the_composer_and_the_status_bar_agree_on_money(
     qtbot.waitUntil(lambda: "balance $98.50" in window.balance.text())  # the demo account too
     assert "today $1.50 ·" in window.balance.text()  # no limit set: no "of"
 
-    def set_limit_in_settings() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SettingsDialog):
-            QTimer.singleShot(20, set_limit_in_settings)
-            return
+    def set_limit_in_settings(dialog: SettingsDialog) -> None:
         dialog.daily_limit.setValue(10)
         dialog.accept()
 
-    QTimer.singleShot(20, set_limit_in_settings)
+    when_modal(SettingsDialog, set_limit_in_settings)
     window.settings_flow.open_settings()  # as Ctrl+, does; the limit is in sight at once
     assert "today $1.50 of $10.00" in window.balance.text()
 
