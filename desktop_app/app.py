@@ -8,17 +8,13 @@ What is loaded when:
    test says none of them imports httpx, keyring or sqlite3);
 2. after the first frame: `window_engine` (the window's loop, the runtime, the services).
 
-PySide6's import hook reads the source of every module imported after it (it looks for
-"PySide6" in it, PYSIDE-2029), and Python's line cache keeps those lines for the life of
-the process: ~10 MiB for the window's ~500 modules, only ever used to print a traceback
-(which reads them again). The cache is emptied after each stage of the start, so the next
-stage reuses that memory: the window's peak is ~5.5 MiB lower (#29).
+`wan-studio` tells PySide6's import hook not to read each module's source first
+(`qt/import_hook.py`).
 """
 
 from __future__ import annotations
 
 import argparse
-import linecache
 import sys
 from collections.abc import Mapping
 
@@ -38,11 +34,8 @@ FIRST_FRAME_WAIT_MS = 500
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     app, window = show_first_frame(args, environ)
-    linecache.clearcache()  # the lines PySide6's import hook read (see above)
-
     from desktop_app.window_engine import run_engine
 
-    linecache.clearcache()
     code = run_engine(app, window, args, environ)
     # Everything durable is done (journal closed, draft and window state written): the
     # process ends now rather than tear Qt down object by object. Not while it holds the

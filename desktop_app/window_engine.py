@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import linecache
 import logging
 import os
 import signal
@@ -280,7 +279,6 @@ def run_engine(
         on_error=lambda error: sys.excepthook(type(error), error, error.__traceback__)
     )
     window.attach(window_services(runtime, tasks, window.basics.media))
-    linecache.clearcache()  # the lines PySide6's import hook read (app.py)
     collector.set_aside_startup()
 
     def switch_to_demo() -> None:

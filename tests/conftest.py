@@ -36,6 +36,7 @@ from desktop_app.jobs.events import JobChanged, JobEvent
 from desktop_app.jobs.service import JobService
 from desktop_app.journal.job_journal import JobJournal
 from desktop_app.journal.queries import HistoryQueries
+from desktop_app.qt.import_hook import skip_source_reading
 from desktop_app.resources import resource, resource_dir
 from desktop_app.simulator import Simulator, SimulatorConfig
 from tests.driven_clock import DrivenClock
@@ -69,8 +70,10 @@ _STACK_FD = pytest.StashKey[int]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Before any test: the null sink (its address for every Qt process of the run), and a
-    copy of the terminal's stderr, taken before pytest captures it, for the watchdog."""
+    """Before any test: the null sink (its address for every Qt process of the run), a
+    copy of the terminal's stderr, taken before pytest captures it, for the watchdog, and
+    PySide6's import hook as `wan-studio` has it (before the test modules import Qt)."""
+    skip_source_reading()
     config.stash[_STACK_FD] = os.dup(2)
     run = config.stash[_RUN] = ExitStack()
     address = run.enter_context(null_sink())

@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # during it cost ~50 ms (#19): none run until the window's own collector, which
         # collects on the GUI thread, takes over.
         gc.disable()
+        from desktop_app.qt.import_hook import skip_source_reading
+
+        skip_source_reading()  # before the window's modules are imported
         from desktop_app.app import run_window  # Qt is loaded only for the window
 
         return run_window(args, environ)

@@ -10,6 +10,10 @@ import sys
 
 gc.disable()  # as `wan-studio` does before the window's imports
 
+from desktop_app.qt.import_hook import skip_source_reading  # noqa: E402
+
+skip_source_reading()  # likewise
+
 from desktop_app.app import show_first_frame  # noqa: E402
 from desktop_app.cli.parser import build_parser  # noqa: E402
 
