@@ -92,11 +92,11 @@ def start_up(settings: Settings, seeded: Path) -> list[Line]:
                 },
             )
         )
-    lines += [
+    lines += [  # the first frame's and the whole process's targets are #29's
         _ratio_line("P1 frame", "start: spawn to the window's first frame, draft in it (no "
-                    "engine yet)", seconds["first frame"], seconds["bare"], 1.3),
+                    "engine yet)", seconds["first frame"], seconds["bare"], 1.5),
         _ratio_line("P1 exit", "start, empty history: spawn to exit (`--smoke` whole process)",
-                    whole["app"], whole["bare"], 1.3),
+                    whole["app"], whole["bare"], 2.5),
         _ratio_line("P5 start", "start with a long history (same as P1, history seeded)",
                     seconds["history"], seconds["app"], 1.1),
     ]  # fmt: skip
