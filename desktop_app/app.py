@@ -6,7 +6,8 @@ and runs the loop. `wan-studio` with no command, and `python -m desktop_app`.
 What is loaded when:
 1. this module: Qt's widgets and multimedia, and the window's own parts (a structural
    test says none of them imports httpx, keyring or sqlite3);
-2. after the first frame: `window_engine` (the window's loop, the runtime, the services).
+2. after the first frame: `window_engine` (the window's loop, the runtime, the services),
+   while a thread builds the TLS context (`api/tls.py`).
 
 `wan-studio` tells PySide6's import hook not to read each module's source first
 (`qt/import_hook.py`).
@@ -22,6 +23,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.api.tls import TlsAhead
 from desktop_app.exit_now import exit_now
 from desktop_app.meta import APP_ID, APP_NAME, VERSION
 from desktop_app.paths import AppPaths
@@ -34,9 +36,10 @@ FIRST_FRAME_WAIT_MS = 500
 
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     app, window = show_first_frame(args, environ)
+    tls = TlsAhead(environ)  # on a thread, while the engine is imported
     from desktop_app.window_engine import run_engine
 
-    code = run_engine(app, window, args, environ)
+    code = run_engine(app, window, args, environ, tls.result)
     # Everything durable is done (journal closed, draft and window state written): the
     # process ends now rather than tear Qt down object by object. Not while it holds the
     # clipboard: Qt hands a copied clip to the desktop's clipboard manager as it ends.

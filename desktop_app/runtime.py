@@ -20,6 +20,7 @@ import httpx
 
 from desktop_app.api.client import ApiClient, default_timeout
 from desktop_app.api.secret import ApiKey
+from desktop_app.api.tls import new_tls_context
 from desktop_app.billing.balance import BalanceWatch
 from desktop_app.billing.catalogue import PriceCatalogue
 from desktop_app.billing.charges import ChargeFinder
@@ -136,10 +137,13 @@ class Runtime:
         redactor: SecretRedactor | None = None,
         *,
         tell: Callable[[str], None] = log.warning,
+        tls: Callable[[], ssl.SSLContext] | None = None,
     ) -> None:
-        """`tell` says a notice once to the person using it (the terminal, the window)."""
+        """`tell` says a notice once to the person using it (the terminal, the window);
+        `tls` gives the TLS context when it is first needed (the window builds it ahead)."""
         self.options = options
         self._tell = tell
+        self._make_tls = tls or (lambda: new_tls_context(environ))
         self._redactor = redactor
         self.storage_keys = StorageKeys(key_store.backend, environ)
         self.environ = environ
@@ -193,8 +197,8 @@ class Runtime:
 
     @cached_property
     def _tls(self) -> ssl.SSLContext:
-        """One TLS context for every client: each costs ~40 ms to build (the CA bundle)."""
-        return httpx.create_ssl_context()
+        """One TLS context for every client: each costs ~25-40 ms to build (the CA bundle)."""
+        return self._make_tls()
 
     def _http(self, *, follow_redirects: bool = False) -> httpx.AsyncClient:
         http = httpx.AsyncClient(

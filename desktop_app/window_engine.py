@@ -10,8 +10,9 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from types import TracebackType
 from typing import TypeVar
@@ -242,10 +243,14 @@ async def shut_down(window: MainWindow, runtime: Runtime, tasks: TaskGroup) -> N
 
 
 def run_engine(
-    app: QApplication, window: MainWindow, args: argparse.Namespace, environ: Mapping[str, str]
+    app: QApplication,
+    window: MainWindow,
+    args: argparse.Namespace,
+    environ: Mapping[str, str],
+    tls: Callable[[], ssl.SSLContext],
 ) -> int:
     """Open the runtime, attach it to the window already on screen, and run until it
-    closes."""
+    closes; `tls` gives the TLS context (built ahead, `api/tls.py`)."""
     paths = AppPaths.resolve(args.home, environ)
     options = RuntimeOptions(
         home=args.home,
@@ -261,7 +266,7 @@ def run_engine(
             redactor = configure_logging(paths.log_file, verbose=args.verbose)
         except OSError as error:
             raise storage_error(error, paths.log_file) from None
-        runtime = Runtime(options, environ, KeyStore(environ=environ), redactor)
+        runtime = Runtime(options, environ, KeyStore(environ=environ), redactor, tls=tls)
         runtime.client  # noqa: B018 (a base URL the key may not travel to is said now)
         return runtime
 
