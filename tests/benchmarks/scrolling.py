@@ -26,10 +26,10 @@ def scroll_and_search(settings: Settings, seeded: Path, jobs: int, row: str = "P
             frames = sorted(found["frame_ms"])
             worst_frames.append(frames[-1])
             if found["worst_frame"]:
-                took, ran, queued, reads = found["worst_frame"]
+                took, ran, queued, reads, kernel = found["worst_frame"]
                 accounts.append(
-                    f"{took:.1f} ms: ran {ran:.1f}, waited for a CPU {queued:.1f}, "
-                    f"read the disk {reads} times"
+                    f"{took:.1f} ms: ran {ran:.1f} (in the kernel {kernel:.1f}), waited for a "
+                    f"CPU {queued:.1f}, read the disk {reads} times"
                 )
             p99_frames.append(frames[int(len(frames) * 0.99)])
             searches = found["searches"]
