@@ -4,7 +4,6 @@ the balance going down, and the model's health."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -167,13 +166,18 @@ def test_an_unreadable_log_proves_nothing(tmp_path: Path, account_sim: Simulator
     account_sim.add_fault(Fault("create", drop=True))
     account_sim.add_fault(Fault("logs", status=401, times=100))
 
+    clock = DrivenClock()
+
     async def scenario() -> Job:
         async with service_on(tmp_path, account_sim.base_url) as service:
             lost = await service.submit(REQUEST)
-            await asyncio.sleep(0.3)
+            clock.now += 0.3  # past the log's horizon
             client = make_client(account_sim.base_url)
             history = HistoryQueries(tmp_path / "journal.sqlite3")
-            recovery = SubmissionRecovery(client, service, history, CoursePolicy(log_horizon=0.1))
+            policy = CoursePolicy(log_horizon=0.1)
+            recovery = SubmissionRecovery(
+                client, service, history, policy, clock=clock, sleep=clock.sleep
+            )
             try:
                 return await recovery.settle(lost.id, wait=False)
             finally:
@@ -191,7 +195,7 @@ def test_the_balance_goes_down_as_jobs_are_charged_and_is_asked_once_a_minute(
             first = await BalanceWatch(client).refresh()
             async with service_on(tmp_path, account_sim.base_url) as service:
                 await service.follow((await service.submit(REQUEST)).id)
-            await asyncio.sleep(1.0)  # the ledger's delay
+            account_sim.account.pass_time(account_sim.account.ledger_delay)
             watch = BalanceWatch(client)
             after = await watch.refresh()
             again = await watch.refresh()  # within the minute: not asked again

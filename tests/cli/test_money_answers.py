@@ -179,7 +179,7 @@ def test_a_charge_behind_two_thousand_other_entries_is_found(
     done = wan(tmp_path, "generate", *REQUEST, "--wait", "--json", base_url=sim.base_url)
     assert done.returncode == 0, done.stderr
     job = json.loads(done.stdout)
-    time.sleep(sim.account.ledger_delay)  # the service charges a moment after completion
+    sim.account.pass_time(sim.account.ledger_delay)  # it charges a moment after completion
     settled = wan(tmp_path, "reconcile", job["id"], "--json", base_url=sim.base_url, timeout=120)
     assert settled.returncode == 0, settled.stderr
     assert json.loads(settled.stdout)[0]["charged_usd"] == pytest.approx(1.5)
@@ -193,7 +193,7 @@ def test_a_refunded_job_counts_nothing_and_says_so(tmp_path: Path, sim: Simulato
     assert done.returncode == 0, done.stderr
     job = json.loads(done.stdout)
     sim.account.refunds[job["generation_id"]] = 1.5
-    time.sleep(sim.account.ledger_delay + 1)
+    sim.account.pass_time(sim.account.ledger_delay + 1)
     settled = wan(tmp_path, "reconcile", job["id"], "--json", base_url=sim.base_url)
     assert settled.returncode == 0, settled.stderr
     assert json.loads(settled.stdout)[0]["charged_usd"] == 0.0
@@ -229,7 +229,7 @@ def test_a_lost_answer_whose_log_row_comes_late_is_never_called_never_received(
     assert "Sending again may pay twice" in early.stderr
     assert "never received" not in early.stdout + early.stderr
     assert "safe" not in early.stdout + early.stderr
-    time.sleep(sim.account.log_delay)
+    sim.account.pass_time(sim.account.log_delay)
     found = run_cli("reconcile", lost["id"], "--json")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)[0]["recovered"] is True
