@@ -23,8 +23,10 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 import httpx
 import pytest
+import secretstorage
 from keyring.backend import KeyringBackend
 from keyring.backends.SecretService import Keyring as SecretServiceKeyring
+from secretstorage.exceptions import ItemNotFoundException
 
 from desktop_app.api.client import ApiClient
 from desktop_app.api.retry import RetryPolicy
@@ -220,7 +222,29 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         timeout=30,
     )
     try:
+        _wait_for_the_login_collection()
         yield SecretServiceKeyring()
     finally:
         bus.terminate()
         bus.communicate(timeout=10)
+
+
+def _wait_for_the_login_collection(within: float = 10.0) -> None:
+    """`gnome-keyring-daemon --unlock --daemonize` returns before its daemon has made the
+    "login" collection the default alias points to. Asked before that, keyring creates a
+    collection, which needs a prompt that nobody answers ("Prompt dismissed": a CI run
+    under load failed so). Wait until the default collection is there, asking without
+    creating it."""
+    connection = secretstorage.dbus_init()
+    deadline = time.monotonic() + within
+    try:
+        while True:
+            try:
+                secretstorage.Collection(connection)  # the default alias; never creates
+                return
+            except ItemNotFoundException:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.01)  # the daemon is another process: nothing to wait on here
+    finally:
+        connection.close()
